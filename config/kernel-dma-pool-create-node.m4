@@ -1,0 +1,15 @@
+dnl dma_pool_create_node(): NUMA-aware pool creation; in 7.2 dma_pool_create()
+dnl is an inline wrapper around it.
+KMEMLAB_KERNEL_PROBE_LINK([dma_pool_create_node], [HAVE_DMA_POOL_CREATE_NODE],
+	[dma_pool_create_node()], [
+#include <linux/dmapool.h>
+#include <linux/numa.h>
+], [
+	struct device *dev = NULL;
+	struct dma_pool *pool;
+
+	if (dev) {
+		pool = dma_pool_create_node("kmemlab_probe", dev, 64, 8, 0, NUMA_NO_NODE);
+		dma_pool_destroy(pool);
+	}
+])
