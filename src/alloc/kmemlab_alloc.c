@@ -411,6 +411,17 @@ static void kmemlab_refuse(const char *what, u32 context, u32 refusal)
 			      kmemlab_refusal_text[refusal]);
 }
 
+/*
+ * kvmalloc() without __GFP_DIRECT_RECLAIM cannot fall back to vmalloc, and
+ * 5.10 passes such flags straight to kmalloc(), which WARNs above
+ * KMALLOC_MAX_SIZE: keep those requests within kmalloc's limit.
+ */
+static bool kmemlab_kvmalloc_too_big(u32 allocator, gfp_t gfp, size_t bytes)
+{
+	return allocator == KMEMLAB_KVMALLOC && !gfpflags_allow_blocking(gfp) &&
+	       bytes > KMALLOC_MAX_SIZE;
+}
+
 /* Validate an ALLOC request; on refusal return -errno and set *refusal. */
 static int kmemlab_check_alloc(struct kmemlab_file *kf,
 			       const struct kmemlab_alloc_request *req,
@@ -468,7 +479,8 @@ static int kmemlab_check_alloc(struct kmemlab_file *kf,
 	if (((kmemlab_is_kmalloc_family(a) || a == KMEMLAB_ALLOC_PAGES) &&
 	     *bytes > KMALLOC_MAX_SIZE) ||
 	    ((kmemlab_is_vmalloc_family(a) || a == KMEMLAB_KVMALLOC) &&
-	     *bytes > max_size)) {
+	     *bytes > max_size) ||
+	    kmemlab_kvmalloc_too_big(a, *gfp, *bytes)) {
 		*refusal = KMEMLAB_REFUSAL_TOO_BIG;
 		return -E2BIG;
 	}
@@ -624,6 +636,7 @@ static int kmemlab_ioctl_realloc(struct kmemlab_file *kf, void __user *uarg)
 	req.refusal = KMEMLAB_REFUSAL_TOO_BIG;
 	if (req.new_size != (size_t)req.new_size ||
 	    (a == KMEMLAB_KVMALLOC && new_bytes > max_size) ||
+	    kmemlab_kvmalloc_too_big(a, gfp, new_bytes) ||
 	    (a != KMEMLAB_KVMALLOC && new_bytes > KMALLOC_MAX_SIZE))
 		goto out_copy_refusal;
 	if (new_bytes > old_bytes && new_bytes - old_bytes > max_bytes - kf->bytes) {
@@ -800,8 +813,10 @@ static int kmemlab_release(struct inode *inode, struct file *file)
 	struct kmemlab_buf *buf;
 	unsigned long handle;
 
-	/* Every job was waited for or cancelled synchronously: no timer is
-	 * pending here.  Free what the file still holds. */
+	/* Every job was waited for or cancelled synchronously, so no timer
+	 * should be pending; make sure before the memory goes away. */
+	timer_delete_sync(&kf->job.timer);
+	hrtimer_cancel(&kf->job.hrtimer);
 	xa_for_each(&kf->bufs, handle, buf)
 		kmemlab_buf_free(kf, buf);
 	xa_destroy(&kf->bufs);

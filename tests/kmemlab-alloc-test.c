@@ -1,0 +1,753 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * kmemlab-alloc-test - TAP tests for /dev/kmemlab/alloc (kmemlab_alloc).
+ *
+ * Runs as root inside the QEMU guest (tests/qemu/) or on any machine with
+ * the module loaded.  Covers every ioctl, every allocator, every context,
+ * the GFP and scope rules, bad input at the boundary, quotas, several
+ * processes at once, and unloading while buffers are held.
+ *
+ * Usage: kmemlab-alloc-test [--module PATH/kmemlab_alloc.ko]
+ * With --module the unload/reload tests run (they need the .ko to load it
+ * back); without, they are skipped with that reason.
+ */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdint.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <kmemlab/alloc.h>
+
+#include "tap.h"
+
+#define DEV "/dev/kmemlab/alloc"
+#define MODNAME "kmemlab_alloc"
+#define KMALLOC_MAX (4UL << 20)		/* KMALLOC_MAX_SIZE on x86_64 (4 KiB pages) */
+#define PAGE 4096UL
+
+static const char *module_path;
+
+static int dev_open(void)
+{
+	return open(DEV, O_RDWR | O_CLOEXEC);
+}
+
+static int alloc(int fd, struct kmemlab_alloc_request *req)
+{
+	req->argsz = sizeof(*req);
+	return ioctl(fd, KMEMLAB_ALLOC_IOC_ALLOC, req);
+}
+
+static struct kmemlab_alloc_request req_of(uint32_t allocator, uint32_t ctx,
+					   uint32_t gfp, uint64_t size)
+{
+	struct kmemlab_alloc_request r = {
+		.allocator = allocator, .context = ctx, .gfp = gfp, .size = size,
+	};
+
+	return r;
+}
+
+static int buf_free(int fd, uint32_t handle)
+{
+	struct kmemlab_buf_handle h = { .argsz = sizeof(h), .handle = handle };
+
+	return ioctl(fd, KMEMLAB_ALLOC_IOC_FREE, &h);
+}
+
+static int buf_io(int fd, unsigned long cmd, uint32_t handle, uint64_t off,
+		  uint64_t len, void *data)
+{
+	struct kmemlab_buf_io io = {
+		.argsz = sizeof(io), .handle = handle, .offset = off,
+		.length = len, .data = (uintptr_t)data,
+	};
+
+	return ioctl(fd, cmd, &io);
+}
+
+static int stats(int fd, struct kmemlab_alloc_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->argsz = sizeof(*st);
+	return ioctl(fd, KMEMLAB_ALLOC_IOC_STATS, st);
+}
+
+static bool all_zero(const unsigned char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (p[i])
+			return false;
+	return true;
+}
+
+static void test_node(void)
+{
+	struct stat st;
+
+	ASSERT_OK(stat(DEV, &st), "node: " DEV " exists");
+	EXPECT_TRUE(S_ISCHR(st.st_mode), "node: is a character device");
+	EXPECT_EQ(st.st_mode & 0777, 0600, "node: mode 0600 (root only)");
+	EXPECT_EQ(st.st_uid, 0, "node: owned by root");
+}
+
+/* One allocator at one size: allocate, inspect, write, read back, free. */
+struct alloc_case {
+	uint32_t allocator;
+	uint64_t size;		/* kcalloc: element size */
+	uint64_t count;		/* kcalloc only */
+	uint64_t want_real;	/* 0: just >= size */
+	int want_vmalloc;	/* 1 yes, 0 no, -1 either */
+	bool want_contig;
+	bool zero_promised;
+};
+
+static const char *const anames[] = {
+	[KMEMLAB_KMALLOC] = "kmalloc", [KMEMLAB_KZALLOC] = "kzalloc",
+	[KMEMLAB_KCALLOC] = "kcalloc", [KMEMLAB_VMALLOC] = "vmalloc",
+	[KMEMLAB_VZALLOC] = "vzalloc", [KMEMLAB_KVMALLOC] = "kvmalloc",
+	[KMEMLAB_ALLOC_PAGES] = "alloc_pages", [KMEMLAB_VMALLOC_HUGE] = "vmalloc_huge",
+};
+
+static const char *const cnames[] = {
+	[KMEMLAB_CTX_PROCESS] = "process", [KMEMLAB_CTX_SPINLOCK] = "spinlock",
+	[KMEMLAB_CTX_SOFTIRQ] = "softirq", [KMEMLAB_CTX_HARDIRQ] = "hardirq",
+};
+
+static void test_allocator(int fd, const struct alloc_case *c)
+{
+	struct kmemlab_alloc_request req = req_of(c->allocator, KMEMLAB_CTX_PROCESS,
+						  KMEMLAB_GFP_KERNEL, c->size);
+	struct kmemlab_buf_info info = { .argsz = sizeof(info) };
+	uint64_t bytes = c->count ? c->count * c->size : c->size;
+	const char *n = anames[c->allocator];
+	unsigned char *pattern, *back;
+	uint64_t i;
+
+	req.count = c->count;
+	if (alloc(fd, &req) && errno == EOPNOTSUPP) {
+		tap_skip("the running kernel lacks this allocator", "%s %llu: allocate", n,
+			 (unsigned long long)bytes);
+		EXPECT_EQ(req.refusal, KMEMLAB_REFUSAL_UNSUPPORTED, "%s: refusal says unsupported", n);
+		return;
+	}
+	ASSERT_TRUE(req.info.handle != 0, "%s %llu: allocated, handle %u", n,
+		    (unsigned long long)bytes, req.info.handle);
+	EXPECT_EQ(req.info.size, bytes, "%s %llu: size is what was asked", n, (unsigned long long)bytes);
+	if (c->want_real)
+		EXPECT_EQ(req.info.real_size, c->want_real, "%s %llu: reserves %llu bytes", n,
+			  (unsigned long long)bytes, (unsigned long long)c->want_real);
+	else
+		EXPECT_TRUE(req.info.real_size >= bytes, "%s %llu: reserves at least the size (%llu)",
+			    n, (unsigned long long)bytes, (unsigned long long)req.info.real_size);
+	/* A buffer not starting on a page boundary may straddle one more page. */
+	EXPECT_TRUE(req.info.nr_pages >= (bytes + PAGE - 1) / PAGE &&
+		    req.info.nr_pages <= (bytes + PAGE - 1) / PAGE + 1,
+		    "%s %llu: page count covers the buffer (%u)", n, (unsigned long long)bytes,
+		    req.info.nr_pages);
+	if (c->want_vmalloc >= 0)
+		EXPECT_EQ(!!(req.info.flags & KMEMLAB_BUF_VMALLOC), c->want_vmalloc,
+			  "%s %llu: %s", n, (unsigned long long)bytes,
+			  c->want_vmalloc ? "lives in the vmalloc area" : "lives in the linear map");
+	if (c->want_contig)
+		EXPECT_TRUE((req.info.flags & KMEMLAB_BUF_PHYS_CONTIG) && req.info.phys_runs == 1,
+			    "%s %llu: physically contiguous (1 run)", n, (unsigned long long)bytes);
+	else
+		EXPECT_TRUE(req.info.phys_runs >= 1 && req.info.phys_runs <= req.info.nr_pages,
+			    "%s %llu: %u physical run(s) over %u pages", n, (unsigned long long)bytes,
+			    req.info.phys_runs, req.info.nr_pages);
+	if (c->zero_promised)
+		EXPECT_TRUE((req.info.flags & KMEMLAB_BUF_ZERO_PROMISED) &&
+			    (req.info.flags & KMEMLAB_BUF_WAS_ZERO),
+			    "%s %llu: promised zero and was zero", n, (unsigned long long)bytes);
+	else
+		EXPECT_TRUE(req.info.flags & KMEMLAB_BUF_CLEARED_BY_DRIVER,
+			    "%s %llu: not promised zero, so the driver cleared it", n,
+			    (unsigned long long)bytes);
+	EXPECT_TRUE(req.info.context_info & KMEMLAB_CTXINFO_TASK,
+		    "%s %llu: ran in task context", n, (unsigned long long)bytes);
+
+	pattern = malloc(bytes);
+	back = malloc(bytes);
+	if (!pattern || !back) {
+		tap_result(false, "%s: test buffers", n);
+		goto out;
+	}
+	EXPECT_OK(buf_io(fd, KMEMLAB_ALLOC_IOC_READ, req.info.handle, 0, bytes, back),
+		  "%s %llu: READ the whole buffer", n, (unsigned long long)bytes);
+	EXPECT_TRUE(all_zero(back, bytes), "%s %llu: user space reads only zeroes", n,
+		    (unsigned long long)bytes);
+	for (i = 0; i < bytes; i++)
+		pattern[i] = (unsigned char)(i * 7 + c->allocator);
+	EXPECT_OK(buf_io(fd, KMEMLAB_ALLOC_IOC_WRITE, req.info.handle, 0, bytes, pattern),
+		  "%s %llu: WRITE a pattern", n, (unsigned long long)bytes);
+	memset(back, 0, bytes);
+	buf_io(fd, KMEMLAB_ALLOC_IOC_READ, req.info.handle, 0, bytes, back);
+	EXPECT_TRUE(!memcmp(pattern, back, bytes), "%s %llu: READ returns the pattern", n,
+		    (unsigned long long)bytes);
+	info.handle = req.info.handle;
+	EXPECT_OK(ioctl(fd, KMEMLAB_ALLOC_IOC_INFO, &info), "%s: INFO", n);
+	EXPECT_TRUE(info.size == req.info.size && info.real_size == req.info.real_size &&
+		    info.flags == req.info.flags && info.allocator == c->allocator,
+		    "%s: INFO matches what ALLOC reported", n);
+out:
+	free(pattern);
+	free(back);
+	EXPECT_OK(buf_free(fd, req.info.handle), "%s: FREE", n);
+	EXPECT_ERRNO(ioctl(fd, KMEMLAB_ALLOC_IOC_INFO, &info), ENOENT, "%s: INFO after FREE is ENOENT", n);
+}
+
+static void test_allocators(int fd)
+{
+	static const struct alloc_case cases[] = {
+		/* kmalloc rounds up to its size classes: 100 -> 128, 5000 -> 8192. */
+		{ KMEMLAB_KMALLOC, 100, 0, 128, 0, true, false },
+		{ KMEMLAB_KMALLOC, 5000, 0, 8192, 0, true, false },
+		{ KMEMLAB_KMALLOC, 3 << 20, 0, 4 << 20, 0, true, false },
+		{ KMEMLAB_KZALLOC, 100, 0, 128, 0, true, true },
+		{ KMEMLAB_KZALLOC, 70000, 0, 0, 0, true, true },
+		{ KMEMLAB_KCALLOC, 16, 10, 192, 0, true, true },
+		{ KMEMLAB_VMALLOC, 100, 0, PAGE, 1, true, false },
+		{ KMEMLAB_VMALLOC, 1 << 20, 0, 1 << 20, 1, false, false },
+		{ KMEMLAB_VZALLOC, 200000, 0, 200704, 1, false, true },
+		{ KMEMLAB_KVMALLOC, 100, 0, 128, 0, true, false },
+		{ KMEMLAB_KVMALLOC, 8 << 20, 0, 8 << 20, 1, false, false },
+		{ KMEMLAB_ALLOC_PAGES, 5000, 0, 8192, 0, true, false },
+		{ KMEMLAB_ALLOC_PAGES, 1 << 20, 0, 1 << 20, 0, true, false },
+		{ KMEMLAB_VMALLOC_HUGE, 4 << 20, 0, 4 << 20, 1, false, false },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		test_allocator(fd, &cases[i]);
+}
+
+/* Every GFP base in every context: what is allowed, what is refused, and
+ * what the driver saw about the context it ran in. */
+static void test_contexts(int fd)
+{
+	static const uint32_t bases[] = { KMEMLAB_GFP_KERNEL, KMEMLAB_GFP_ATOMIC, KMEMLAB_GFP_NOWAIT };
+	static const char *const bnames[] = { "GFP_KERNEL", "GFP_ATOMIC", "GFP_NOWAIT" };
+	static const uint32_t want_ctx[] = {
+		[KMEMLAB_CTX_PROCESS] = KMEMLAB_CTXINFO_TASK,
+		[KMEMLAB_CTX_SPINLOCK] = KMEMLAB_CTXINFO_TASK | KMEMLAB_CTXINFO_SPINLOCK,
+		[KMEMLAB_CTX_SOFTIRQ] = KMEMLAB_CTXINFO_SOFTIRQ,
+		[KMEMLAB_CTX_HARDIRQ] = KMEMLAB_CTXINFO_HARDIRQ | KMEMLAB_CTXINFO_IRQS_OFF,
+	};
+	uint32_t ctx, b, a;
+
+	for (ctx = KMEMLAB_CTX_PROCESS; ctx < KMEMLAB_CONTEXT_COUNT; ctx++) {
+		for (b = 0; b < 3; b++) {
+			static const uint32_t allocs[] = { KMEMLAB_KMALLOC, KMEMLAB_KZALLOC,
+							   KMEMLAB_KVMALLOC, KMEMLAB_ALLOC_PAGES };
+
+			for (a = 0; a < 4; a++) {
+				struct kmemlab_alloc_request req =
+					req_of(allocs[a], ctx, bases[b], 256);
+				int ret = alloc(fd, &req);
+
+				if (ctx != KMEMLAB_CTX_PROCESS && bases[b] == KMEMLAB_GFP_KERNEL) {
+					EXPECT_ERRNO(ret, EINVAL, "%s %s in %s context: refused",
+						     anames[allocs[a]], bnames[b], cnames[ctx]);
+					EXPECT_EQ(req.refusal, KMEMLAB_REFUSAL_SLEEP_IN_ATOMIC,
+						  "%s %s in %s context: because it may sleep",
+						  anames[allocs[a]], bnames[b], cnames[ctx]);
+					continue;
+				}
+				if (!EXPECT_OK(ret, "%s %s in %s context: allocated",
+					       anames[allocs[a]], bnames[b], cnames[ctx]))
+					continue;
+				EXPECT_EQ(req.info.context_info & want_ctx[ctx], want_ctx[ctx],
+					  "%s %s in %s context: ran in that context (info %#x)",
+					  anames[allocs[a]], bnames[b], cnames[ctx], req.info.context_info);
+				buf_free(fd, req.info.handle);
+			}
+		}
+	}
+
+	/* What each base allows, as the allocator saw it. */
+	{
+		struct kmemlab_alloc_request k = req_of(KMEMLAB_KMALLOC, KMEMLAB_CTX_PROCESS, KMEMLAB_GFP_KERNEL, 64);
+		struct kmemlab_alloc_request at = req_of(KMEMLAB_KMALLOC, KMEMLAB_CTX_HARDIRQ, KMEMLAB_GFP_ATOMIC, 64);
+		struct kmemlab_alloc_request nw = req_of(KMEMLAB_KMALLOC, KMEMLAB_CTX_SOFTIRQ, KMEMLAB_GFP_NOWAIT, 64);
+
+		if (!alloc(fd, &k)) {
+			EXPECT_EQ(k.info.gfp_info & (KMEMLAB_GFPINFO_CAN_SLEEP | KMEMLAB_GFPINFO_IO |
+						     KMEMLAB_GFPINFO_FS | KMEMLAB_GFPINFO_HIGH),
+				  KMEMLAB_GFPINFO_CAN_SLEEP | KMEMLAB_GFPINFO_IO | KMEMLAB_GFPINFO_FS,
+				  "GFP_KERNEL: may sleep, do I/O and enter filesystems; no reserves");
+			buf_free(fd, k.info.handle);
+		}
+		if (!alloc(fd, &at)) {
+			EXPECT_EQ(at.info.gfp_info & (KMEMLAB_GFPINFO_CAN_SLEEP | KMEMLAB_GFPINFO_HIGH),
+				  KMEMLAB_GFPINFO_HIGH, "GFP_ATOMIC: never sleeps, may use reserves");
+			buf_free(fd, at.info.handle);
+		}
+		if (!alloc(fd, &nw)) {
+			EXPECT_EQ(nw.info.gfp_info & (KMEMLAB_GFPINFO_CAN_SLEEP | KMEMLAB_GFPINFO_HIGH |
+						      KMEMLAB_GFPINFO_KSWAPD),
+				  KMEMLAB_GFPINFO_KSWAPD, "GFP_NOWAIT: never sleeps, no reserves, wakes kswapd");
+			buf_free(fd, nw.info.handle);
+		}
+	}
+
+	/* vmalloc may sleep whatever the flags. */
+	for (ctx = KMEMLAB_CTX_SPINLOCK; ctx < KMEMLAB_CONTEXT_COUNT; ctx++) {
+		struct kmemlab_alloc_request req = req_of(KMEMLAB_VMALLOC, ctx, KMEMLAB_GFP_ATOMIC, 4096);
+
+		EXPECT_ERRNO(alloc(fd, &req), EINVAL, "vmalloc in %s context: refused", cnames[ctx]);
+		EXPECT_EQ(req.refusal, KMEMLAB_REFUSAL_VMALLOC_ATOMIC,
+			  "vmalloc in %s context: because vmalloc may sleep", cnames[ctx]);
+	}
+	{
+		struct kmemlab_alloc_request req = req_of(KMEMLAB_VZALLOC, KMEMLAB_CTX_PROCESS,
+							  KMEMLAB_GFP_NOWAIT, 4096);
+
+		EXPECT_ERRNO(alloc(fd, &req), EINVAL, "vzalloc with GFP_NOWAIT: refused");
+		EXPECT_EQ(req.refusal, KMEMLAB_REFUSAL_VMALLOC_GFP, "vzalloc with GFP_NOWAIT: needs GFP_KERNEL");
+	}
+	/* kvmalloc without reclaim can only use kmalloc: bounded by it. */
+	{
+		struct kmemlab_alloc_request req = req_of(KMEMLAB_KVMALLOC, KMEMLAB_CTX_HARDIRQ,
+							  KMEMLAB_GFP_ATOMIC, 8 << 20);
+
+		EXPECT_ERRNO(alloc(fd, &req), E2BIG, "kvmalloc 8 MiB GFP_ATOMIC in hardirq: E2BIG");
+		req = req_of(KMEMLAB_KVMALLOC, KMEMLAB_CTX_HARDIRQ, KMEMLAB_GFP_ATOMIC, 64 << 10);
+		if (EXPECT_OK(alloc(fd, &req), "kvmalloc 64 KiB GFP_ATOMIC in hardirq: allocated")) {
+			EXPECT_TRUE(!(req.info.flags & KMEMLAB_BUF_VMALLOC),
+				    "kvmalloc in hardirq: took the kmalloc path");
+			buf_free(fd, req.info.handle);
+		}
+	}
+}
+
+static void test_gfp_modifiers_and_scopes(int fd)
+{
+	static const struct { uint32_t mod, info; const char *name; } mods[] = {
+		{ KMEMLAB_GFP_NOWARN, KMEMLAB_GFPINFO_NOWARN, "__GFP_NOWARN" },
+		{ KMEMLAB_GFP_NORETRY, KMEMLAB_GFPINFO_NORETRY, "__GFP_NORETRY" },
+		{ KMEMLAB_GFP_RETRY_MAYFAIL, KMEMLAB_GFPINFO_RETRY_MAYFAIL, "__GFP_RETRY_MAYFAIL" },
+	};
+	static const struct { uint32_t gfp; const char *why; } bad[] = {
+		{ 0, "no base flag" },
+		{ KMEMLAB_GFP_KERNEL | KMEMLAB_GFP_ATOMIC, "two base flags" },
+		{ KMEMLAB_GFP_KERNEL | KMEMLAB_GFP_NORETRY | KMEMLAB_GFP_RETRY_MAYFAIL,
+		  "NORETRY with RETRY_MAYFAIL" },
+		{ KMEMLAB_GFP_KERNEL | 0x8000, "an unknown bit" },
+	};
+	size_t i;
+
+	for (i = 0; i < 3; i++) {
+		struct kmemlab_alloc_request req = req_of(KMEMLAB_KMALLOC, KMEMLAB_CTX_PROCESS,
+							  KMEMLAB_GFP_KERNEL | mods[i].mod, 512);
+
+		if (EXPECT_OK(alloc(fd, &req), "GFP_KERNEL | %s: allocated", mods[i].name)) {
+			EXPECT_TRUE(req.info.gfp_info & mods[i].info, "GFP_KERNEL | %s: the allocator saw it",
+				    mods[i].name);
+			buf_free(fd, req.info.handle);
+		}
+	}
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct kmemlab_alloc_request req = req_of(KMEMLAB_KMALLOC, KMEMLAB_CTX_PROCESS,
+							  bad[i].gfp, 64);
+
+		EXPECT_ERRNO(alloc(fd, &req), EINVAL, "gfp with %s: EINVAL", bad[i].why);
+	}
+
+	/* Scoped API: NOIO removes I/O and FS, NOFS removes FS only. */
+	{
+		struct kmemlab_alloc_request req = req_of(KMEMLAB_KMALLOC, KMEMLAB_CTX_PROCESS,
+							  KMEMLAB_GFP_KERNEL, 64);
+
+		req.scope = KMEMLAB_SCOPE_NOIO;
+		if (EXPECT_OK(alloc(fd, &req), "GFP_KERNEL in memalloc_noio_save(): allocated")) {
+			EXPECT_EQ(req.info.gfp_info & (KMEMLAB_GFPINFO_IO | KMEMLAB_GFPINFO_FS |
+						       KMEMLAB_GFPINFO_CAN_SLEEP),
+				  KMEMLAB_GFPINFO_CAN_SLEEP, "memalloc_noio_save(): no I/O, no FS, still may sleep");
+			buf_free(fd, req.info.handle);
+		}
+		req = req_of(KMEMLAB_VMALLOC, KMEMLAB_CTX_PROCESS, KMEMLAB_GFP_KERNEL, 64);
+		req.scope = KMEMLAB_SCOPE_NOFS;
+		if (EXPECT_OK(alloc(fd, &req), "vmalloc in memalloc_nofs_save(): allocated")) {
+			EXPECT_EQ(req.info.gfp_info & (KMEMLAB_GFPINFO_IO | KMEMLAB_GFPINFO_FS),
+				  KMEMLAB_GFPINFO_IO, "memalloc_nofs_save(): I/O allowed, FS not");
+			buf_free(fd, req.info.handle);
+		}
+		req = req_of(KMEMLAB_KMALLOC, KMEMLAB_CTX_SOFTIRQ, KMEMLAB_GFP_ATOMIC, 64);
+		req.scope = KMEMLAB_SCOPE_NOIO;
+		EXPECT_ERRNO(alloc(fd, &req), EINVAL, "scope in softirq context: EINVAL");
+		EXPECT_EQ(req.refusal, KMEMLAB_REFUSAL_SCOPE_ATOMIC, "scope in softirq: scopes belong to tasks");
+		req = req_of(KMEMLAB_KMALLOC, KMEMLAB_CTX_PROCESS, KMEMLAB_GFP_KERNEL, 64);
+		req.scope = 0x4;
+		EXPECT_ERRNO(alloc(fd, &req), EINVAL, "unknown scope bit: EINVAL");
+	}
+}
+
+static int realloc_buf(int fd, uint32_t handle, uint64_t new_size, struct kmemlab_realloc_request *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->argsz = sizeof(*r);
+	r->handle = handle;
+	r->gfp = KMEMLAB_GFP_KERNEL;
+	r->new_size = new_size;
+	return ioctl(fd, KMEMLAB_ALLOC_IOC_REALLOC, r);
+}
+
+static void test_realloc(int fd)
+{
+	struct kmemlab_alloc_request req = req_of(KMEMLAB_KMALLOC, KMEMLAB_CTX_PROCESS,
+						  KMEMLAB_GFP_KERNEL, 100);
+	struct kmemlab_realloc_request r;
+	unsigned char data[100], back[5000];
+	size_t i;
+
+	for (i = 0; i < sizeof(data); i++)
+		data[i] = (unsigned char)(0xA0 + i);
+	ASSERT_OK(alloc(fd, &req), "krealloc: kmalloc 100 bytes");
+	buf_io(fd, KMEMLAB_ALLOC_IOC_WRITE, req.info.handle, 0, sizeof(data), data);
+	EXPECT_OK(realloc_buf(fd, req.info.handle, 120, &r), "krealloc 100 -> 120");
+	EXPECT_EQ(r.moved, 0, "krealloc 100 -> 120: stays in its 128-byte block");
+	EXPECT_OK(realloc_buf(fd, req.info.handle, 5000, &r), "krealloc 120 -> 5000");
+	EXPECT_EQ(r.moved, 1, "krealloc 120 -> 5000: moved to a bigger block");
+	EXPECT_EQ(r.info.size, 5000, "krealloc: INFO size 5000");
+	EXPECT_EQ(r.info.real_size, 8192, "krealloc: reserved 8192");
+	buf_io(fd, KMEMLAB_ALLOC_IOC_READ, req.info.handle, 0, 5000, back);
+	EXPECT_TRUE(!memcmp(back, data, sizeof(data)), "krealloc: the first 100 bytes survived");
+	EXPECT_TRUE(all_zero(back + 100, 4900), "krealloc: the grown part reads as zero");
+	EXPECT_OK(realloc_buf(fd, req.info.handle, 50, &r), "krealloc 5000 -> 50");
+	buf_io(fd, KMEMLAB_ALLOC_IOC_READ, req.info.handle, 0, 50, back);
+	EXPECT_TRUE(!memcmp(back, data, 50), "krealloc shrink: the first 50 bytes survived");
+	EXPECT_ERRNO(realloc_buf(fd, req.info.handle, 8 << 20, &r), E2BIG, "krealloc to 8 MiB: E2BIG");
+	EXPECT_EQ(r.refusal, KMEMLAB_REFUSAL_TOO_BIG, "krealloc to 8 MiB: too big for kmalloc");
+	EXPECT_ERRNO(realloc_buf(fd, req.info.handle, 0, &r), EINVAL, "krealloc to 0: EINVAL");
+	realloc_buf(fd, req.info.handle, 64, &r);
+	r.reserved = 1;
+	EXPECT_ERRNO(ioctl(fd, KMEMLAB_ALLOC_IOC_REALLOC, &r), EINVAL, "REALLOC with reserved != 0: EINVAL");
+	buf_free(fd, req.info.handle);
+
+	/* kcalloc buffers resize by element count (krealloc_array). */
+	req = req_of(KMEMLAB_KCALLOC, KMEMLAB_CTX_PROCESS, KMEMLAB_GFP_KERNEL, 16);
+	req.count = 10;
+	ASSERT_OK(alloc(fd, &req), "krealloc_array: kcalloc 10 x 16");
+	EXPECT_OK(realloc_buf(fd, req.info.handle, 20, &r), "krealloc_array to 20 elements");
+	EXPECT_EQ(r.info.size, 320, "krealloc_array: 20 x 16 = 320 bytes");
+	EXPECT_ERRNO(realloc_buf(fd, req.info.handle, UINT64_MAX / 2, &r), EINVAL,
+		     "krealloc_array to 2^63 elements: EINVAL");
+	EXPECT_EQ(r.refusal, KMEMLAB_REFUSAL_OVERFLOW, "krealloc_array overflow: refusal says overflow");
+	buf_free(fd, req.info.handle);
+
+	/* kvmalloc buffers resize with kvrealloc. */
+	req = req_of(KMEMLAB_KVMALLOC, KMEMLAB_CTX_PROCESS, KMEMLAB_GFP_KERNEL, 8 << 20);
+	ASSERT_OK(alloc(fd, &req), "kvrealloc: kvmalloc 8 MiB");
+	buf_io(fd, KMEMLAB_ALLOC_IOC_WRITE, req.info.handle, (8 << 20) - sizeof(data), sizeof(data), data);
+	EXPECT_OK(realloc_buf(fd, req.info.handle, 12 << 20, &r), "kvrealloc 8 -> 12 MiB");
+	buf_io(fd, KMEMLAB_ALLOC_IOC_READ, req.info.handle, (8 << 20) - sizeof(data), sizeof(data), back);
+	EXPECT_TRUE(!memcmp(back, data, sizeof(data)), "kvrealloc: data at the old end survived");
+	EXPECT_TRUE(r.info.flags & KMEMLAB_BUF_VMALLOC, "kvrealloc 12 MiB: in the vmalloc area");
+	buf_free(fd, req.info.handle);
+
+	/* vmalloc buffers do not resize here. */
+	req = req_of(KMEMLAB_VMALLOC, KMEMLAB_CTX_PROCESS, KMEMLAB_GFP_KERNEL, 4096);
+	ASSERT_OK(alloc(fd, &req), "realloc refusal: vmalloc 4096");
+	EXPECT_ERRNO(realloc_buf(fd, req.info.handle, 8192, &r), EINVAL, "REALLOC of a vmalloc buffer: EINVAL");
+	EXPECT_EQ(r.refusal, KMEMLAB_REFUSAL_NOT_REALLOCABLE, "REALLOC of vmalloc: refusal says why");
+	buf_free(fd, req.info.handle);
+	EXPECT_ERRNO(realloc_buf(fd, 12345, 64, &r), ENOENT, "REALLOC of an unknown handle: ENOENT");
+}
+
+static void test_bad_input(int fd)
+{
+	struct kmemlab_alloc_request req;
+	struct {
+		struct kmemlab_alloc_request req;
+		uint64_t tail;
+	} big;
+	void *unmapped;
+	char buf[64];
+
+	req = req_of(KMEMLAB_KMALLOC, KMEMLAB_CTX_PROCESS, KMEMLAB_GFP_KERNEL, 0);
+	EXPECT_ERRNO(alloc(fd, &req), EINVAL, "size 0: EINVAL");
+	req = req_of(0, KMEMLAB_CTX_PROCESS, KMEMLAB_GFP_KERNEL, 64);
+	EXPECT_ERRNO(alloc(fd, &req), EINVAL, "allocator 0: EINVAL");
+	req = req_of(KMEMLAB_ALLOCATOR_COUNT, KMEMLAB_CTX_PROCESS, KMEMLAB_GFP_KERNEL, 64);
+	EXPECT_ERRNO(alloc(fd, &req), EINVAL, "allocator past the last: EINVAL");
+	req = req_of(KMEMLAB_KMALLOC, 0, KMEMLAB_GFP_KERNEL, 64);
+	EXPECT_ERRNO(alloc(fd, &req), EINVAL, "context 0: EINVAL");
+	req = req_of(KMEMLAB_KMALLOC, 99, KMEMLAB_GFP_KERNEL, 64);
+	EXPECT_ERRNO(alloc(fd, &req), EINVAL, "context 99: EINVAL");
+	req = req_of(KMEMLAB_KMALLOC, KMEMLAB_CTX_PROCESS, KMEMLAB_GFP_KERNEL, 64);
+	req.count = 2;
+	EXPECT_ERRNO(alloc(fd, &req), EINVAL, "count with kmalloc: EINVAL");
+	req = req_of(KMEMLAB_KCALLOC, KMEMLAB_CTX_PROCESS, KMEMLAB_GFP_KERNEL, 64);
+	EXPECT_ERRNO(alloc(fd, &req), EINVAL, "kcalloc with count 0: EINVAL");
+	req.count = UINT64_MAX / 8;
+	EXPECT_ERRNO(alloc(fd, &req), EINVAL, "kcalloc count * size overflows: EINVAL");
+	EXPECT_EQ(req.refusal, KMEMLAB_REFUSAL_OVERFLOW, "kcalloc overflow: refusal says overflow");
+
+	req = req_of(KMEMLAB_KMALLOC, KMEMLAB_CTX_PROCESS, KMEMLAB_GFP_KERNEL, KMALLOC_MAX + 1);
+	EXPECT_ERRNO(alloc(fd, &req), E2BIG, "kmalloc of 4 MiB + 1: E2BIG");
+	EXPECT_EQ(req.refusal, KMEMLAB_REFUSAL_TOO_BIG, "kmalloc too big: refusal says so");
+	req = req_of(KMEMLAB_ALLOC_PAGES, KMEMLAB_CTX_PROCESS, KMEMLAB_GFP_KERNEL, 8 << 20);
+	EXPECT_ERRNO(alloc(fd, &req), E2BIG, "alloc_pages of 8 MiB (beyond the largest order): E2BIG");
+	req = req_of(KMEMLAB_VMALLOC, KMEMLAB_CTX_PROCESS, KMEMLAB_GFP_KERNEL, (32 << 20) + 1);
+	EXPECT_ERRNO(alloc(fd, &req), E2BIG, "vmalloc beyond max_size: E2BIG");
+	req = req_of(KMEMLAB_VMALLOC, KMEMLAB_CTX_PROCESS, KMEMLAB_GFP_KERNEL, UINT64_MAX);
+	EXPECT_ERRNO(alloc(fd, &req), E2BIG, "vmalloc of 2^64-1 bytes: E2BIG");
+
+	/* argsz: too small, bigger with a zero tail (accepted), non-zero tail. */
+	req = req_of(KMEMLAB_KMALLOC, KMEMLAB_CTX_PROCESS, KMEMLAB_GFP_KERNEL, 64);
+	req.argsz = sizeof(req) - 8;
+	EXPECT_ERRNO(ioctl(fd, KMEMLAB_ALLOC_IOC_ALLOC, &req), EINVAL, "argsz smaller than the struct: EINVAL");
+	memset(&big, 0, sizeof(big));
+	big.req = req_of(KMEMLAB_KMALLOC, KMEMLAB_CTX_PROCESS, KMEMLAB_GFP_KERNEL, 64);
+	big.req.argsz = sizeof(big);
+	if (EXPECT_OK(ioctl(fd, KMEMLAB_ALLOC_IOC_ALLOC, &big), "argsz larger, zero tail: accepted"))
+		buf_free(fd, big.req.info.handle);
+	big.tail = 1;
+	EXPECT_ERRNO(ioctl(fd, KMEMLAB_ALLOC_IOC_ALLOC, &big), E2BIG, "argsz larger, non-zero tail: E2BIG");
+
+	/* Pointers: NULL, unmapped, kernel address. */
+	EXPECT_ERRNO(ioctl(fd, KMEMLAB_ALLOC_IOC_ALLOC, NULL), EFAULT, "ALLOC with a NULL argument: EFAULT");
+	EXPECT_ERRNO(ioctl(fd, KMEMLAB_ALLOC_IOC_STATS, (void *)0xffff888000000000UL), EFAULT,
+		     "STATS with a kernel address: EFAULT");
+	unmapped = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	EXPECT_ERRNO(ioctl(fd, KMEMLAB_ALLOC_IOC_INFO, unmapped), EFAULT, "INFO with an unreadable argument: EFAULT");
+
+	req = req_of(KMEMLAB_KMALLOC, KMEMLAB_CTX_PROCESS, KMEMLAB_GFP_KERNEL, 64);
+	if (EXPECT_OK(alloc(fd, &req), "bad I/O: kmalloc 64")) {
+		uint32_t h = req.info.handle;
+
+		EXPECT_ERRNO(buf_io(fd, KMEMLAB_ALLOC_IOC_WRITE, h, 0, 64, unmapped), EFAULT,
+			     "WRITE from an unreadable page: EFAULT");
+		EXPECT_ERRNO(buf_io(fd, KMEMLAB_ALLOC_IOC_READ, h, 0, 64, NULL), EFAULT, "READ into NULL: EFAULT");
+		EXPECT_ERRNO(buf_io(fd, KMEMLAB_ALLOC_IOC_READ, h, 0, 64, (void *)0xffff888000000000UL),
+			     EFAULT, "READ into a kernel address: EFAULT");
+		EXPECT_ERRNO(buf_io(fd, KMEMLAB_ALLOC_IOC_READ, h, 1, 64, buf), EINVAL, "READ past the end: EINVAL");
+		EXPECT_ERRNO(buf_io(fd, KMEMLAB_ALLOC_IOC_READ, h, UINT64_MAX, 2, buf), EINVAL,
+			     "READ with offset + length overflowing: EINVAL");
+		EXPECT_OK(buf_io(fd, KMEMLAB_ALLOC_IOC_READ, h, 63, 1, buf), "READ of the last byte: ok");
+		EXPECT_OK(buf_io(fd, KMEMLAB_ALLOC_IOC_READ, h, 64, 0, buf), "READ of 0 bytes at the end: ok");
+		EXPECT_ERRNO(buf_io(fd, KMEMLAB_ALLOC_IOC_READ, h + 1000, 0, 1, buf), ENOENT,
+			     "READ of an unknown handle: ENOENT");
+		EXPECT_OK(buf_free(fd, h), "FREE");
+		EXPECT_ERRNO(buf_free(fd, h), ENOENT, "FREE twice: ENOENT");
+	}
+	munmap(unmapped, 4096);
+	EXPECT_ERRNO(buf_free(fd, 0), ENOENT, "FREE handle 0: ENOENT");
+	EXPECT_ERRNO(ioctl(fd, _IO(KMEMLAB_ALLOC_IOC_MAGIC, 99)), ENOTTY, "unknown ioctl number: ENOTTY");
+	EXPECT_ERRNO(ioctl(fd, _IOWR('x', 1, struct kmemlab_alloc_request), &req), ENOTTY,
+		     "foreign ioctl magic: ENOTTY");
+	EXPECT_ERRNO(lseek(fd, 0, SEEK_SET), ESPIPE, "lseek: ESPIPE (no file position)");
+	EXPECT_ERRNO(read(fd, buf, sizeof(buf)), EINVAL, "read(): EINVAL (ioctl-only device)");
+}
+
+static void test_quota(int fd)
+{
+	struct kmemlab_alloc_stats st;
+	struct kmemlab_alloc_request req;
+	uint32_t handles[256];
+	unsigned int i, n = 0;
+
+	ASSERT_OK(stats(fd, &st), "STATS");
+	EXPECT_EQ(st.buffers, 0, "STATS: no buffers held yet");
+	EXPECT_EQ(st.max_buffers, 64, "STATS: default quota 64 buffers");
+	EXPECT_EQ(st.max_bytes, 64 << 20, "STATS: default quota 64 MiB");
+	ASSERT_TRUE(st.max_buffers <= 256, "quota fits the test");
+	for (i = 0; i < st.max_buffers; i++) {
+		req = req_of(KMEMLAB_KMALLOC, KMEMLAB_CTX_PROCESS, KMEMLAB_GFP_KERNEL, 32);
+		if (alloc(fd, &req))
+			break;
+		handles[n++] = req.info.handle;
+	}
+	EXPECT_EQ(n, st.max_buffers, "quota: %u buffers allocated", st.max_buffers);
+	req = req_of(KMEMLAB_KMALLOC, KMEMLAB_CTX_PROCESS, KMEMLAB_GFP_KERNEL, 32);
+	EXPECT_ERRNO(alloc(fd, &req), ENOSPC, "quota: one buffer more is ENOSPC");
+	EXPECT_EQ(req.refusal, KMEMLAB_REFUSAL_QUOTA, "quota: refusal says quota");
+	stats(fd, &st);
+	EXPECT_EQ(st.bytes, 32ULL * n, "STATS: bytes held add up");
+	for (i = 0; i < n; i++)
+		buf_free(fd, handles[i]);
+	stats(fd, &st);
+	EXPECT_TRUE(st.buffers == 0 && st.bytes == 0, "STATS: all freed");
+
+	/* The byte quota: two 32 MiB buffers fill 64 MiB. */
+	req = req_of(KMEMLAB_VMALLOC, KMEMLAB_CTX_PROCESS, KMEMLAB_GFP_KERNEL, 32 << 20);
+	EXPECT_OK(alloc(fd, &req), "byte quota: vmalloc 32 MiB");
+	handles[0] = req.info.handle;
+	req = req_of(KMEMLAB_VMALLOC, KMEMLAB_CTX_PROCESS, KMEMLAB_GFP_KERNEL, 32 << 20);
+	EXPECT_OK(alloc(fd, &req), "byte quota: another 32 MiB");
+	handles[1] = req.info.handle;
+	req = req_of(KMEMLAB_KMALLOC, KMEMLAB_CTX_PROCESS, KMEMLAB_GFP_KERNEL, 1);
+	EXPECT_ERRNO(alloc(fd, &req), ENOSPC, "byte quota: one byte more is ENOSPC");
+	buf_free(fd, handles[0]);
+	buf_free(fd, handles[1]);
+}
+
+/* Buffers belong to their open file; closing frees them. */
+static void test_files(void)
+{
+	struct kmemlab_alloc_stats st;
+	struct kmemlab_alloc_request req;
+	int a = dev_open(), b = dev_open(), i;
+	uint32_t base;
+
+	ASSERT_TRUE(a >= 0 && b >= 0, "two open files");
+	stats(a, &st);
+	base = st.global_buffers;
+	for (i = 0; i < 3; i++) {
+		req = req_of(KMEMLAB_KZALLOC, KMEMLAB_CTX_PROCESS, KMEMLAB_GFP_KERNEL, 1000);
+		alloc(a, &req);
+	}
+	stats(b, &st);
+	EXPECT_EQ(st.buffers, 0, "file B does not see file A's buffers");
+	EXPECT_EQ(st.global_buffers, base + 3, "module-wide count includes A's 3 buffers");
+	EXPECT_ERRNO(buf_free(b, req.info.handle + 100), ENOENT, "B cannot free an unknown handle");
+	close(a);
+	stats(b, &st);
+	EXPECT_EQ(st.global_buffers, base, "closing A freed its buffers");
+	close(b);
+}
+
+/* Several processes hammering their own files at once. */
+static void test_concurrency(void)
+{
+	enum { NPROC = 4, ROUNDS = 150 };
+	pid_t pids[NPROC];
+	int i, status, ok = 0;
+
+	for (i = 0; i < NPROC; i++) {
+		pids[i] = fork();
+		if (pids[i] == 0) {
+			int fd = dev_open(), r, bad = 0;
+
+			for (r = 0; r < ROUNDS && fd >= 0; r++) {
+				uint32_t ctx = KMEMLAB_CTX_PROCESS + (r + i) % 4;
+				uint32_t allocr = r % 3 == 0 ? KMEMLAB_KVMALLOC : KMEMLAB_KMALLOC;
+				struct kmemlab_alloc_request req = req_of(allocr, ctx,
+					ctx == KMEMLAB_CTX_PROCESS ? KMEMLAB_GFP_KERNEL : KMEMLAB_GFP_ATOMIC,
+					64 + 97 * r);
+
+				if (alloc(fd, &req) || buf_free(fd, req.info.handle))
+					bad++;
+			}
+			_exit(fd < 0 || bad ? 1 : 0);
+		}
+	}
+	for (i = 0; i < NPROC; i++)
+		if (pids[i] > 0 && waitpid(pids[i], &status, 0) == pids[i] &&
+		    WIFEXITED(status) && WEXITSTATUS(status) == 0)
+			ok++;
+	EXPECT_EQ(ok, NPROC, "%d processes x %d alloc/free rounds in all contexts", NPROC, ROUNDS);
+}
+
+static int load_module(const char *params)
+{
+	int fd = open(module_path, O_RDONLY | O_CLOEXEC), ret;
+
+	if (fd < 0)
+		return -1;
+	ret = syscall(SYS_finit_module, fd, params, 0);
+	close(fd);
+	return ret;
+}
+
+static int wait_for_node(bool present)
+{
+	int i;
+
+	for (i = 0; i < 100; i++) {
+		if ((access(DEV, F_OK) == 0) == present)
+			return 0;
+		usleep(10000);
+	}
+	return -1;
+}
+
+/* Unload while buffers are held, parameters, reload. */
+static void test_unload(void)
+{
+	struct kmemlab_alloc_request req;
+	struct kmemlab_alloc_stats st;
+	int fd, i;
+
+	if (!module_path) {
+		for (i = 0; i < 6; i++)
+			tap_skip("no --module PATH given", "unload/reload test %d", i + 1);
+		return;
+	}
+	fd = dev_open();
+	ASSERT_TRUE(fd >= 0, "unload: open the device");
+	req = req_of(KMEMLAB_VMALLOC, KMEMLAB_CTX_PROCESS, KMEMLAB_GFP_KERNEL, 1 << 20);
+	ASSERT_OK(alloc(fd, &req), "unload: hold a 1 MiB buffer");
+	EXPECT_ERRNO(syscall(SYS_delete_module, MODNAME, O_NONBLOCK), EWOULDBLOCK,
+		     "unload while a file holds buffers: refused (in use)");
+	close(fd);
+	ASSERT_OK(syscall(SYS_delete_module, MODNAME, O_NONBLOCK), "unload after close: ok");
+	EXPECT_OK(wait_for_node(false), "unload: " DEV " is gone");
+
+	EXPECT_ERRNO(load_module("max_buffers=0"), EINVAL, "load with max_buffers=0: EINVAL");
+	ASSERT_OK(load_module("max_buffers=2"), "load with max_buffers=2");
+	wait_for_node(true);
+	fd = dev_open();
+	ASSERT_TRUE(fd >= 0, "open after reload");
+	stats(fd, &st);
+	EXPECT_EQ(st.max_buffers, 2, "max_buffers=2 is the quota");
+	for (i = 0; i < 3; i++) {
+		req = req_of(KMEMLAB_KMALLOC, KMEMLAB_CTX_PROCESS, KMEMLAB_GFP_KERNEL, 16);
+		if (alloc(fd, &req))
+			break;
+	}
+	EXPECT_TRUE(i == 2 && errno == ENOSPC, "max_buffers=2: the third buffer is ENOSPC");
+	close(fd);
+	ASSERT_OK(syscall(SYS_delete_module, MODNAME, O_NONBLOCK), "unload again");
+	EXPECT_OK(load_module(""), "load back with defaults");
+	wait_for_node(true);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "module", required_argument, NULL, 'm' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int opt, fd;
+
+	while ((opt = getopt_long(argc, argv, "m:", opts, NULL)) != -1) {
+		if (opt == 'm')
+			module_path = optarg;
+		else
+			return 2;
+	}
+	printf("TAP version 13\n");
+	if (access(DEV, F_OK)) {
+		printf("1..0 # SKIP " DEV " missing: load kmemlab_alloc first\n");
+		return 0;
+	}
+	if (geteuid() != 0) {
+		printf("1..0 # SKIP needs root (the device is root-only)\n");
+		return 0;
+	}
+	test_node();
+	fd = dev_open();
+	if (!EXPECT_TRUE(fd >= 0, "open " DEV))
+		return tap_done();
+	test_quota(fd);
+	test_allocators(fd);
+	test_contexts(fd);
+	test_gfp_modifiers_and_scopes(fd);
+	test_realloc(fd);
+	test_bad_input(fd);
+	close(fd);
+	test_files();
+	test_concurrency();
+	test_unload();
+	return tap_done();
+}

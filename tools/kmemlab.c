@@ -1,0 +1,598 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * kmemlab - drive the kmemlab sample drivers and explain what they show.
+ *
+ *   kmemlab alloc [--json]            chapter 5.1: every allocator at a few
+ *                                     sizes, what the kernel really did
+ *   kmemlab alloc ALLOCATOR SIZE [--count N] [--gfp FLAGS]
+ *                 [--context CTX] [--scope SCOPES] [--json]
+ *                                     one allocation, described
+ *   kmemlab realloc [--json]          krealloc growing a buffer step by step
+ *   kmemlab gfp [--json]              chapter 5.2: which GFP flags each
+ *                                     context allows, and why
+ *
+ * Exit status: 0 success, 1 the driver refused or failed, 2 usage error,
+ * 3 the driver is not available (module not loaded, no permission).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <kmemlab/alloc.h>
+
+#include "kmemlab_config.h"
+
+#define ALLOC_DEV "/dev/kmemlab/alloc"
+
+enum { EXIT_REFUSED = 1, EXIT_USAGE = 2, EXIT_NODEV = 3 };
+
+static bool json;
+
+static const char *const allocator_names[KMEMLAB_ALLOCATOR_COUNT] = {
+	[KMEMLAB_KMALLOC] = "kmalloc",
+	[KMEMLAB_KZALLOC] = "kzalloc",
+	[KMEMLAB_KCALLOC] = "kcalloc",
+	[KMEMLAB_VMALLOC] = "vmalloc",
+	[KMEMLAB_VZALLOC] = "vzalloc",
+	[KMEMLAB_KVMALLOC] = "kvmalloc",
+	[KMEMLAB_ALLOC_PAGES] = "alloc_pages",
+	[KMEMLAB_VMALLOC_HUGE] = "vmalloc_huge",
+};
+
+static const char *const context_names[KMEMLAB_CONTEXT_COUNT] = {
+	[KMEMLAB_CTX_PROCESS] = "process",
+	[KMEMLAB_CTX_SPINLOCK] = "spinlock",
+	[KMEMLAB_CTX_SOFTIRQ] = "softirq",
+	[KMEMLAB_CTX_HARDIRQ] = "hardirq",
+};
+
+/* Why the driver refused, in the reader's words. */
+static const char *const refusal_text[KMEMLAB_REFUSAL_COUNT] = {
+	[KMEMLAB_REFUSAL_NONE] = "",
+	[KMEMLAB_REFUSAL_BAD_REQUEST] = "malformed request",
+	[KMEMLAB_REFUSAL_SLEEP_IN_ATOMIC] = "GFP_KERNEL may sleep; atomic context must not",
+	[KMEMLAB_REFUSAL_VMALLOC_ATOMIC] = "vmalloc may sleep whatever the flags",
+	[KMEMLAB_REFUSAL_VMALLOC_GFP] = "vmalloc needs GFP_KERNEL",
+	[KMEMLAB_REFUSAL_SCOPE_ATOMIC] = "memalloc_*_save() scopes a task, not an interrupt",
+	[KMEMLAB_REFUSAL_OVERFLOW] = "count * size overflows",
+	[KMEMLAB_REFUSAL_TOO_BIG] = "larger than this allocator can give",
+	[KMEMLAB_REFUSAL_QUOTA] = "per-open quota used up",
+	[KMEMLAB_REFUSAL_UNSUPPORTED] = "not in this kernel",
+	[KMEMLAB_REFUSAL_NOT_REALLOCABLE] = "only kmalloc and kvmalloc buffers resize",
+};
+
+static int lookup(const char *const *names, int count, const char *name)
+{
+	int i;
+
+	for (i = 1; i < count; i++)
+		if (names[i] && !strcmp(names[i], name))
+			return i;
+	return -1;
+}
+
+static void die_usage(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "kmemlab: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'kmemlab --help'.\n");
+	exit(EXIT_USAGE);
+}
+
+/* Open a driver's node, or explain exactly what is missing. */
+static int open_device(const char *path, const char *module)
+{
+	int fd = open(path, O_RDWR | O_CLOEXEC);
+
+	if (fd >= 0)
+		return fd;
+	if (errno == ENOENT)
+		fprintf(stderr, "kmemlab: %s does not exist: the %s module is not loaded.\n"
+			"Load it with:  sudo modprobe %s\n", path, module, module);
+	else if (errno == EACCES || errno == EPERM)
+		fprintf(stderr, "kmemlab: %s: permission denied: the kmemlab devices are root-only.\n"
+			"Run kmemlab with sudo.\n", path);
+	else
+		fprintf(stderr, "kmemlab: cannot open %s: %s\n", path, strerror(errno));
+	exit(EXIT_NODEV);
+}
+
+/* "5000 B", "8 KiB", "3 MiB": exact binary units, else bytes. */
+static const char *human(uint64_t v, char *buf, size_t len)
+{
+	if (v >= (1ULL << 20) && !(v % (1ULL << 20)))
+		snprintf(buf, len, "%" PRIu64 " MiB", v >> 20);
+	else if (v >= 1024 && !(v % 1024))
+		snprintf(buf, len, "%" PRIu64 " KiB", v >> 10);
+	else
+		snprintf(buf, len, "%" PRIu64 " B", v);
+	return buf;
+}
+
+static uint64_t parse_size(const char *s)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || end == s)
+		die_usage("bad size '%s'", s);
+	if (!strcmp(end, "K") || !strcmp(end, "KiB"))
+		v <<= 10;
+	else if (!strcmp(end, "M") || !strcmp(end, "MiB"))
+		v <<= 20;
+	else if (*end)
+		die_usage("bad size '%s' (use bytes, K or M)", s);
+	return v;
+}
+
+static uint32_t parse_gfp(const char *s)
+{
+	char *copy = strdup(s), *tok, *save = NULL;
+	uint32_t gfp = 0;
+
+	if (!copy) {
+		perror("kmemlab");
+		exit(EXIT_REFUSED);
+	}
+	for (tok = strtok_r(copy, ",|", &save); tok; tok = strtok_r(NULL, ",|", &save)) {
+		if (!strcasecmp(tok, "kernel") || !strcasecmp(tok, "GFP_KERNEL"))
+			gfp |= KMEMLAB_GFP_KERNEL;
+		else if (!strcasecmp(tok, "atomic") || !strcasecmp(tok, "GFP_ATOMIC"))
+			gfp |= KMEMLAB_GFP_ATOMIC;
+		else if (!strcasecmp(tok, "nowait") || !strcasecmp(tok, "GFP_NOWAIT"))
+			gfp |= KMEMLAB_GFP_NOWAIT;
+		else if (!strcasecmp(tok, "nowarn"))
+			gfp |= KMEMLAB_GFP_NOWARN;
+		else if (!strcasecmp(tok, "noretry"))
+			gfp |= KMEMLAB_GFP_NORETRY;
+		else if (!strcasecmp(tok, "retry-mayfail"))
+			gfp |= KMEMLAB_GFP_RETRY_MAYFAIL;
+		else
+			die_usage("unknown GFP flag '%s' (kernel, atomic, nowait, nowarn, noretry, retry-mayfail)", tok);
+	}
+	free(copy);
+	return gfp;
+}
+
+static uint32_t parse_scope(const char *s)
+{
+	uint32_t scope = 0;
+
+	if (strstr(s, "noio"))
+		scope |= KMEMLAB_SCOPE_NOIO;
+	if (strstr(s, "nofs"))
+		scope |= KMEMLAB_SCOPE_NOFS;
+	if (!scope)
+		die_usage("unknown scope '%s' (noio, nofs)", s);
+	return scope;
+}
+
+static const char *gfp_text(uint32_t info, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s%s%s%s%s%s%s%s",
+		 info & KMEMLAB_GFPINFO_CAN_SLEEP ? "sleep " : "",
+		 info & KMEMLAB_GFPINFO_KSWAPD ? "kswapd " : "",
+		 info & KMEMLAB_GFPINFO_IO ? "io " : "",
+		 info & KMEMLAB_GFPINFO_FS ? "fs " : "",
+		 info & KMEMLAB_GFPINFO_HIGH ? "reserves " : "",
+		 info & KMEMLAB_GFPINFO_NOWARN ? "nowarn " : "",
+		 info & KMEMLAB_GFPINFO_NORETRY ? "noretry " : "",
+		 info & KMEMLAB_GFPINFO_RETRY_MAYFAIL ? "retry-mayfail " : "");
+	if (*buf)
+		buf[strlen(buf) - 1] = '\0';
+	return buf;
+}
+
+static const char *ctx_text(uint32_t info, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s%s%s%s%s",
+		 info & KMEMLAB_CTXINFO_TASK ? "task " : "",
+		 info & KMEMLAB_CTXINFO_SPINLOCK ? "spinlock-held " : "",
+		 info & KMEMLAB_CTXINFO_SOFTIRQ ? "softirq " : "",
+		 info & KMEMLAB_CTXINFO_HARDIRQ ? "hardirq " : "",
+		 info & KMEMLAB_CTXINFO_IRQS_OFF ? "irqs-off " : "");
+	if (*buf)
+		buf[strlen(buf) - 1] = '\0';
+	return buf;
+}
+
+static const char *zero_text(uint32_t flags)
+{
+	if (flags & KMEMLAB_BUF_ZERO_PROMISED)
+		return "zeroed by the API";
+	if (flags & KMEMLAB_BUF_INIT_ON_ALLOC)
+		return "zeroed (init_on_alloc)";
+	if (flags & KMEMLAB_BUF_WAS_ZERO)
+		return "happened to be zero";
+	return "stale: driver cleared";
+}
+
+/* Allocate with @req on @fd; returns 0 or errno (req->refusal says why). */
+static int do_alloc(int fd, struct kmemlab_alloc_request *req)
+{
+	req->argsz = sizeof(*req);
+	return ioctl(fd, KMEMLAB_ALLOC_IOC_ALLOC, req) ? errno : 0;
+}
+
+static void do_free(int fd, uint32_t handle)
+{
+	struct kmemlab_buf_handle h = { .argsz = sizeof(h), .handle = handle };
+
+	if (ioctl(fd, KMEMLAB_ALLOC_IOC_FREE, &h))
+		fprintf(stderr, "kmemlab: FREE %u: %s\n", handle, strerror(errno));
+}
+
+static void json_info(const struct kmemlab_buf_info *i)
+{
+	printf("{\"allocator\": \"%s\", \"context\": \"%s\", \"size\": %" PRIu64
+	       ", \"real_size\": %" PRIu64 ", \"pages\": %u, \"phys_runs\": %u"
+	       ", \"phys_contiguous\": %s, \"vmalloc\": %s, \"was_zero\": %s"
+	       ", \"zero_promised\": %s, \"init_on_alloc\": %s, \"order\": %u"
+	       ", \"gfp_info\": %u, \"context_info\": %u}",
+	       allocator_names[i->allocator], context_names[i->context],
+	       (uint64_t)i->size, (uint64_t)i->real_size, i->nr_pages, i->phys_runs,
+	       i->flags & KMEMLAB_BUF_PHYS_CONTIG ? "true" : "false",
+	       i->flags & KMEMLAB_BUF_VMALLOC ? "true" : "false",
+	       i->flags & KMEMLAB_BUF_WAS_ZERO ? "true" : "false",
+	       i->flags & KMEMLAB_BUF_ZERO_PROMISED ? "true" : "false",
+	       i->flags & KMEMLAB_BUF_INIT_ON_ALLOC ? "true" : "false",
+	       i->order, i->gfp_info, i->context_info);
+}
+
+static const char *memory_kind(const struct kmemlab_buf_info *i)
+{
+	if (i->flags & KMEMLAB_BUF_VMALLOC)
+		return "vmalloc area";
+	if (i->allocator == KMEMLAB_ALLOC_PAGES)
+		return "buddy pages";
+	return "slab/linear map";
+}
+
+/* kmemlab alloc: every allocator at a few sizes. */
+static int cmd_alloc_table(void)
+{
+	static const uint64_t sizes[] = { 100, 5000, 200000, 3 << 20, 8 << 20 };
+	int fd = open_device(ALLOC_DEV, "kmemlab_alloc");
+	char b1[32], b2[32];
+	unsigned int a, s;
+	bool first = true;
+
+	if (json)
+		printf("[");
+	else
+		printf("%-13s %9s %9s %6s %5s  %-16s %s\n", "allocator", "asked",
+		       "reserved", "pages", "runs", "memory", "contents");
+	for (a = KMEMLAB_KMALLOC; a < KMEMLAB_ALLOCATOR_COUNT; a++) {
+		for (s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
+			struct kmemlab_alloc_request req = {
+				.allocator = a, .context = KMEMLAB_CTX_PROCESS,
+				.gfp = KMEMLAB_GFP_KERNEL | KMEMLAB_GFP_NOWARN,
+				.size = sizes[s],
+			};
+			int err;
+
+			if (a == KMEMLAB_KCALLOC) {	/* count elements of 4 bytes */
+				req.count = sizes[s] / 4;
+				req.size = 4;
+			}
+			err = do_alloc(fd, &req);
+			if (json) {
+				printf("%s\n  {\"allocator\": \"%s\", \"asked\": %" PRIu64 ", \"result\": ",
+				       first ? "" : ",", allocator_names[a], sizes[s]);
+				if (err)
+					printf("{\"error\": \"%s\", \"refusal\": \"%s\"}}",
+					       strerror(err), refusal_text[req.refusal]);
+				else {
+					json_info(&req.info);
+					printf("}");
+				}
+				first = false;
+			} else if (err) {
+				printf("%-13s %9s %9s %6s %5s  %s\n", allocator_names[a],
+				       human(sizes[s], b1, sizeof(b1)), "-", "-", "-",
+				       req.refusal ? refusal_text[req.refusal] : strerror(err));
+			} else {
+				printf("%-13s %9s %9s %6u %5u  %-16s %s\n", allocator_names[a],
+				       human(req.info.size, b1, sizeof(b1)),
+				       human(req.info.real_size, b2, sizeof(b2)),
+				       req.info.nr_pages, req.info.phys_runs,
+				       memory_kind(&req.info), zero_text(req.info.flags));
+			}
+			if (!err)
+				do_free(fd, req.info.handle);
+		}
+	}
+	if (json) {
+		printf("\n]\n");
+	} else {
+		printf("\nreserved: what the allocator set aside (kmalloc rounds up to its size classes).\n"
+		       "runs: physically contiguous stretches; 1 means one contiguous block.\n"
+		       "kmalloc memory is physically contiguous and limited to 4 MiB; vmalloc is only\n"
+		       "virtually contiguous but can be large; kvmalloc tries kmalloc, then vmalloc.\n");
+	}
+	close(fd);
+	return 0;
+}
+
+/* kmemlab alloc ALLOCATOR SIZE [options]: one allocation, described. */
+static int cmd_alloc_one(int argc, char **argv)
+{
+	struct kmemlab_alloc_request req = {
+		.context = KMEMLAB_CTX_PROCESS, .gfp = KMEMLAB_GFP_KERNEL,
+	};
+	static const struct option opts[] = {
+		{ "count", required_argument, NULL, 'n' },
+		{ "gfp", required_argument, NULL, 'g' },
+		{ "context", required_argument, NULL, 'c' },
+		{ "scope", required_argument, NULL, 's' },
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 }
+	};
+	char b1[32], b2[32], g[96], c[96];
+	int opt, a, ctx, fd, err;
+
+	while ((opt = getopt_long(argc, argv, "n:g:c:s:j", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'n':
+			req.count = parse_size(optarg);
+			break;
+		case 'g':
+			req.gfp = parse_gfp(optarg);
+			break;
+		case 'c':
+			ctx = lookup(context_names, KMEMLAB_CONTEXT_COUNT, optarg);
+			if (ctx < 0)
+				die_usage("unknown context '%s' (process, spinlock, softirq, hardirq)", optarg);
+			req.context = ctx;
+			break;
+		case 's':
+			req.scope = parse_scope(optarg);
+			break;
+		case 'j':
+			json = true;
+			break;
+		default:
+			exit(EXIT_USAGE);
+		}
+	}
+	if (argc - optind != 2)
+		die_usage("usage: kmemlab alloc ALLOCATOR SIZE [--count N] [--gfp FLAGS] [--context CTX] [--scope noio,nofs]");
+	a = lookup(allocator_names, KMEMLAB_ALLOCATOR_COUNT, argv[optind]);
+	if (a < 0)
+		die_usage("unknown allocator '%s'", argv[optind]);
+	req.allocator = a;
+	req.size = parse_size(argv[optind + 1]);
+
+	fd = open_device(ALLOC_DEV, "kmemlab_alloc");
+	err = do_alloc(fd, &req);
+	if (err) {
+		if (json)
+			printf("{\"error\": \"%s\", \"errno\": %d, \"refusal\": \"%s\"}\n",
+			       strerror(err), err, refusal_text[req.refusal]);
+		else
+			printf("%s of %s in %s context: refused (%s)%s%s\n",
+			       allocator_names[a], human(req.size, b1, sizeof(b1)),
+			       context_names[req.context], strerror(err),
+			       req.refusal ? ": " : "", refusal_text[req.refusal]);
+		close(fd);
+		return EXIT_REFUSED;
+	}
+	if (json) {
+		json_info(&req.info);
+		printf("\n");
+	} else {
+		printf("%s of %s in %s context\n", allocator_names[a],
+		       human(req.info.size, b1, sizeof(b1)), context_names[req.context]);
+		printf("  reserved      %s\n", human(req.info.real_size, b2, sizeof(b2)));
+		printf("  memory        %s, %u page(s) in %u physically contiguous run(s)\n",
+		       memory_kind(&req.info), req.info.nr_pages, req.info.phys_runs);
+		printf("  contents      %s\n", zero_text(req.info.flags));
+		printf("  ran in        %s\n", ctx_text(req.info.context_info, c, sizeof(c)));
+		printf("  GFP allowed   %s\n", gfp_text(req.info.gfp_info, g, sizeof(g)));
+	}
+	do_free(fd, req.info.handle);
+	close(fd);
+	return 0;
+}
+
+/* kmemlab realloc: grow a kmalloc buffer and watch it move between size classes. */
+static int cmd_realloc(void)
+{
+	static const uint64_t steps[] = { 100, 120, 200, 5000, 100000, 64 };
+	struct kmemlab_alloc_request req = {
+		.allocator = KMEMLAB_KMALLOC, .context = KMEMLAB_CTX_PROCESS,
+		.gfp = KMEMLAB_GFP_KERNEL, .size = steps[0],
+	};
+	int fd = open_device(ALLOC_DEV, "kmemlab_alloc");
+	char b1[32], b2[32];
+	unsigned int i;
+	int err;
+
+	err = do_alloc(fd, &req);
+	if (err) {
+		fprintf(stderr, "kmemlab: kmalloc: %s\n", strerror(err));
+		return EXIT_REFUSED;
+	}
+	if (json)
+		printf("[{\"size\": %" PRIu64 ", \"real_size\": %" PRIu64 ", \"moved\": false}",
+		       (uint64_t)req.info.size, (uint64_t)req.info.real_size);
+	else
+		printf("%-10s %9s %9s  %s\n%-10s %9s %9s  %s\n", "step", "size", "reserved",
+		       "data", "kmalloc", human(req.info.size, b1, sizeof(b1)),
+		       human(req.info.real_size, b2, sizeof(b2)), "new buffer");
+	for (i = 1; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		struct kmemlab_realloc_request r = {
+			.argsz = sizeof(r), .handle = req.info.handle,
+			.gfp = KMEMLAB_GFP_KERNEL, .new_size = steps[i],
+		};
+
+		if (ioctl(fd, KMEMLAB_ALLOC_IOC_REALLOC, &r)) {
+			fprintf(stderr, "kmemlab: krealloc to %" PRIu64 ": %s\n", steps[i], strerror(errno));
+			close(fd);
+			return EXIT_REFUSED;
+		}
+		if (json)
+			printf(",\n {\"size\": %" PRIu64 ", \"real_size\": %" PRIu64 ", \"moved\": %s}",
+			       (uint64_t)r.info.size, (uint64_t)r.info.real_size,
+			       r.moved ? "true" : "false");
+		else
+			printf("%-10s %9s %9s  %s\n", "krealloc", human(r.info.size, b1, sizeof(b1)),
+			       human(r.info.real_size, b2, sizeof(b2)),
+			       r.moved ? "moved to a new block (copied)" : "stayed in place");
+	}
+	if (json)
+		printf("]\n");
+	else
+		printf("\nkrealloc stays in place while the new size fits the block it has\n"
+		       "and copies into a new block when it does not.\n");
+	do_free(fd, req.info.handle);
+	close(fd);
+	return 0;
+}
+
+/* kmemlab gfp: every GFP base in every context. */
+static int cmd_gfp(void)
+{
+	static const struct { uint32_t gfp; const char *name; } bases[] = {
+		{ KMEMLAB_GFP_KERNEL, "GFP_KERNEL" },
+		{ KMEMLAB_GFP_ATOMIC, "GFP_ATOMIC" },
+		{ KMEMLAB_GFP_NOWAIT, "GFP_NOWAIT" },
+	};
+	static const struct { uint32_t scope; const char *name; } scopes[] = {
+		{ KMEMLAB_SCOPE_NOIO, "memalloc_noio_save" },
+		{ KMEMLAB_SCOPE_NOFS, "memalloc_nofs_save" },
+	};
+	int fd = open_device(ALLOC_DEV, "kmemlab_alloc");
+	char g[96], c[96];
+	unsigned int b, ctx, s;
+	bool first = true;
+
+	if (json)
+		printf("[");
+	else
+		printf("kmalloc(256) with each GFP base, in each context:\n\n%-11s %-9s %-8s %-26s %s\n",
+		       "flags", "context", "result", "ran in", "flags allow / reason");
+	for (ctx = KMEMLAB_CTX_PROCESS; ctx < KMEMLAB_CONTEXT_COUNT; ctx++) {
+		for (b = 0; b < 3; b++) {
+			struct kmemlab_alloc_request req = {
+				.allocator = KMEMLAB_KMALLOC, .context = ctx,
+				.gfp = bases[b].gfp, .size = 256,
+			};
+			int err = do_alloc(fd, &req);
+
+			if (json) {
+				printf("%s\n  {\"gfp\": \"%s\", \"context\": \"%s\", \"allocated\": %s, \"errno\": %d, "
+				       "\"refusal\": \"%s\", \"gfp_info\": %u, \"context_info\": %u}",
+				       first ? "" : ",", bases[b].name, context_names[ctx],
+				       err ? "false" : "true", err, refusal_text[req.refusal],
+				       err ? 0 : req.info.gfp_info, err ? 0 : req.info.context_info);
+				first = false;
+			} else if (err) {
+				printf("%-11s %-9s %-8s %-26s %s\n", bases[b].name, context_names[ctx],
+				       "REFUSED", "-", req.refusal ? refusal_text[req.refusal] : strerror(err));
+			} else {
+				printf("%-11s %-9s %-8s %-26s %s\n", bases[b].name, context_names[ctx],
+				       "ok", ctx_text(req.info.context_info, c, sizeof(c)),
+				       gfp_text(req.info.gfp_info, g, sizeof(g)));
+			}
+			if (!err)
+				do_free(fd, req.info.handle);
+		}
+	}
+	if (!json)
+		printf("\nGFP_KERNEL inside a scope (process context):\n");
+	for (s = 0; s < 2; s++) {
+		struct kmemlab_alloc_request req = {
+			.allocator = KMEMLAB_KMALLOC, .context = KMEMLAB_CTX_PROCESS,
+			.gfp = KMEMLAB_GFP_KERNEL, .scope = scopes[s].scope, .size = 256,
+		};
+		int err = do_alloc(fd, &req);
+
+		if (json) {
+			printf(",\n  {\"gfp\": \"GFP_KERNEL\", \"scope\": \"%s\", \"allocated\": %s, \"gfp_info\": %u}",
+			       scopes[s].name, err ? "false" : "true", err ? 0 : req.info.gfp_info);
+		} else if (err) {
+			printf("  %-20s %s\n", scopes[s].name, strerror(err));
+		} else {
+			printf("  %-20s %s\n", scopes[s].name, gfp_text(req.info.gfp_info, g, sizeof(g)));
+		}
+		if (!err)
+			do_free(fd, req.info.handle);
+	}
+	if (json)
+		printf("\n]\n");
+	else
+		printf("\nGFP_KERNEL may sleep, so only process context may use it; a spinlock,\n"
+		       "a timer (softirq) or an interrupt needs GFP_ATOMIC (may use reserves) or\n"
+		       "GFP_NOWAIT (no reserves). The scoped API removes io/fs from every\n"
+		       "allocation the task makes until the matching restore.\n");
+	close(fd);
+	return 0;
+}
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: kmemlab COMMAND [ARGS] [--json]\n"
+		"\n"
+		"  alloc                       every allocator at a few sizes (chapter 5.1)\n"
+		"  alloc ALLOCATOR SIZE [--count N] [--gfp FLAGS] [--context CTX] [--scope S]\n"
+		"                              one allocation, described\n"
+		"  realloc                     krealloc growing a buffer\n"
+		"  gfp                         GFP flags against allocation contexts (chapter 5.2)\n"
+		"\n"
+		"ALLOCATOR: kmalloc kzalloc kcalloc vmalloc vzalloc kvmalloc alloc_pages vmalloc_huge\n"
+		"FLAGS: kernel|atomic|nowait[,nowarn][,noretry|,retry-mayfail]\n"
+		"CTX: process spinlock softirq hardirq      S: noio,nofs\n"
+		"\n"
+		"Exit status: 0 ok, 1 refused or failed, 2 usage, 3 driver not available.\n");
+}
+
+int main(int argc, char **argv)
+{
+	const char *cmd;
+	int i;
+
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	cmd = argv[1];
+	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(cmd, "--version")) {
+		printf("kmemlab %s\n", PACKAGE_VERSION);
+		return 0;
+	}
+	for (i = 2; i < argc; i++)
+		if (!strcmp(argv[i], "--json"))
+			json = true;
+
+	if (!strcmp(cmd, "alloc")) {
+		if (argc == 2 || (argc == 3 && json))
+			return cmd_alloc_table();
+		return cmd_alloc_one(argc - 1, argv + 1);
+	}
+	if (!strcmp(cmd, "realloc"))
+		return cmd_realloc();
+	if (!strcmp(cmd, "gfp"))
+		return cmd_gfp();
+	die_usage("unknown command '%s'", cmd);
+	return EXIT_USAGE;
+}
