@@ -146,6 +146,17 @@ AC_DEFUN([KMEMLAB_AC_KERNEL_COMPILER], [
 			[KERNEL_CC=gcc])
 		AC_MSG_WARN([$kmemlab_kcc is not installed; building the modules with $KERNEL_CC])
 	])
+	dnl Trees that ship vmlinux with BTF for modules (Debian 6.12 and later)
+	dnl run pahole on every module: without it every module link fails.
+	AC_MSG_CHECKING([whether modules need pahole for BTF])
+	AS_IF([grep -q '^CONFIG_DEBUG_INFO_BTF_MODULES=y' "$LINUX_OBJ/.config" &&
+	       test -f "$LINUX_OBJ/vmlinux"], [
+		AC_MSG_RESULT([yes])
+		AC_CHECK_PROG([PAHOLE], [pahole], [pahole])
+		AS_IF([test -z "$PAHOLE"],
+			[AC_MSG_ERROR([kernel $LINUX_VERSION builds BTF for modules and needs pahole: apt-get install dwarves])])
+	], [AC_MSG_RESULT([no])])
+
 	KERNEL_MAKE_ARGS="-C $LINUX"
 	AS_IF([test "$LINUX" != "$LINUX_OBJ"],
 		[KERNEL_MAKE_ARGS="$KERNEL_MAKE_ARGS O=$LINUX_OBJ"])
