@@ -513,6 +513,9 @@ static void test_bad_input(int fd)
 		buf_free(fd, big.req.info.handle);
 	big.tail = 1;
 	EXPECT_ERRNO(ioctl(fd, KMEMLAB_ALLOC_IOC_ALLOC, &big), E2BIG, "argsz larger, non-zero tail: E2BIG");
+	big.tail = 0;
+	big.req.argsz = 1U << 30;
+	EXPECT_ERRNO(ioctl(fd, KMEMLAB_ALLOC_IOC_ALLOC, &big), E2BIG, "argsz of 1 GiB: E2BIG");
 
 	/* Pointers: NULL, unmapped, kernel address. */
 	EXPECT_ERRNO(ioctl(fd, KMEMLAB_ALLOC_IOC_ALLOC, NULL), EFAULT, "ALLOC with a NULL argument: EFAULT");

@@ -391,7 +391,8 @@ static void kmemlab_inspect_new(struct kmemlab_buf *buf, gfp_t gfp)
 /*
  * Read an ioctl argument that starts with "__u32 argsz": argsz below the
  * struct size is EINVAL; a larger one must have only zeroes past what we
- * know (copy_struct_from_user gives E2BIG otherwise).
+ * know (copy_struct_from_user gives E2BIG otherwise), and more than a page
+ * is E2BIG outright so the zero check stays short.
  */
 static int kmemlab_copy_arg(void *dst, size_t size, void __user *uarg)
 {
@@ -401,6 +402,8 @@ static int kmemlab_copy_arg(void *dst, size_t size, void __user *uarg)
 		return -EFAULT;
 	if (argsz < size)
 		return -EINVAL;
+	if (argsz > PAGE_SIZE)
+		return -E2BIG;
 	return copy_struct_from_user(dst, size, uarg, argsz);
 }
 

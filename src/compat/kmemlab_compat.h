@@ -258,9 +258,20 @@ static inline unsigned int kmemlab_dma_map_sg(struct device *dev,
 #define KMEMLAB_HAVE_PCIM_IOMAP_REGION 1
 #endif
 
+/* --- scope-based cleanup ------------------------------------------------- */
+
+/* <linux/cleanup.h> (__free, guard) exists from Debian's 6.1; code that
+ * uses it must keep a goto-ladder path for 5.10 under #ifndef. */
+#ifdef HAVE_LINUX_CLEANUP_H
+#define KMEMLAB_HAVE_CLEANUP 1
+#endif
+
 /* --- strings ------------------------------------------------------------- */
 
-/* Copy a string into a char array, always NUL-terminated, truncating. */
+/* Copy a string into a char array, always NUL-terminated, truncating.  The
+ * three-argument strscpy() exists on every supported kernel; strlcpy() is
+ * gone from 6.8 (HAVE_STRLCPY) and the two-argument strscpy() arrived then
+ * (HAVE_STRSCPY_2ARG), so kmemlab uses neither. */
 #define kmemlab_strscpy_array(dst, src) strscpy(dst, src, sizeof(dst))
 
 #endif /* KMEMLAB_COMPAT_H */

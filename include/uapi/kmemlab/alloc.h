@@ -12,7 +12,7 @@
  *  - The argument starts with __u32 argsz = sizeof(the struct) as this
  *    header defines it.  A smaller argsz gets EINVAL; a larger one (a newer
  *    header) is accepted only if the bytes the driver does not know are zero,
- *    else E2BIG.
+ *    else E2BIG; an argsz above 4096 is E2BIG.
  *  - Fields marked "in, must be 0" (reserved) are checked: non-zero is EINVAL.
  *  - Errors: EFAULT bad pointer, EINVAL malformed request, ENOTTY unknown
  *    ioctl, ENOENT unknown handle, E2BIG size beyond what the allocator can
