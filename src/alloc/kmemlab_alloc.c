@@ -85,7 +85,7 @@ struct kmemlab_job {
 
 /* Per open file: its buffers and quota use, all under @lock. */
 struct kmemlab_file {
-	struct mutex lock;
+	struct mutex lock;		/* serialises this file's ioctls */
 	struct xarray bufs;		/* handle -> struct kmemlab_buf */
 	unsigned int nr_bufs;
 	u64 bytes;
@@ -129,6 +129,12 @@ static bool kmemlab_is_kmalloc_family(u32 allocator)
 {
 	return allocator == KMEMLAB_KMALLOC || allocator == KMEMLAB_KZALLOC ||
 	       allocator == KMEMLAB_KCALLOC;
+}
+
+/* kcalloc takes an element count; every other allocator takes none. */
+static bool kmemlab_wants_count(u32 allocator)
+{
+	return allocator == KMEMLAB_KCALLOC;
 }
 
 /* Translate the uapi GFP bits; false for an invalid combination. */
@@ -438,7 +444,7 @@ static int kmemlab_check_alloc(struct kmemlab_file *kf,
 	    req->context < KMEMLAB_CTX_PROCESS ||
 	    req->context >= KMEMLAB_CONTEXT_COUNT ||
 	    req->scope & ~KMEMLAB_SCOPE_MASK || req->size == 0 ||
-	    (a == KMEMLAB_KCALLOC) != (req->count != 0) ||
+	    kmemlab_wants_count(a) != !!req->count ||
 	    !kmemlab_gfp_from_user(req->gfp, gfp))
 		return -EINVAL;
 
@@ -478,7 +484,8 @@ static int kmemlab_check_alloc(struct kmemlab_file *kf,
 	}
 
 	/* Sizes: kmalloc and the page allocator stop at KMALLOC_MAX_SIZE
-	 * (the largest buddy block); vmalloc-backed buffers at max_size. */
+	 * (the largest buddy block); vmalloc-backed buffers at max_size.
+	 */
 	if (((kmemlab_is_kmalloc_family(a) || a == KMEMLAB_ALLOC_PAGES) &&
 	     *bytes > KMALLOC_MAX_SIZE) ||
 	    ((kmemlab_is_vmalloc_family(a) || a == KMEMLAB_KVMALLOC) &&
@@ -817,7 +824,8 @@ static int kmemlab_release(struct inode *inode, struct file *file)
 	unsigned long handle;
 
 	/* Every job was waited for or cancelled synchronously, so no timer
-	 * should be pending; make sure before the memory goes away. */
+	 * should be pending; make sure before the memory goes away.
+	 */
 	timer_delete_sync(&kf->job.timer);
 	hrtimer_cancel(&kf->job.hrtimer);
 	xa_for_each(&kf->bufs, handle, buf)

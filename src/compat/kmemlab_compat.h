@@ -13,6 +13,7 @@
 
 #include <linux/device.h>
 #include <linux/dma-mapping.h>
+#include <linux/dmapool.h>
 #include <linux/fs.h>
 #include <linux/gfp.h>
 #include <linux/highmem.h>
@@ -47,7 +48,8 @@
 #define kmemlab_platform_remove_field remove_new
 #else
 /* .remove returns int: wrap a void remove function with
- * KMEMLAB_PLATFORM_REMOVE_WRAPPER(fn) and set .remove = fn##_int. */
+ * KMEMLAB_PLATFORM_REMOVE_WRAPPER(fn) and set .remove = fn##_int.
+ */
 #define kmemlab_platform_remove_field remove
 #endif
 
@@ -62,7 +64,8 @@
 
 /* A device without a file position: .llseek = kmemlab_no_llseek.  The
  * no_llseek helper became NULL in 6.1 and disappeared in 6.12; NULL means
- * "lseek fails with ESPIPE" everywhere. */
+ * "lseek fails with ESPIPE" everywhere.
+ */
 #ifdef HAVE_NO_LLSEEK
 #define kmemlab_no_llseek no_llseek
 #else
@@ -88,7 +91,8 @@ static inline void kmemlab_vm_flags_set(struct vm_area_struct *vma,
 /* --- allocators ---------------------------------------------------------- */
 
 /* The bytes kmalloc() really reserves for a request of @size bytes; @p is
- * the object itself (5.10 has only ksize() on an allocated object). */
+ * the object itself (5.10 has only ksize() on an allocated object).
+ */
 static inline size_t kmemlab_kmalloc_real_size(const void *p, size_t size)
 {
 #ifdef HAVE_KMALLOC_SIZE_ROUNDUP
@@ -134,7 +138,8 @@ static inline void *kmemlab_kvrealloc(void *p, size_t oldsize, size_t newsize,
 #endif
 
 /* kmem_cache_alloc_bulk(): int count until 6.12, bool from 7.2.  Returns
- * true when all @nr objects were allocated. */
+ * true when all @nr objects were allocated.
+ */
 static inline bool kmemlab_kmem_cache_alloc_bulk(struct kmem_cache *s,
 						 gfp_t gfp, size_t nr, void **p)
 {
@@ -146,7 +151,8 @@ static inline bool kmemlab_kmem_cache_alloc_bulk(struct kmem_cache *s,
 }
 
 /* A slab cache whose objects are copied to and from user space only in
- * [useroffset, useroffset + usersize). */
+ * [useroffset, useroffset + usersize).
+ */
 static inline struct kmem_cache *
 kmemlab_kmem_cache_create_usercopy(const char *name, unsigned int size,
 				   unsigned int align, slab_flags_t flags,
@@ -177,12 +183,12 @@ kmemlab_kmem_cache_create_usercopy(const char *name, unsigned int size,
 
 /* --- highmem ------------------------------------------------------------- */
 
+/*
+ * kmap_local_page() (5.11+); a driver that maps highmem pages needs a
+ * 5.10 path of its own (kmap_atomic, with its preemption rules).
+ */
 #ifdef HAVE_KMAP_LOCAL_PAGE
-#define kmemlab_kmap_local_page(page) kmap_local_page(page)
-#define kmemlab_kunmap_local(addr) kunmap_local(addr)
-#else
-#define kmemlab_kmap_local_page(page) kmap_atomic(page)
-#define kmemlab_kunmap_local(addr) kunmap_atomic(addr)
+#define KMEMLAB_HAVE_KMAP_LOCAL_PAGE 1
 #endif
 
 /* --- timers -------------------------------------------------------------- */
@@ -218,7 +224,8 @@ kmemlab_hrtimer_setup(struct hrtimer *timer,
 /* --- DMA and PCI --------------------------------------------------------- */
 
 /* dma_map_sg_attrs() returns int in 5.10 (negative never happens: 0 is the
- * failure), unsigned int later; normalise to unsigned int. */
+ * failure), unsigned int later; normalise to unsigned int.
+ */
 static inline unsigned int kmemlab_dma_map_sg(struct device *dev,
 					      struct scatterlist *sg, int nents,
 					      enum dma_data_direction dir)
@@ -237,13 +244,18 @@ static inline unsigned int kmemlab_dma_map_sg(struct device *dev,
 #endif
 
 /* dma_pool_create() is a wrapper around dma_pool_create_node() in 7.2. */
+static inline struct dma_pool *kmemlab_dma_pool_create(const char *name,
+						       struct device *dev,
+						       size_t size, size_t align,
+						       size_t boundary)
+{
 #ifdef HAVE_DMA_POOL_CREATE_NODE
-#define kmemlab_dma_pool_create(name, dev, size, align, boundary) \
-	dma_pool_create_node(name, dev, size, align, boundary, dev_to_node(dev))
+	return dma_pool_create_node(name, dev, size, align, boundary,
+				    dev_to_node(dev));
 #else
-#define kmemlab_dma_pool_create(name, dev, size, align, boundary) \
-	dma_pool_create(name, dev, size, align, boundary)
+	return dma_pool_create(name, dev, size, align, boundary);
 #endif
+}
 
 /* Legacy (INTx) interrupts: PCI_IRQ_LEGACY was renamed PCI_IRQ_INTX. */
 #ifdef HAVE_PCI_IRQ_INTX
@@ -253,7 +265,8 @@ static inline unsigned int kmemlab_dma_map_sg(struct device *dev,
 #endif
 
 /* pcim_iomap_region() (6.11+) maps one BAR managed and returns ERR_PTR;
- * older kernels use pcim_iomap_regions() + pcim_iomap_table(). */
+ * older kernels use pcim_iomap_regions() + pcim_iomap_table().
+ */
 #ifdef HAVE_PCIM_IOMAP_REGION
 #define KMEMLAB_HAVE_PCIM_IOMAP_REGION 1
 #endif
@@ -261,7 +274,8 @@ static inline unsigned int kmemlab_dma_map_sg(struct device *dev,
 /* --- scope-based cleanup ------------------------------------------------- */
 
 /* <linux/cleanup.h> (__free, guard) exists from Debian's 6.1; code that
- * uses it must keep a goto-ladder path for 5.10 under #ifndef. */
+ * uses it must keep a goto-ladder path for 5.10 under #ifndef.
+ */
 #ifdef HAVE_LINUX_CLEANUP_H
 #define KMEMLAB_HAVE_CLEANUP 1
 #endif
@@ -271,7 +285,8 @@ static inline unsigned int kmemlab_dma_map_sg(struct device *dev,
 /* Copy a string into a char array, always NUL-terminated, truncating.  The
  * three-argument strscpy() exists on every supported kernel; strlcpy() is
  * gone from 6.8 (HAVE_STRLCPY) and the two-argument strscpy() arrived then
- * (HAVE_STRSCPY_2ARG), so kmemlab uses neither. */
+ * (HAVE_STRSCPY_2ARG), so kmemlab uses neither.
+ */
 #define kmemlab_strscpy_array(dst, src) strscpy(dst, src, sizeof(dst))
 
 #endif /* KMEMLAB_COMPAT_H */

@@ -76,8 +76,10 @@ enum kmemlab_context {
 #define KMEMLAB_BUF_VMALLOC		0x02	/* lives in the vmalloc area        */
 #define KMEMLAB_BUF_WAS_ZERO		0x04	/* every byte was 0 when allocated  */
 #define KMEMLAB_BUF_ZERO_PROMISED	0x08	/* the API promises zeroed memory   */
-#define KMEMLAB_BUF_INIT_ON_ALLOC	0x10	/* the kernel zeroes every allocation (init_on_alloc) */
-#define KMEMLAB_BUF_CLEARED_BY_DRIVER	0x20	/* not promised zero: kmemlab_alloc cleared it before you could read it */
+/* The kernel zeroes every allocation (init_on_alloc=1). */
+#define KMEMLAB_BUF_INIT_ON_ALLOC	0x10
+/* Not promised zero: kmemlab_alloc cleared it before you could read it. */
+#define KMEMLAB_BUF_CLEARED_BY_DRIVER	0x20
 
 /* The GFP mask as the allocator saw it (struct kmemlab_buf_info.gfp_info). */
 #define KMEMLAB_GFPINFO_CAN_SLEEP	0x01	/* __GFP_DIRECT_RECLAIM             */
@@ -99,16 +101,26 @@ enum kmemlab_context {
 /* Why a request was refused (struct kmemlab_alloc_request.refusal). */
 enum kmemlab_refusal {
 	KMEMLAB_REFUSAL_NONE = 0,
-	KMEMLAB_REFUSAL_BAD_REQUEST,	  /* EINVAL: unknown value, reserved field set */
-	KMEMLAB_REFUSAL_SLEEP_IN_ATOMIC,  /* EINVAL: GFP_KERNEL may sleep; this context must not */
-	KMEMLAB_REFUSAL_VMALLOC_ATOMIC,	  /* EINVAL: the vmalloc family may sleep whatever the flags */
-	KMEMLAB_REFUSAL_VMALLOC_GFP,	  /* EINVAL: the vmalloc family needs GFP_KERNEL */
-	KMEMLAB_REFUSAL_SCOPE_ATOMIC,	  /* EINVAL: memalloc_*_save() scopes a task, not an interrupt */
-	KMEMLAB_REFUSAL_OVERFLOW,	  /* EINVAL: count * size overflows */
-	KMEMLAB_REFUSAL_TOO_BIG,	  /* E2BIG: more than this allocator can ever give */
-	KMEMLAB_REFUSAL_QUOTA,		  /* ENOSPC: the open file's quota is used up */
-	KMEMLAB_REFUSAL_UNSUPPORTED,	  /* EOPNOTSUPP: this kernel lacks the allocator */
-	KMEMLAB_REFUSAL_NOT_REALLOCABLE,  /* EINVAL: REALLOC works on kmalloc-family and kvmalloc buffers */
+	/* EINVAL: unknown value, reserved field set */
+	KMEMLAB_REFUSAL_BAD_REQUEST,
+	/* EINVAL: GFP_KERNEL may sleep; this context must not */
+	KMEMLAB_REFUSAL_SLEEP_IN_ATOMIC,
+	/* EINVAL: the vmalloc family may sleep whatever the flags */
+	KMEMLAB_REFUSAL_VMALLOC_ATOMIC,
+	/* EINVAL: the vmalloc family needs GFP_KERNEL */
+	KMEMLAB_REFUSAL_VMALLOC_GFP,
+	/* EINVAL: memalloc_*_save() scopes a task, not an interrupt */
+	KMEMLAB_REFUSAL_SCOPE_ATOMIC,
+	/* EINVAL: count * size overflows */
+	KMEMLAB_REFUSAL_OVERFLOW,
+	/* E2BIG: more than this allocator can ever give */
+	KMEMLAB_REFUSAL_TOO_BIG,
+	/* ENOSPC: the open file's quota is used up */
+	KMEMLAB_REFUSAL_QUOTA,
+	/* EOPNOTSUPP: this kernel lacks the allocator */
+	KMEMLAB_REFUSAL_UNSUPPORTED,
+	/* EINVAL: REALLOC works on kmalloc-family and kvmalloc buffers */
+	KMEMLAB_REFUSAL_NOT_REALLOCABLE,
 	KMEMLAB_REFUSAL_COUNT
 };
 
@@ -143,7 +155,8 @@ struct kmemlab_alloc_request {
 
 /* REALLOC: resize a kmalloc/kzalloc/kcalloc (krealloc, krealloc_array) or
  * kvmalloc (kvrealloc) buffer in process context; contents are kept up to
- * the smaller size, and grown bytes read as zero. */
+ * the smaller size, and grown bytes read as zero.
+ */
 struct kmemlab_realloc_request {
 	__u32 argsz;		/* in: sizeof(struct kmemlab_realloc_request) */
 	__u32 handle;		/* in */
