@@ -197,12 +197,19 @@ struct kmemlab_alloc_stats {
 
 #define KMEMLAB_ALLOC_IOC_MAGIC	0xB7
 
+/* Allocate; fills req.info (and req.refusal on refusal). */
 #define KMEMLAB_ALLOC_IOC_ALLOC   _IOWR(KMEMLAB_ALLOC_IOC_MAGIC, 1, struct kmemlab_alloc_request)
+/* Describe the buffer named by info.handle. */
 #define KMEMLAB_ALLOC_IOC_INFO    _IOWR(KMEMLAB_ALLOC_IOC_MAGIC, 2, struct kmemlab_buf_info)
+/* Resize a kmalloc-family or kvmalloc buffer. */
 #define KMEMLAB_ALLOC_IOC_REALLOC _IOWR(KMEMLAB_ALLOC_IOC_MAGIC, 3, struct kmemlab_realloc_request)
+/* Copy io.length bytes from io.data into the buffer at io.offset. */
 #define KMEMLAB_ALLOC_IOC_WRITE   _IOW(KMEMLAB_ALLOC_IOC_MAGIC, 4, struct kmemlab_buf_io)
+/* Copy io.length bytes at io.offset of the buffer to io.data. */
 #define KMEMLAB_ALLOC_IOC_READ    _IOW(KMEMLAB_ALLOC_IOC_MAGIC, 5, struct kmemlab_buf_io)
+/* Free one buffer; its handle becomes unknown (ENOENT). */
 #define KMEMLAB_ALLOC_IOC_FREE    _IOW(KMEMLAB_ALLOC_IOC_MAGIC, 6, struct kmemlab_buf_handle)
+/* This file's usage and quotas, and module-wide totals. */
 #define KMEMLAB_ALLOC_IOC_STATS   _IOWR(KMEMLAB_ALLOC_IOC_MAGIC, 7, struct kmemlab_alloc_stats)
 
 #endif /* _UAPI_KMEMLAB_ALLOC_H */
