@@ -7,9 +7,9 @@
  * the GFP and scope rules, bad input at the boundary, quotas, several
  * processes at once, and unloading while buffers are held.
  *
- * Usage: kmemlab-alloc-test [--module PATH/kmemlab_alloc.ko]
- * With --module the unload/reload tests run (they need the .ko to load it
- * back); without, they are skipped with that reason.
+ * Usage: kmemlab-alloc-test [--module-dir DIR]
+ * With --module-dir (holding kmemlab_alloc.ko) the unload/reload tests run
+ * (they need the .ko to load it back); without, they are skipped and say so.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -683,7 +683,7 @@ static void test_unload(void)
 
 	if (!module_path) {
 		for (i = 0; i < 6; i++)
-			tap_skip("no --module PATH given", "unload/reload test %d", i + 1);
+			tap_skip("no --module-dir given", "unload/reload test %d", i + 1);
 		return;
 	}
 	fd = dev_open();
@@ -718,16 +718,17 @@ static void test_unload(void)
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "module", required_argument, NULL, 'm' },
+		{ "module-dir", required_argument, NULL, 'm' },
 		{ NULL, 0, NULL, 0 }
 	};
+	static char path[4096];
 	int opt, fd;
 
 	while ((opt = getopt_long(argc, argv, "m:", opts, NULL)) != -1) {
-		if (opt == 'm')
-			module_path = optarg;
-		else
+		if (opt != 'm')
 			return 2;
+		snprintf(path, sizeof(path), "%s/" MODNAME ".ko", optarg);
+		module_path = path;
 	}
 	printf("TAP version 13\n");
 	if (access(DEV, F_OK)) {

@@ -39,6 +39,7 @@
 
 #include <kmemlab/alloc.h>
 #include "kmemlab_compat.h"
+#include "kmemlab_alloc_rules.h"
 
 static unsigned int max_buffers = 64;
 module_param(max_buffers, uint, 0444);
@@ -118,78 +119,6 @@ static const char *const kmemlab_context_name[KMEMLAB_CONTEXT_COUNT] = {
 	[KMEMLAB_CTX_SOFTIRQ] = "softirq",
 	[KMEMLAB_CTX_HARDIRQ] = "hard-IRQ",
 };
-
-static bool kmemlab_is_vmalloc_family(u32 allocator)
-{
-	return allocator == KMEMLAB_VMALLOC || allocator == KMEMLAB_VZALLOC ||
-	       allocator == KMEMLAB_VMALLOC_HUGE;
-}
-
-static bool kmemlab_is_kmalloc_family(u32 allocator)
-{
-	return allocator == KMEMLAB_KMALLOC || allocator == KMEMLAB_KZALLOC ||
-	       allocator == KMEMLAB_KCALLOC;
-}
-
-/* kcalloc takes an element count; every other allocator takes none. */
-static bool kmemlab_wants_count(u32 allocator)
-{
-	return allocator == KMEMLAB_KCALLOC;
-}
-
-/* Translate the uapi GFP bits; false for an invalid combination. */
-static bool kmemlab_gfp_from_user(u32 ugfp, gfp_t *gfp)
-{
-	if (ugfp & ~(KMEMLAB_GFP_BASE_MASK | KMEMLAB_GFP_MODIFIER_MASK))
-		return false;
-
-	switch (ugfp & KMEMLAB_GFP_BASE_MASK) {
-	case KMEMLAB_GFP_KERNEL:
-		*gfp = GFP_KERNEL;
-		break;
-	case KMEMLAB_GFP_ATOMIC:
-		*gfp = GFP_ATOMIC;
-		break;
-	case KMEMLAB_GFP_NOWAIT:
-		*gfp = GFP_NOWAIT;
-		break;
-	default:		/* none, or more than one base */
-		return false;
-	}
-	if ((ugfp & KMEMLAB_GFP_NORETRY) && (ugfp & KMEMLAB_GFP_RETRY_MAYFAIL))
-		return false;	/* contradictory retry policies */
-	if (ugfp & KMEMLAB_GFP_NOWARN)
-		*gfp |= __GFP_NOWARN;
-	if (ugfp & KMEMLAB_GFP_NORETRY)
-		*gfp |= __GFP_NORETRY;
-	if (ugfp & KMEMLAB_GFP_RETRY_MAYFAIL)
-		*gfp |= __GFP_RETRY_MAYFAIL;
-	return true;
-}
-
-/* Describe a gfp_t in uapi terms. */
-static u32 kmemlab_gfp_info(gfp_t gfp)
-{
-	u32 info = 0;
-
-	if (gfp & __GFP_DIRECT_RECLAIM)
-		info |= KMEMLAB_GFPINFO_CAN_SLEEP;
-	if (gfp & __GFP_KSWAPD_RECLAIM)
-		info |= KMEMLAB_GFPINFO_KSWAPD;
-	if (gfp & __GFP_IO)
-		info |= KMEMLAB_GFPINFO_IO;
-	if (gfp & __GFP_FS)
-		info |= KMEMLAB_GFPINFO_FS;
-	if (gfp & __GFP_HIGH)
-		info |= KMEMLAB_GFPINFO_HIGH;
-	if (gfp & __GFP_NOWARN)
-		info |= KMEMLAB_GFPINFO_NOWARN;
-	if (gfp & __GFP_NORETRY)
-		info |= KMEMLAB_GFPINFO_NORETRY;
-	if (gfp & __GFP_RETRY_MAYFAIL)
-		info |= KMEMLAB_GFPINFO_RETRY_MAYFAIL;
-	return info;
-}
 
 /* Where are we running right now? */
 static u32 kmemlab_context_info(void)
@@ -420,90 +349,13 @@ static void kmemlab_refuse(const char *what, u32 context, u32 refusal)
 			      kmemlab_refusal_text[refusal]);
 }
 
-/*
- * kvmalloc() without __GFP_DIRECT_RECLAIM cannot fall back to vmalloc, and
- * 5.10 passes such flags straight to kmalloc(), which WARNs above
- * KMALLOC_MAX_SIZE: keep those requests within kmalloc's limit.
- */
-static bool kmemlab_kvmalloc_too_big(u32 allocator, gfp_t gfp, size_t bytes)
-{
-	return allocator == KMEMLAB_KVMALLOC && !gfpflags_allow_blocking(gfp) &&
-	       bytes > KMALLOC_MAX_SIZE;
-}
-
-/* Validate an ALLOC request; on refusal return -errno and set *refusal. */
-static int kmemlab_check_alloc(struct kmemlab_file *kf,
-			       const struct kmemlab_alloc_request *req,
-			       gfp_t *gfp, size_t *bytes, u32 *refusal)
-{
-	bool atomic_ctx = req->context != KMEMLAB_CTX_PROCESS;
-	u32 a = req->allocator;
-
-	*refusal = KMEMLAB_REFUSAL_BAD_REQUEST;
-	if (a < KMEMLAB_KMALLOC || a >= KMEMLAB_ALLOCATOR_COUNT ||
-	    req->context < KMEMLAB_CTX_PROCESS ||
-	    req->context >= KMEMLAB_CONTEXT_COUNT ||
-	    req->scope & ~KMEMLAB_SCOPE_MASK || req->size == 0 ||
-	    kmemlab_wants_count(a) != !!req->count ||
-	    !kmemlab_gfp_from_user(req->gfp, gfp))
-		return -EINVAL;
-
-	*bytes = req->size;
-	if (a == KMEMLAB_KCALLOC &&
-	    check_mul_overflow((size_t)req->count, (size_t)req->size, bytes)) {
-		*refusal = KMEMLAB_REFUSAL_OVERFLOW;
-		return -EINVAL;
-	}
-	/* u64 fields may not fit size_t on 32-bit kernels. */
-	if (req->size != (size_t)req->size || req->count != (size_t)req->count) {
-		*refusal = KMEMLAB_REFUSAL_TOO_BIG;
-		return -E2BIG;
-	}
-
-	/* Context rules: what may sleep stays out of atomic context. */
-	if (atomic_ctx && req->scope) {
-		*refusal = KMEMLAB_REFUSAL_SCOPE_ATOMIC;
-		return -EINVAL;
-	}
-	if (atomic_ctx && kmemlab_is_vmalloc_family(a)) {
-		*refusal = KMEMLAB_REFUSAL_VMALLOC_ATOMIC;
-		return -EINVAL;
-	}
-	if (atomic_ctx && gfpflags_allow_blocking(*gfp)) {
-		*refusal = KMEMLAB_REFUSAL_SLEEP_IN_ATOMIC;
-		return -EINVAL;
-	}
-	if (kmemlab_is_vmalloc_family(a) &&
-	    (req->gfp & KMEMLAB_GFP_BASE_MASK) != KMEMLAB_GFP_KERNEL) {
-		*refusal = KMEMLAB_REFUSAL_VMALLOC_GFP;
-		return -EINVAL;
-	}
-	if (a == KMEMLAB_VMALLOC_HUGE && !KMEMLAB_HAVE_VMALLOC_HUGE) {
-		*refusal = KMEMLAB_REFUSAL_UNSUPPORTED;
-		return -EOPNOTSUPP;
-	}
-
-	/* Sizes: kmalloc and the page allocator stop at KMALLOC_MAX_SIZE
-	 * (the largest buddy block); vmalloc-backed buffers at max_size.
-	 */
-	if (((kmemlab_is_kmalloc_family(a) || a == KMEMLAB_ALLOC_PAGES) &&
-	     *bytes > KMALLOC_MAX_SIZE) ||
-	    ((kmemlab_is_vmalloc_family(a) || a == KMEMLAB_KVMALLOC) &&
-	     *bytes > max_size) ||
-	    kmemlab_kvmalloc_too_big(a, *gfp, *bytes)) {
-		*refusal = KMEMLAB_REFUSAL_TOO_BIG;
-		return -E2BIG;
-	}
-	if (kf->nr_bufs >= max_buffers || *bytes > max_bytes - kf->bytes) {
-		*refusal = KMEMLAB_REFUSAL_QUOTA;
-		return -ENOSPC;
-	}
-	*refusal = KMEMLAB_REFUSAL_NONE;
-	return 0;
-}
-
 static int kmemlab_ioctl_alloc(struct kmemlab_file *kf, void __user *uarg)
 {
+	const struct kmemlab_alloc_limits limits = {
+		.max_buffers = max_buffers,
+		.max_bytes = max_bytes,
+		.max_size = max_size,
+	};
 	struct kmemlab_alloc_request req;
 	struct kmemlab_job *job = &kf->job;
 	struct kmemlab_buf *buf;
@@ -516,7 +368,8 @@ static int kmemlab_ioctl_alloc(struct kmemlab_file *kf, void __user *uarg)
 	if (ret)
 		return ret;
 
-	ret = kmemlab_check_alloc(kf, &req, &gfp, &bytes, &req.refusal);
+	ret = kmemlab_alloc_check(&req, &limits, kf->nr_bufs, kf->bytes, &gfp,
+				  &bytes, &req.refusal);
 	if (ret) {
 		if (req.refusal == KMEMLAB_REFUSAL_SLEEP_IN_ATOMIC ||
 		    req.refusal == KMEMLAB_REFUSAL_VMALLOC_ATOMIC ||

@@ -280,6 +280,16 @@ static inline struct dma_pool *kmemlab_dma_pool_create(const char *name,
 #define KMEMLAB_HAVE_CLEANUP 1
 #endif
 
+/* --- in-kernel tests ----------------------------------------------------- */
+
+/*
+ * KUnit is in the kernel (the debug kernel; not Debian's): the in-kernel
+ * tests become KUnit suites (kmemlab_ktest.h).
+ */
+#ifdef HAVE_KUNIT
+#define KMEMLAB_HAVE_KUNIT 1
+#endif
+
 /* --- strings ------------------------------------------------------------- */
 
 /* Copy a string into a char array, always NUL-terminated, truncating.  The
