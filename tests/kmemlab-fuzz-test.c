@@ -260,6 +260,7 @@ static void fuzz_device(const char *path, const struct device_model *m,
 			check(&c, "lseek", ret, e, m->lseek_errnos, seed, i);
 		} else {
 			/* Close with whatever the file holds, and open again. */
+			c.calls++;
 			close(fd);
 			fd = open_dev(path);
 			if (fd < 0) {

@@ -1,0 +1,358 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * kmemlab-faults-test - make the N-th allocation fail, for N = 1, 2, ...,
+ * over loading kmemlab_alloc, opening it and each of its ioctl paths, until
+ * a pass completes with no failure injected.  Every injected failure must
+ * come out as a clean error (ENOMEM, or success where the kernel has a
+ * fallback, as kvmalloc does), leave nothing behind, and leave the device
+ * working.  The debug tier's kmemleak scan and kernel-log check then prove
+ * no leak and no report.  TAP; one test per path, naming how many
+ * injection points it exercised.
+ *
+ * Mechanism: failslab and fail_page_alloc (CONFIG_FAULT_INJECTION), armed
+ * through /proc/thread-self/fail-nth, which fails the N-th allocation of
+ * this task only: nothing else in the guest is disturbed.  debugfs makes
+ * GFP_KERNEL and order-0 allocations eligible, and keeps the injections
+ * quiet (no stack dump per injection).  Without fault injection in the
+ * kernel (Debian's kernels) the test is skipped.
+ *
+ * Allocations in the driver's timer and hrtimer callbacks are not in the
+ * task's context, so fail-nth cannot reach them; their ENOMEM path is the
+ * same code as the process-context one exercised here.
+ * Usage: kmemlab-faults-test [--module-dir DIR]
+ */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdint.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <kmemlab/alloc.h>
+
+#include "tap.h"
+
+#define DEV "/dev/kmemlab/alloc"
+#define MODNAME "kmemlab_alloc"
+#define FAIL_NTH "/proc/thread-self/fail-nth"
+#define MAX_POINTS 10000
+
+static char module_path[4096];
+static unsigned long total_points;
+
+static int write_file(const char *path, const char *value)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), ret;
+
+	if (fd < 0)
+		return -1;
+	ret = write(fd, value, strlen(value)) == (ssize_t)strlen(value) ? 0 : -1;
+	close(fd);
+	return ret;
+}
+
+/* /proc/thread-self/fail-nth, kept open: opening it again while armed
+ * would itself allocate and could take the injected failure. */
+static int fail_nth_fd = -1;
+
+/* Arm: the @n-th allocation of this task from now on fails. */
+static int arm(unsigned long n)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%lu", n);
+	return pwrite(fail_nth_fd, buf, strlen(buf), 0) > 0 ? 0 : -1;
+}
+
+/* Was the armed failure injected?  Disarms either way. */
+static bool injected(void)
+{
+	char buf[32] = "";
+	ssize_t len = pread(fail_nth_fd, buf, sizeof(buf) - 1, 0);
+
+	if (pwrite(fail_nth_fd, "0", 1, 0) != 1)
+		return false;
+	return len > 0 && atol(buf) == 0;
+}
+
+/* A line in the kernel log; tests/qemu/check-kernel-log knows that the
+ * kernel's own reports of the allocations we failed on purpose ("vmalloc
+ * error", "page allocation failure") fall between these two lines. */
+static void kmsg(const char *line)
+{
+	write_file("/dev/kmsg", line);
+}
+
+/* One operation under test: 0 or -errno. */
+struct op {
+	const char *name;
+	int (*run)(int fd, uint32_t *handle);
+	bool needs_buffer;	/* run on a file holding one kmalloc buffer */
+};
+
+static int do_alloc(int fd, uint32_t allocator, uint32_t context, uint32_t gfp,
+		    uint64_t size, uint32_t *handle)
+{
+	struct kmemlab_alloc_request req = {
+		.argsz = sizeof(req), .allocator = allocator, .context = context,
+		.gfp = gfp | KMEMLAB_GFP_NOWARN, .size = size,
+	};
+
+	if (ioctl(fd, KMEMLAB_ALLOC_IOC_ALLOC, &req))
+		return -errno;
+	*handle = req.info.handle;
+	return 0;
+}
+
+static int op_kmalloc(int fd, uint32_t *h)
+{
+	return do_alloc(fd, KMEMLAB_KMALLOC, KMEMLAB_CTX_PROCESS, KMEMLAB_GFP_KERNEL, 300, h);
+}
+
+static int op_kzalloc_spinlock(int fd, uint32_t *h)
+{
+	return do_alloc(fd, KMEMLAB_KZALLOC, KMEMLAB_CTX_SPINLOCK, KMEMLAB_GFP_ATOMIC, 300, h);
+}
+
+static int op_vmalloc(int fd, uint32_t *h)
+{
+	return do_alloc(fd, KMEMLAB_VMALLOC, KMEMLAB_CTX_PROCESS, KMEMLAB_GFP_KERNEL, 64 << 10, h);
+}
+
+static int op_kvmalloc(int fd, uint32_t *h)
+{
+	return do_alloc(fd, KMEMLAB_KVMALLOC, KMEMLAB_CTX_PROCESS, KMEMLAB_GFP_KERNEL, 64 << 10, h);
+}
+
+static int op_alloc_pages(int fd, uint32_t *h)
+{
+	return do_alloc(fd, KMEMLAB_ALLOC_PAGES, KMEMLAB_CTX_PROCESS, KMEMLAB_GFP_KERNEL, 20000, h);
+}
+
+static int op_krealloc(int fd, uint32_t *h)
+{
+	struct kmemlab_realloc_request r = {
+		.argsz = sizeof(r), .handle = *h, .gfp = KMEMLAB_GFP_KERNEL, .new_size = 9000,
+	};
+
+	return ioctl(fd, KMEMLAB_ALLOC_IOC_REALLOC, &r) ? -errno : 0;
+}
+
+static int op_io_info_stats_free(int fd, uint32_t *h)
+{
+	struct kmemlab_buf_info info = { .argsz = sizeof(info), .handle = *h };
+	struct kmemlab_alloc_stats st = { .argsz = sizeof(st) };
+	struct kmemlab_buf_handle fh = { .argsz = sizeof(fh), .handle = *h };
+	char data[64] = "fault sweep";
+	struct kmemlab_buf_io io = {
+		.argsz = sizeof(io), .handle = *h, .length = sizeof(data),
+		.data = (uintptr_t)data,
+	};
+
+	if (ioctl(fd, KMEMLAB_ALLOC_IOC_WRITE, &io) || ioctl(fd, KMEMLAB_ALLOC_IOC_READ, &io) ||
+	    ioctl(fd, KMEMLAB_ALLOC_IOC_INFO, &info) || ioctl(fd, KMEMLAB_ALLOC_IOC_STATS, &st) ||
+	    ioctl(fd, KMEMLAB_ALLOC_IOC_FREE, &fh))
+		return -errno;
+	*h = 0;
+	return 0;
+}
+
+static const struct op ops[] = {
+	{ "ALLOC kmalloc (process)", op_kmalloc, false },
+	{ "ALLOC kzalloc (spinlock)", op_kzalloc_spinlock, false },
+	{ "ALLOC vmalloc", op_vmalloc, false },
+	{ "ALLOC kvmalloc", op_kvmalloc, false },
+	{ "ALLOC alloc_pages", op_alloc_pages, false },
+	{ "REALLOC krealloc", op_krealloc, true },
+	{ "WRITE, READ, INFO, STATS, FREE", op_io_info_stats_free, true },
+};
+
+static uint32_t buffers_held(int fd)
+{
+	struct kmemlab_alloc_stats st = { .argsz = sizeof(st) };
+
+	return ioctl(fd, KMEMLAB_ALLOC_IOC_STATS, &st) ? UINT32_MAX : st.buffers;
+}
+
+/* Sweep one ioctl path. */
+static void sweep_op(const struct op *op)
+{
+	unsigned long n, points = 0, bad = 0;
+	int fd = open(DEV, O_RDWR | O_CLOEXEC);
+
+	if (fd < 0) {
+		tap_result(false, "fault sweep %s: open", op->name);
+		return;
+	}
+	for (n = 1; n <= MAX_POINTS; n++) {
+		uint32_t h = 0, before;
+		bool hit;
+		int ret;
+
+		if (op->needs_buffer && op_kmalloc(fd, &h)) {
+			bad++;
+			break;
+		}
+		before = buffers_held(fd);
+		arm(n);
+		ret = op->run(fd, &h);
+		hit = injected();
+		if (!hit) {			/* the whole path ran: done */
+			if (h) {
+				struct kmemlab_buf_handle fh = { .argsz = sizeof(fh), .handle = h };
+
+				ioctl(fd, KMEMLAB_ALLOC_IOC_FREE, &fh);
+			}
+			if (ret) {
+				tap_diag("  %s: failed without an injected fault: %s",
+					 op->name, strerror(-ret));
+				bad++;
+			}
+			break;
+		}
+		points++;
+		if (ret && ret != -ENOMEM) {
+			tap_diag("  %s, allocation %lu failed: got %s, want ENOMEM or success",
+				 op->name, n, strerror(-ret));
+			bad++;
+		}
+		/* A failed ALLOC leaves no buffer behind. */
+		if (ret && !op->needs_buffer && buffers_held(fd) != before) {
+			tap_diag("  %s, allocation %lu: a failed ALLOC left a buffer", op->name, n);
+			bad++;
+		}
+		/* Free what this round made, then check the device still works. */
+		if (h) {
+			struct kmemlab_buf_handle fh = { .argsz = sizeof(fh), .handle = h };
+
+			ioctl(fd, KMEMLAB_ALLOC_IOC_FREE, &fh);
+		}
+		{
+			uint32_t probe = 0;
+
+			if (op_kmalloc(fd, &probe)) {
+				tap_diag("  %s, allocation %lu: the device stopped working", op->name, n);
+				bad++;
+			} else {
+				struct kmemlab_buf_handle fh = { .argsz = sizeof(fh), .handle = probe };
+
+				ioctl(fd, KMEMLAB_ALLOC_IOC_FREE, &fh);
+			}
+		}
+	}
+	close(fd);
+	total_points += points;
+	tap_result(bad == 0 && n <= MAX_POINTS, "fault sweep %s: %lu injection points, each a clean error",
+		   op->name, points);
+}
+
+static bool module_present(void)
+{
+	return access("/sys/module/" MODNAME, F_OK) == 0;
+}
+
+/* Sweep module load: every allocation of finit_module and our init. */
+static void sweep_load(void)
+{
+	unsigned long n, points = 0, bad = 0;
+	int fd;
+
+	if (!module_path[0]) {
+		tap_skip("no --module-dir given", "fault sweep: module load");
+		return;
+	}
+	if (syscall(SYS_delete_module, MODNAME, O_NONBLOCK)) {
+		tap_result(false, "fault sweep: module load: unload first: %s", strerror(errno));
+		return;
+	}
+	fd = open(module_path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		tap_result(false, "fault sweep: module load: open %s", module_path);
+		return;
+	}
+	for (n = 1; n <= MAX_POINTS; n++) {
+		bool hit;
+		long ret;
+
+		arm(n);
+		ret = syscall(SYS_finit_module, fd, "", 0);
+		ret = ret ? -errno : 0;
+		hit = injected();
+		if (!hit) {
+			if (ret) {
+				tap_diag("  load failed without an injected fault: %s", strerror(-ret));
+				bad++;
+			}
+			break;
+		}
+		points++;
+		if (!ret) {	/* a fallback absorbed it: fine, unload for the next N */
+			if (syscall(SYS_delete_module, MODNAME, O_NONBLOCK))
+				bad++;
+			continue;
+		}
+		if (ret != -ENOMEM) {
+			tap_diag("  load, allocation %lu failed: got %s, want ENOMEM",
+				 n, strerror(-ret));
+			bad++;
+		}
+		if (module_present() || !access(DEV, F_OK)) {
+			tap_diag("  load, allocation %lu: the failed load left the module or its node",
+				 n);
+			bad++;
+		}
+	}
+	close(fd);
+	total_points += points;
+	tap_result(bad == 0 && module_present(),
+		   "fault sweep: module load: %lu injection points, each a clean -ENOMEM, nothing left behind",
+		   points);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "module-dir", required_argument, NULL, 'm' },
+		{ NULL, 0, NULL, 0 }
+	};
+	size_t i;
+	int opt;
+
+	while ((opt = getopt_long(argc, argv, "m:", opts, NULL)) != -1) {
+		if (opt != 'm')
+			return 2;
+		snprintf(module_path, sizeof(module_path), "%s/" MODNAME ".ko", optarg);
+	}
+	printf("TAP version 13\n");
+	if (access(FAIL_NTH, W_OK)) {
+		printf("1..0 # SKIP this kernel has no fault injection (CONFIG_FAULT_INJECTION): the debug tier runs this\n");
+		return 0;
+	}
+	if (access(DEV, F_OK)) {
+		printf("1..0 # SKIP " DEV " missing: load kmemlab_alloc first\n");
+		return 0;
+	}
+	/* GFP_KERNEL and order-0 allocations may fail; no stack dump each time. */
+	if (write_file("/sys/kernel/debug/failslab/ignore-gfp-wait", "N") ||
+	    write_file("/sys/kernel/debug/failslab/verbose", "0") ||
+	    write_file("/sys/kernel/debug/fail_page_alloc/ignore-gfp-wait", "N") ||
+	    write_file("/sys/kernel/debug/fail_page_alloc/ignore-gfp-highmem", "N") ||
+	    write_file("/sys/kernel/debug/fail_page_alloc/min-order", "0") ||
+	    write_file("/sys/kernel/debug/fail_page_alloc/verbose", "0")) {
+		printf("Bail out! cannot configure failslab/fail_page_alloc in debugfs\n");
+		return 1;
+	}
+	fail_nth_fd = open(FAIL_NTH, O_RDWR | O_CLOEXEC);
+	if (fail_nth_fd < 0) {
+		printf("Bail out! cannot open " FAIL_NTH "\n");
+		return 1;
+	}
+	kmsg("kmemlab-faults: injection begins\n");
+	sweep_load();
+	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
+		sweep_op(&ops[i]);
+	kmsg("kmemlab-faults: injection ends\n");
+	tap_diag("kmemlab_alloc: %lu injection points exercised in all", total_points);
+	return tap_done();
+}
