@@ -247,6 +247,44 @@ static void sweep_op(const struct op *op)
 		   op->name, points);
 }
 
+/* Sweep open(): the VFS's allocations and the driver's per-file state. */
+static void sweep_open(void)
+{
+	unsigned long n, points = 0, bad = 0;
+
+	for (n = 1; n <= MAX_POINTS; n++) {
+		uint32_t h = 0;
+		bool hit;
+		int fd;
+
+		arm(n);
+		fd = open(DEV, O_RDWR | O_CLOEXEC);
+		hit = injected();
+		if (!hit) {
+			if (fd < 0) {
+				tap_diag("  open failed without an injected fault: %s", strerror(errno));
+				bad++;
+			}
+			if (fd >= 0)
+				close(fd);
+			break;
+		}
+		points++;
+		if (fd < 0 && errno != ENOMEM) {
+			tap_diag("  open, allocation %lu failed: got %s, want ENOMEM", n, strerror(errno));
+			bad++;
+		}
+		if (fd >= 0) {
+			if (op_kmalloc(fd, &h))
+				bad++;
+			close(fd);
+		}
+	}
+	total_points += points;
+	tap_result(bad == 0 && n <= MAX_POINTS, "fault sweep open: %lu injection points, each a clean ENOMEM",
+		   points);
+}
+
 static bool module_present(void)
 {
 	return access("/sys/module/" MODNAME, F_OK) == 0;
@@ -350,6 +388,7 @@ int main(int argc, char **argv)
 	}
 	kmsg("kmemlab-faults: injection begins\n");
 	sweep_load();
+	sweep_open();
 	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
 		sweep_op(&ops[i]);
 	kmsg("kmemlab-faults: injection ends\n");

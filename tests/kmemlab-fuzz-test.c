@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include <kmemlab/alloc.h>
+#include <kmemlab/slab.h>
 
 #include "tap.h"
 
@@ -95,14 +96,29 @@ static const size_t alloc_sizes[] = {
 static const int alloc_ioctl_errnos[] = {
 	EFAULT, EINVAL, ENOTTY, ENOENT, E2BIG, ENOSPC, ENOMEM, EOPNOTSUPP, EINTR, 0
 };
-static const int alloc_io_errnos[] = { EINVAL, 0 };	/* no read/write */
+/* No read/write: EINVAL (shared by the devices without them). */
+static const int alloc_io_errnos[] = { EINVAL, 0 };
 /* No mmap: ENODEV; mmap(2) itself rejects bad lengths and offsets first
  * (EINVAL, EOVERFLOW, ENOMEM). */
 static const int alloc_mmap_errnos[] = { ENODEV, EINVAL, EOVERFLOW, ENOMEM, 0 };
 static const int alloc_lseek_errnos[] = { ESPIPE, 0 };
 
+static const unsigned long slab_cmds[] = {
+	KMEMLAB_SLAB_IOC_ALLOC, KMEMLAB_SLAB_IOC_FREE, KMEMLAB_SLAB_IOC_PAYLOAD_WRITE,
+	KMEMLAB_SLAB_IOC_PAYLOAD_READ, KMEMLAB_SLAB_IOC_STATS,
+};
+static const size_t slab_sizes[] = {
+	sizeof(struct kmemlab_slab_alloc), sizeof(struct kmemlab_slab_free),
+	sizeof(struct kmemlab_slab_io), sizeof(struct kmemlab_slab_io),
+	sizeof(struct kmemlab_slab_stats),
+};
+/* include/uapi/kmemlab/slab.h */
+static const int slab_ioctl_errnos[] = { EFAULT, EINVAL, ENOTTY, E2BIG, ENOSPC, ENOMEM, 0 };
+
 static const struct device_model models[] = {
 	{ "alloc", alloc_cmds, alloc_sizes, 7, alloc_ioctl_errnos, alloc_io_errnos,
+	  alloc_mmap_errnos, alloc_lseek_errnos },
+	{ "slab", slab_cmds, slab_sizes, 5, slab_ioctl_errnos, alloc_io_errnos,
 	  alloc_mmap_errnos, alloc_lseek_errnos },
 };
 

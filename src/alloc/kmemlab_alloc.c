@@ -40,6 +40,7 @@
 #include <kmemlab/alloc.h>
 #include "kmemlab_compat.h"
 #include "kmemlab_alloc_rules.h"
+#include "kmemlab_ioctl.h"
 
 static unsigned int max_buffers = 64;
 module_param(max_buffers, uint, 0444);
@@ -321,25 +322,6 @@ static void kmemlab_inspect_new(struct kmemlab_buf *buf, gfp_t gfp)
 		memset(buf->addr, 0, buf->info.size);
 		buf->info.flags |= KMEMLAB_BUF_CLEARED_BY_DRIVER;
 	}
-}
-
-/*
- * Read an ioctl argument that starts with "__u32 argsz": argsz below the
- * struct size is EINVAL; a larger one must have only zeroes past what we
- * know (copy_struct_from_user gives E2BIG otherwise), and more than a page
- * is E2BIG outright so the zero check stays short.
- */
-static int kmemlab_copy_arg(void *dst, size_t size, void __user *uarg)
-{
-	u32 argsz;
-
-	if (get_user(argsz, (u32 __user *)uarg))
-		return -EFAULT;
-	if (argsz < size)
-		return -EINVAL;
-	if (argsz > PAGE_SIZE)
-		return -E2BIG;
-	return copy_struct_from_user(dst, size, uarg, argsz);
 }
 
 static void kmemlab_refuse(const char *what, u32 context, u32 refusal)
