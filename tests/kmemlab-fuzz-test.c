@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include <kmemlab/alloc.h>
+#include <kmemlab/percpu.h>
 #include <kmemlab/slab.h>
 
 #include "tap.h"
@@ -115,10 +116,21 @@ static const size_t slab_sizes[] = {
 /* include/uapi/kmemlab/slab.h */
 static const int slab_ioctl_errnos[] = { EFAULT, EINVAL, ENOTTY, E2BIG, ENOSPC, ENOMEM, 0 };
 
+static const unsigned long percpu_cmds[] = {
+	KMEMLAB_PERCPU_IOC_RUN, KMEMLAB_PERCPU_IOC_TOTALS, KMEMLAB_PERCPU_IOC_RESET,
+};
+static const size_t percpu_sizes[] = {
+	sizeof(struct kmemlab_percpu_run), sizeof(struct kmemlab_percpu_totals), 0,
+};
+/* include/uapi/kmemlab/percpu.h */
+static const int percpu_ioctl_errnos[] = { EFAULT, EINVAL, ENOTTY, E2BIG, EINTR, ENOMEM, 0 };
+
 static const struct device_model models[] = {
 	{ "alloc", alloc_cmds, alloc_sizes, 7, alloc_ioctl_errnos, alloc_io_errnos,
 	  alloc_mmap_errnos, alloc_lseek_errnos },
 	{ "slab", slab_cmds, slab_sizes, 5, slab_ioctl_errnos, alloc_io_errnos,
+	  alloc_mmap_errnos, alloc_lseek_errnos },
+	{ "percpu", percpu_cmds, percpu_sizes, 3, percpu_ioctl_errnos, alloc_io_errnos,
 	  alloc_mmap_errnos, alloc_lseek_errnos },
 };
 
