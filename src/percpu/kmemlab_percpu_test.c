@@ -42,7 +42,8 @@ KMEMLAB_TEST(run_check_table)
 }
 
 /* Values written through per_cpu_ptr() on every possible CPU all come
- * back in a sum over for_each_possible_cpu(), online or not. */
+ * back in a sum over for_each_possible_cpu(), online or not.
+ */
 KMEMLAB_TEST(sum_over_possible_cpus)
 {
 	u64 __percpu *counts = alloc_percpu(u64);

@@ -65,7 +65,8 @@ struct kmemlab_desc {
 static struct kmem_cache *kmemlab_desc_cache;
 static mempool_t *kmemlab_pool;
 /* Serialises the mempool's users, so "pressure" stays with its request
- * and from_reserve counts only that request's elements. */
+ * and from_reserve counts only that request's elements.
+ */
 static DEFINE_MUTEX(kmemlab_pool_lock);
 static bool kmemlab_pool_pressure;	/* under kmemlab_pool_lock */
 
@@ -74,7 +75,8 @@ static atomic64_t kmemlab_in_use = ATOMIC64_INIT(0);
 static atomic64_t kmemlab_allocations = ATOMIC64_INIT(0);
 
 /* Per open file: a stack of objects (array for indexing, list for the
- * descriptor's own list node), under @lock. */
+ * descriptor's own list node), under @lock.
+ */
 struct kmemlab_slab_file {
 	struct mutex lock;		/* serialises this file's ioctls */
 	struct kmemlab_desc **objs;	/* objs[0..held-1] */
@@ -167,7 +169,8 @@ static int kmemlab_alloc_bulk(struct kmemlab_slab_file *kf, u32 count)
 }
 
 /* mempool_alloc() with GFP_NOWAIT: it tries the cache (through
- * kmemlab_pool_alloc) and, when that fails, hands out its reserve. */
+ * kmemlab_pool_alloc) and, when that fails, hands out its reserve.
+ */
 static int kmemlab_alloc_mempool(struct kmemlab_slab_file *kf, u32 count,
 				 bool pressure, u32 *from_reserve)
 {
@@ -232,7 +235,8 @@ static int kmemlab_ioctl_alloc(struct kmemlab_slab_file *kf, void __user *uarg)
 }
 
 /* Free the newest @count objects; with @bulk, the ones that came from the
- * cache directly go back in one kmem_cache_free_bulk() call. */
+ * cache directly go back in one kmem_cache_free_bulk() call.
+ */
 static void kmemlab_free_top(struct kmemlab_slab_file *kf, u32 count, bool bulk)
 {
 	struct kmemlab_desc **top = &kf->objs[kf->held - count];
@@ -273,7 +277,8 @@ static int kmemlab_ioctl_free(struct kmemlab_slab_file *kf, void __user *uarg)
 }
 
 /* Copy straight between user space and the object's payload: the cache's
- * usercopy window allows exactly this range. */
+ * usercopy window allows exactly this range.
+ */
 static int kmemlab_ioctl_io(struct kmemlab_slab_file *kf, void __user *uarg,
 			    bool write)
 {
@@ -419,11 +424,13 @@ static int __init kmemlab_slab_init(void)
 		pr_err("max_objects must be 1..1048576 and pool_min non-zero\n");
 		return -EINVAL;
 	}
-	kmemlab_desc_cache = kmemlab_kmem_cache_create_usercopy(
-		KMEMLAB_SLAB_CACHE_NAME, sizeof(struct kmemlab_desc), 0,
-		SLAB_HWCACHE_ALIGN | SLAB_ACCOUNT,
-		offsetof(struct kmemlab_desc, payload),
-		KMEMLAB_SLAB_PAYLOAD_SIZE, kmemlab_desc_ctor);
+	kmemlab_desc_cache =
+		kmemlab_kmem_cache_create_usercopy(KMEMLAB_SLAB_CACHE_NAME,
+						   sizeof(struct kmemlab_desc), 0,
+						   SLAB_HWCACHE_ALIGN | SLAB_ACCOUNT,
+						   offsetof(struct kmemlab_desc, payload),
+						   KMEMLAB_SLAB_PAYLOAD_SIZE,
+						   kmemlab_desc_ctor);
 	if (!kmemlab_desc_cache)
 		return -ENOMEM;
 

@@ -35,7 +35,8 @@ static inline int kmemlab_slab_check_free(const struct kmemlab_slab_free *req,
 }
 
 /* PAYLOAD_*: an object held, a range inside the payload (the usercopy
- * window); checked before any copy, so hardened usercopy never has to. */
+ * window); checked before any copy, so hardened usercopy never has to.
+ */
 static inline int kmemlab_slab_check_io(const struct kmemlab_slab_io *io,
 					unsigned int held)
 {

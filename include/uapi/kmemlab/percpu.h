@@ -53,7 +53,8 @@ struct kmemlab_percpu_run {
 };
 
 /* TOTALS: every counter since load or RESET, summed over all possible
- * CPUs (online or not). */
+ * CPUs (online or not).
+ */
 struct kmemlab_percpu_totals {
 	__u32 argsz;		/* in: sizeof(struct kmemlab_percpu_totals) */
 	__u32 online_cpus;	/* out */

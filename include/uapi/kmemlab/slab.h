@@ -37,7 +37,8 @@ enum kmemlab_slab_how {
 	KMEMLAB_SLAB_MEMPOOL,		/* mempool_alloc(), GFP_NOWAIT      */
 	KMEMLAB_SLAB_MEMPOOL_PRESSURE,	/* the same, with the cache made to
 					 * fail, as under memory pressure:
-					 * only the pool's reserve answers  */
+					 * only the pool's reserve answers
+					 */
 	KMEMLAB_SLAB_HOW_COUNT
 };
 
@@ -77,9 +78,11 @@ struct kmemlab_slab_stats {
 	__u32 cache_object_size; /* out: kmem_cache_size(); the space each
 				  * object really takes in a slab (with
 				  * alignment and metadata) is SLUB's
-				  * /sys/kernel/slab/<cache_name>/slab_size */
+				  * /sys/kernel/slab/<cache_name>/slab_size
+				  */
 	__u32 align;		/* out: cache line size: SLAB_HWCACHE_ALIGN
-				 * starts each object on one */
+				 * starts each object on one
+				 */
 	__u32 useroffset;	/* out: usercopy window: start in the object */
 	__u32 usersize;		/* out: usercopy window: length */
 	__u64 in_use;		/* out: objects allocated now, all open files */
