@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * kmemlab-faults-test - make the N-th allocation fail, for N = 1, 2, ...,
- * over loading kmemlab_alloc, opening it and each of its ioctl paths, until
+ * over loading each kmemlab driver, opening it and each of its ioctl paths, until
  * a pass completes with no failure injected.  Every injected failure must
  * come out as a clean error (ENOMEM, or success where the kernel has a
  * fallback, as kvmalloc does), leave nothing behind, and leave the device
@@ -30,15 +30,15 @@
 #include <unistd.h>
 
 #include <kmemlab/alloc.h>
+#include <kmemlab/percpu.h>
+#include <kmemlab/slab.h>
 
 #include "tap.h"
 
-#define DEV "/dev/kmemlab/alloc"
-#define MODNAME "kmemlab_alloc"
 #define FAIL_NTH "/proc/thread-self/fail-nth"
 #define MAX_POINTS 10000
 
-static char module_path[4096];
+static const char *module_dir;
 static unsigned long total_points;
 
 static int write_file(const char *path, const char *value)
@@ -88,7 +88,18 @@ static void kmsg(const char *line)
 struct op {
 	const char *name;
 	int (*run)(int fd, uint32_t *handle);
-	bool needs_buffer;	/* run on a file holding one kmalloc buffer */
+	bool needs_buffer;	/* alloc: run on a file holding one buffer */
+};
+
+/* A driver: its module, its node, how to see what a file holds, a cheap
+ * operation that must keep working, and the paths to sweep. */
+struct driver {
+	const char *module;
+	const char *dev;
+	uint32_t (*held)(int fd);
+	int (*probe)(int fd);
+	const struct op *ops;
+	unsigned int nr_ops;
 };
 
 static int do_alloc(int fd, uint32_t allocator, uint32_t context, uint32_t gfp,
@@ -168,7 +179,7 @@ static const struct op ops[] = {
 	{ "WRITE, READ, INFO, STATS, FREE", op_io_info_stats_free, true },
 };
 
-static uint32_t buffers_held(int fd)
+static uint32_t alloc_held(int fd)
 {
 	struct kmemlab_alloc_stats st = { .argsz = sizeof(st) };
 
@@ -176,10 +187,10 @@ static uint32_t buffers_held(int fd)
 }
 
 /* Sweep one ioctl path. */
-static void sweep_op(const struct op *op)
+static void sweep_op(const struct driver *drv, const struct op *op)
 {
 	unsigned long n, points = 0, bad = 0;
-	int fd = open(DEV, O_RDWR | O_CLOEXEC);
+	int fd = open(drv->dev, O_RDWR | O_CLOEXEC);
 
 	if (fd < 0) {
 		tap_result(false, "fault sweep %s: open", op->name);
@@ -194,7 +205,7 @@ static void sweep_op(const struct op *op)
 			bad++;
 			break;
 		}
-		before = buffers_held(fd);
+		before = drv->held(fd);
 		arm(n);
 		ret = op->run(fd, &h);
 		hit = injected();
@@ -218,7 +229,7 @@ static void sweep_op(const struct op *op)
 			bad++;
 		}
 		/* A failed ALLOC leaves no buffer behind. */
-		if (ret && !op->needs_buffer && buffers_held(fd) != before) {
+		if (ret && !op->needs_buffer && drv->held(fd) != before) {
 			tap_diag("  %s, allocation %lu: a failed ALLOC left a buffer", op->name, n);
 			bad++;
 		}
@@ -228,37 +239,28 @@ static void sweep_op(const struct op *op)
 
 			ioctl(fd, KMEMLAB_ALLOC_IOC_FREE, &fh);
 		}
-		{
-			uint32_t probe = 0;
-
-			if (op_kmalloc(fd, &probe)) {
-				tap_diag("  %s, allocation %lu: the device stopped working", op->name, n);
-				bad++;
-			} else {
-				struct kmemlab_buf_handle fh = { .argsz = sizeof(fh), .handle = probe };
-
-				ioctl(fd, KMEMLAB_ALLOC_IOC_FREE, &fh);
-			}
+		if (drv->probe(fd)) {
+			tap_diag("  %s, allocation %lu: the device stopped working", op->name, n);
+			bad++;
 		}
 	}
 	close(fd);
 	total_points += points;
-	tap_result(bad == 0 && n <= MAX_POINTS, "fault sweep %s: %lu injection points, each a clean error",
-		   op->name, points);
+	tap_result(bad == 0 && n <= MAX_POINTS, "fault sweep %s %s: %lu injection points, each a clean error",
+		   drv->module, op->name, points);
 }
 
 /* Sweep open(): the VFS's allocations and the driver's per-file state. */
-static void sweep_open(void)
+static void sweep_open(const struct driver *drv)
 {
 	unsigned long n, points = 0, bad = 0;
 
 	for (n = 1; n <= MAX_POINTS; n++) {
-		uint32_t h = 0;
 		bool hit;
 		int fd;
 
 		arm(n);
-		fd = open(DEV, O_RDWR | O_CLOEXEC);
+		fd = open(drv->dev, O_RDWR | O_CLOEXEC);
 		hit = injected();
 		if (!hit) {
 			if (fd < 0) {
@@ -275,38 +277,44 @@ static void sweep_open(void)
 			bad++;
 		}
 		if (fd >= 0) {
-			if (op_kmalloc(fd, &h))
+			if (drv->probe(fd))
 				bad++;
 			close(fd);
 		}
 	}
 	total_points += points;
-	tap_result(bad == 0 && n <= MAX_POINTS, "fault sweep open: %lu injection points, each a clean ENOMEM",
-		   points);
+	tap_result(bad == 0 && n <= MAX_POINTS, "fault sweep %s open: %lu injection points, each a clean ENOMEM",
+		   drv->module, points);
 }
 
-static bool module_present(void)
+static bool module_present(const char *module)
 {
-	return access("/sys/module/" MODNAME, F_OK) == 0;
+	char path[128];
+
+	snprintf(path, sizeof(path), "/sys/module/%s", module);
+	return access(path, F_OK) == 0;
 }
 
-/* Sweep module load: every allocation of finit_module and our init. */
-static void sweep_load(void)
+/* Sweep module load: every allocation of finit_module and the init. */
+static void sweep_load(const struct driver *drv)
 {
 	unsigned long n, points = 0, bad = 0;
+	char path[4096];
 	int fd;
 
-	if (!module_path[0]) {
-		tap_skip("no --module-dir given", "fault sweep: module load");
+	if (!module_dir) {
+		tap_skip("no --module-dir given", "fault sweep %s: module load", drv->module);
 		return;
 	}
-	if (syscall(SYS_delete_module, MODNAME, O_NONBLOCK)) {
-		tap_result(false, "fault sweep: module load: unload first: %s", strerror(errno));
+	if (syscall(SYS_delete_module, drv->module, O_NONBLOCK)) {
+		tap_result(false, "fault sweep %s: module load: unload first: %s", drv->module,
+			   strerror(errno));
 		return;
 	}
-	fd = open(module_path, O_RDONLY | O_CLOEXEC);
+	snprintf(path, sizeof(path), "%s/%s.ko", module_dir, drv->module);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
-		tap_result(false, "fault sweep: module load: open %s", module_path);
+		tap_result(false, "fault sweep %s: module load: open %s", drv->module, path);
 		return;
 	}
 	for (n = 1; n <= MAX_POINTS; n++) {
@@ -326,7 +334,7 @@ static void sweep_load(void)
 		}
 		points++;
 		if (!ret) {	/* a fallback absorbed it: fine, unload for the next N */
-			if (syscall(SYS_delete_module, MODNAME, O_NONBLOCK))
+			if (syscall(SYS_delete_module, drv->module, O_NONBLOCK))
 				bad++;
 			continue;
 		}
@@ -335,18 +343,138 @@ static void sweep_load(void)
 				 n, strerror(-ret));
 			bad++;
 		}
-		if (module_present() || !access(DEV, F_OK)) {
+		if (module_present(drv->module) || !access(drv->dev, F_OK)) {
 			tap_diag("  load, allocation %lu: the failed load left the module or its node",
 				 n);
 			bad++;
 		}
 	}
 	close(fd);
+	/* devtmpfs creates the node asynchronously */
+	for (n = 0; n < 100 && access(drv->dev, F_OK); n++)
+		usleep(10000);
 	total_points += points;
-	tap_result(bad == 0 && module_present(),
-		   "fault sweep: module load: %lu injection points, each a clean -ENOMEM, nothing left behind",
-		   points);
+	tap_result(bad == 0 && module_present(drv->module),
+		   "fault sweep %s: module load: %lu injection points, each a clean -ENOMEM, nothing left behind",
+		   drv->module, points);
 }
+
+/* --- kmemlab_slab ----------------------------------------------------------- */
+
+static uint32_t slab_held(int fd)
+{
+	struct kmemlab_slab_stats st = { .argsz = sizeof(st) };
+
+	return ioctl(fd, KMEMLAB_SLAB_IOC_STATS, &st) ? UINT32_MAX : st.held;
+}
+
+static int slab_alloc(int fd, uint32_t how, uint32_t count)
+{
+	struct kmemlab_slab_alloc req = {
+		.argsz = sizeof(req), .how = how, .count = count,
+	};
+
+	return ioctl(fd, KMEMLAB_SLAB_IOC_ALLOC, &req) ? -errno : 0;
+}
+
+static int slab_free_all(int fd)
+{
+	uint32_t held = slab_held(fd);
+	struct kmemlab_slab_free req = { .argsz = sizeof(req), .count = held, .bulk = 1 };
+
+	if (!held)
+		return 0;
+	return ioctl(fd, KMEMLAB_SLAB_IOC_FREE, &req) ? -errno : 0;
+}
+
+static int slab_probe(int fd)
+{
+	int ret = slab_alloc(fd, KMEMLAB_SLAB_ONE_BY_ONE, 1);
+
+	return ret ? ret : slab_free_all(fd);
+}
+
+static int op_slab_one_by_one(int fd, uint32_t *h __attribute__((unused)))
+{
+	int ret = slab_alloc(fd, KMEMLAB_SLAB_ONE_BY_ONE, 40);
+
+	slab_free_all(fd);
+	return ret;
+}
+
+static int op_slab_bulk(int fd, uint32_t *h __attribute__((unused)))
+{
+	int ret = slab_alloc(fd, KMEMLAB_SLAB_BULK, 40);
+
+	slab_free_all(fd);
+	return ret;
+}
+
+static int op_slab_mempool(int fd, uint32_t *h __attribute__((unused)))
+{
+	int ret = slab_alloc(fd, KMEMLAB_SLAB_MEMPOOL, 4);
+
+	slab_free_all(fd);
+	return ret;
+}
+
+static const struct op slab_ops[] = {
+	{ "ALLOC one by one", op_slab_one_by_one, false },
+	{ "ALLOC bulk", op_slab_bulk, false },
+	{ "ALLOC mempool", op_slab_mempool, false },
+};
+
+/* --- kmemlab_percpu --------------------------------------------------------- */
+
+static uint32_t percpu_held(int fd __attribute__((unused)))
+{
+	return 0;	/* a run keeps nothing in the file */
+}
+
+static int percpu_run(int fd, uint64_t iterations)
+{
+	struct kmemlab_percpu_run r = {
+		.argsz = sizeof(r), .methods = KMEMLAB_PERCPU_ALL, .iterations = iterations,
+	};
+
+	return ioctl(fd, KMEMLAB_PERCPU_IOC_RUN, &r) ? -errno : 0;
+}
+
+static int percpu_probe(int fd)
+{
+	return percpu_run(fd, 10);
+}
+
+static int op_percpu_run(int fd, uint32_t *h __attribute__((unused)))
+{
+	return percpu_run(fd, 100);
+}
+
+static const struct op percpu_ops[] = {
+	{ "RUN (a thread per CPU)", op_percpu_run, false },
+};
+
+/* --- kmemlab_alloc probe ---------------------------------------------------- */
+
+static int alloc_probe(int fd)
+{
+	uint32_t h = 0;
+	int ret = op_kmalloc(fd, &h);
+	struct kmemlab_buf_handle fh = { .argsz = sizeof(fh), .handle = h };
+
+	if (!ret)
+		ioctl(fd, KMEMLAB_ALLOC_IOC_FREE, &fh);
+	return ret;
+}
+
+static const struct driver drivers[] = {
+	{ "kmemlab_alloc", "/dev/kmemlab/alloc", alloc_held, alloc_probe, ops,
+	  sizeof(ops) / sizeof(ops[0]) },
+	{ "kmemlab_slab", "/dev/kmemlab/slab", slab_held, slab_probe, slab_ops,
+	  sizeof(slab_ops) / sizeof(slab_ops[0]) },
+	{ "kmemlab_percpu", "/dev/kmemlab/percpu", percpu_held, percpu_probe, percpu_ops,
+	  sizeof(percpu_ops) / sizeof(percpu_ops[0]) },
+};
 
 int main(int argc, char **argv)
 {
@@ -354,21 +482,18 @@ int main(int argc, char **argv)
 		{ "module-dir", required_argument, NULL, 'm' },
 		{ NULL, 0, NULL, 0 }
 	};
-	size_t i;
+	unsigned long before;
+	size_t d, i;
 	int opt;
 
 	while ((opt = getopt_long(argc, argv, "m:", opts, NULL)) != -1) {
 		if (opt != 'm')
 			return 2;
-		snprintf(module_path, sizeof(module_path), "%s/" MODNAME ".ko", optarg);
+		module_dir = optarg;
 	}
 	printf("TAP version 13\n");
 	if (access(FAIL_NTH, W_OK)) {
 		printf("1..0 # SKIP this kernel has no fault injection (CONFIG_FAULT_INJECTION): the debug tier runs this\n");
-		return 0;
-	}
-	if (access(DEV, F_OK)) {
-		printf("1..0 # SKIP " DEV " missing: load kmemlab_alloc first\n");
 		return 0;
 	}
 	/* GFP_KERNEL and order-0 allocations may fail; no stack dump each time. */
@@ -387,11 +512,21 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	kmsg("kmemlab-faults: injection begins\n");
-	sweep_load();
-	sweep_open();
-	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
-		sweep_op(&ops[i]);
+	for (d = 0; d < sizeof(drivers) / sizeof(drivers[0]); d++) {
+		const struct driver *drv = &drivers[d];
+
+		if (access(drv->dev, F_OK)) {
+			tap_skip("its node is missing (module not loaded)", "fault sweep %s", drv->module);
+			continue;
+		}
+		before = total_points;
+		sweep_load(drv);
+		sweep_open(drv);
+		for (i = 0; i < drv->nr_ops; i++)
+			sweep_op(drv, &drv->ops[i]);
+		tap_diag("%s: %lu injection points exercised", drv->module, total_points - before);
+	}
 	kmsg("kmemlab-faults: injection ends\n");
-	tap_diag("kmemlab_alloc: %lu injection points exercised in all", total_points);
+	tap_diag("all drivers: %lu injection points exercised", total_points);
 	return tap_done();
 }

@@ -1,16 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * kmemlab-stress-test - many processes on /dev/kmemlab/alloc at once.
+ * kmemlab-stress-test - many processes on every kmemlab device at once.
  *
  * For KMEMLAB_STRESS_SECONDS (default 5; the debug tier uses 30):
- *  - 8 workers open the device, allocate with every allocator and context,
- *    write a pattern and read it back, resize, free, check that STATS
- *    counts exactly their own buffers, and close;
- *  - 1 churner opens and closes, sometimes leaving buffers for close to free;
- *  - 1 unloader keeps trying to remove the module (refused while a file is
- *    open) and loads it back whenever it did go (needs --module-dir).
+ *  - 8 workers per device: on alloc they allocate with every allocator and
+ *    context, write a pattern and read it back and free; on slab they push,
+ *    write and read payloads and pop; on percpu they run the demo and check
+ *    it exact; each checks the driver counts exactly what it holds;
+ *  - 1 churner opens and closes each device, sometimes leaving objects for
+ *    close to free;
+ *  - 1 unloader keeps trying to remove each module (refused while a file is
+ *    open) and loads it back whenever one did go (needs --module-dir).
  * Then: every process finished in time (no deadlock), none saw an
- * undocumented error or wrong data, and no buffer is left module-wide.
+ * undocumented error or wrong data, and nothing is left allocated.
  * TAP.  Usage: kmemlab-stress-test [--module-dir DIR]
  */
 #define _GNU_SOURCE
@@ -25,22 +27,25 @@
 #include <unistd.h>
 
 #include <kmemlab/alloc.h>
+#include <kmemlab/percpu.h>
+#include <kmemlab/slab.h>
 
 #include "tap.h"
 
 #define DEV "/dev/kmemlab/alloc"
-#define MODNAME "kmemlab_alloc"
+#define SLAB_DEV "/dev/kmemlab/slab"
+#define PERCPU_DEV "/dev/kmemlab/percpu"
 #define WORKERS 8
 #define MAX_LIVE 12
 
-static char module_path[4096];
+static const char *module_dir;
 static time_t deadline;
 
-static int dev_open_retry(void)
+static int open_retry(const char *dev)
 {
 	/* While the unloader has the module out, the node is briefly gone. */
 	while (time(NULL) < deadline) {
-		int fd = open(DEV, O_RDWR | O_CLOEXEC);
+		int fd = open(dev, O_RDWR | O_CLOEXEC);
 
 		if (fd >= 0)
 			return fd;
@@ -61,7 +66,7 @@ static int worker(unsigned int id)
 		uint32_t live[MAX_LIVE];
 		unsigned int n = 0, i, k;
 		struct kmemlab_alloc_stats st = { .argsz = sizeof(st) };
-		int fd = dev_open_retry();
+		int fd = open_retry(DEV);
 
 		if (fd == -2)
 			break;
@@ -131,8 +136,93 @@ static int worker(unsigned int id)
 	return 0;
 }
 
+static int slab_worker(unsigned int id)
+{
+	unsigned char data[KMEMLAB_SLAB_PAYLOAD_SIZE], back[KMEMLAB_SLAB_PAYLOAD_SIZE];
+	unsigned long rounds = 0;
+
+	memset(data, 'A' + id, sizeof(data));
+	while (time(NULL) < deadline) {
+		struct kmemlab_slab_alloc a = { .argsz = sizeof(a) };
+		struct kmemlab_slab_free f = { .argsz = sizeof(f) };
+		struct kmemlab_slab_io io = {
+			.argsz = sizeof(io), .length = sizeof(data), .data = (uintptr_t)data,
+		};
+		struct kmemlab_slab_stats st = { .argsz = sizeof(st) };
+		int fd = open_retry(SLAB_DEV), k;
+
+		if (fd == -2)
+			break;
+		if (fd < 0)
+			return 1;
+		for (k = 0; k < 10; k++) {
+			a.how = KMEMLAB_SLAB_ONE_BY_ONE + (rounds + k) % 3;	/* no pressure */
+			a.count = 1 + (k * 7 + id) % 40;
+			if (ioctl(fd, KMEMLAB_SLAB_IOC_ALLOC, &a)) {
+				if (errno == ENOMEM)
+					continue;	/* mempool GFP_NOWAIT may say no */
+				printf("# slab worker %u: ALLOC: %s\n", id, strerror(errno));
+				return 1;
+			}
+			io.index = a.held - 1;
+			io.data = (uintptr_t)data;
+			if (ioctl(fd, KMEMLAB_SLAB_IOC_PAYLOAD_WRITE, &io))
+				return 1;
+			io.data = (uintptr_t)back;
+			if (ioctl(fd, KMEMLAB_SLAB_IOC_PAYLOAD_READ, &io) || memcmp(data, back, sizeof(back))) {
+				printf("# slab worker %u: payload read back differs\n", id);
+				return 1;
+			}
+			if (ioctl(fd, KMEMLAB_SLAB_IOC_STATS, &st) || st.held != a.held) {
+				printf("# slab worker %u: STATS held %u, expected %u\n", id, st.held, a.held);
+				return 1;
+			}
+			f.count = a.held < 5 ? a.held : 5;
+			f.bulk = k % 2;
+			if (ioctl(fd, KMEMLAB_SLAB_IOC_FREE, &f))
+				return 1;
+		}
+		close(fd);	/* frees the rest */
+		rounds++;
+	}
+	printf("# slab worker %u: %lu rounds\n", id, rounds);
+	return 0;
+}
+
+static int percpu_worker(unsigned int id)
+{
+	unsigned long runs = 0;
+
+	while (time(NULL) < deadline) {
+		struct kmemlab_percpu_run r = {
+			.argsz = sizeof(r), .methods = 1U << (id % KMEMLAB_PERCPU_METHODS),
+			.iterations = 500 + 100 * id,
+		};
+		int fd = open_retry(PERCPU_DEV);
+		unsigned int m = id % KMEMLAB_PERCPU_METHODS;
+
+		if (fd == -2)
+			break;
+		if (fd < 0)
+			return 1;
+		if (ioctl(fd, KMEMLAB_PERCPU_IOC_RUN, &r) ||
+		    r.result[m].total != r.result[m].expected) {
+			printf("# percpu worker %u: RUN: %s, total %llu of %llu\n", id, strerror(errno),
+			       (unsigned long long)r.result[m].total,
+			       (unsigned long long)r.result[m].expected);
+			close(fd);
+			return 1;
+		}
+		close(fd);
+		runs++;
+	}
+	printf("# percpu worker %u: %lu runs\n", id, runs);
+	return 0;
+}
+
 static int churner(void)
 {
+	static const char *const devs[] = { DEV, SLAB_DEV, PERCPU_DEV };
 	unsigned long opens = 0;
 
 	while (time(NULL) < deadline) {
@@ -140,14 +230,20 @@ static int churner(void)
 			.argsz = sizeof(req), .allocator = KMEMLAB_KZALLOC,
 			.context = KMEMLAB_CTX_PROCESS, .gfp = KMEMLAB_GFP_KERNEL, .size = 4096,
 		};
-		int fd = dev_open_retry();
+		struct kmemlab_slab_alloc a = {
+			.argsz = sizeof(a), .how = KMEMLAB_SLAB_BULK, .count = 30,
+		};
+		unsigned int d = opens % 3;
+		int fd = open_retry(devs[d]);
 
 		if (fd == -2)
 			break;
 		if (fd < 0)
 			return 1;
-		if (opens % 2)
+		if (opens % 2 && d == 0)
 			ioctl(fd, KMEMLAB_ALLOC_IOC_ALLOC, &req);	/* left for close */
+		if (opens % 2 && d == 1)
+			ioctl(fd, KMEMLAB_SLAB_IOC_ALLOC, &a);		/* left for close */
 		close(fd);
 		opens++;
 	}
@@ -157,16 +253,21 @@ static int churner(void)
 
 static int unloader(void)
 {
+	static const char *const modules[] = { "kmemlab_alloc", "kmemlab_slab", "kmemlab_percpu" };
 	unsigned long tries = 0, unloads = 0;
+	char path[4096];
 
 	while (time(NULL) < deadline) {
+		const char *module = modules[tries % 3];
+
 		tries++;
-		if (syscall(SYS_delete_module, MODNAME, O_NONBLOCK) == 0) {
-			int fd = open(module_path, O_RDONLY | O_CLOEXEC);
+		snprintf(path, sizeof(path), "%s/%s.ko", module_dir, module);
+		if (syscall(SYS_delete_module, module, O_NONBLOCK) == 0) {
+			int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 			unloads++;
 			if (fd < 0 || syscall(SYS_finit_module, fd, "", 0)) {
-				printf("# unloader: reload failed: %s\n", strerror(errno));
+				printf("# unloader: reload of %s failed: %s\n", module, strerror(errno));
 				return 1;
 			}
 			close(fd);
@@ -180,6 +281,11 @@ static int unloader(void)
 	return 0;
 }
 
+static bool present(const char *dev)
+{
+	return access(dev, F_OK) == 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -188,33 +294,45 @@ int main(int argc, char **argv)
 	};
 	const char *secs_env = getenv("KMEMLAB_STRESS_SECONDS");
 	int seconds = secs_env ? atoi(secs_env) : 5;
-	pid_t pids[WORKERS + 2];
-	int opt, i, status, nproc = 0, workers_ok = 0, fd;
+	enum { KIND_ALLOC, KIND_SLAB, KIND_PERCPU, KIND_CHURNER, KIND_UNLOADER };
+	static const char *const kind_name[] = {
+		"alloc workers", "slab workers", "percpu workers", "churner", "unloader",
+	};
+	pid_t pids[3 * WORKERS + 2];
+	int kinds[3 * WORKERS + 2], ok[5] = { 0 }, want[5] = { 0 };
+	int opt, i, k, status, nproc = 0, fd;
 	struct kmemlab_alloc_stats st = { .argsz = sizeof(st) };
-	bool have_unloader;
 
 	while ((opt = getopt_long(argc, argv, "m:", opts, NULL)) != -1) {
 		if (opt != 'm')
 			return 2;
-		snprintf(module_path, sizeof(module_path), "%s/" MODNAME ".ko", optarg);
+		module_dir = optarg;
 	}
 	printf("TAP version 13\n");
-	if (access(DEV, F_OK)) {
-		printf("1..0 # SKIP " DEV " missing: load kmemlab_alloc first\n");
+	if (!present(DEV) || !present(SLAB_DEV) || !present(PERCPU_DEV)) {
+		printf("1..0 # SKIP a kmemlab device is missing: load every module first\n");
 		return 0;
 	}
-	have_unloader = module_path[0] && !access(module_path, R_OK);
 	deadline = time(NULL) + (seconds > 0 ? seconds : 5);
-	tap_diag("%d workers, a churner%s, for %d s", WORKERS,
-		 have_unloader ? " and an unloader" : "", seconds);
+	tap_diag("%d workers per device, a churner%s, for %d s", WORKERS,
+		 module_dir ? " and an unloader" : "", seconds);
 
-	for (i = 0; i < WORKERS + 2; i++) {
-		if (i == WORKERS + 1 && !have_unloader)
+	for (k = KIND_ALLOC; k <= KIND_UNLOADER; k++) {
+		int count = k <= KIND_PERCPU ? WORKERS : 1;
+
+		if (k == KIND_UNLOADER && !module_dir)
 			break;
-		pids[i] = fork();
-		if (pids[i] == 0)
-			_exit(i < WORKERS ? worker(i) : i == WORKERS ? churner() : unloader());
-		nproc++;
+		for (i = 0; i < count; i++) {
+			pid_t pid = fork();
+
+			if (pid == 0)
+				_exit(k == KIND_ALLOC ? worker(i) : k == KIND_SLAB ? slab_worker(i) :
+				      k == KIND_PERCPU ? percpu_worker(i) : k == KIND_CHURNER ?
+				      churner() : unloader());
+			pids[nproc] = pid;
+			kinds[nproc++] = k;
+			want[k]++;
+		}
 	}
 	/* Everybody must be done well after the deadline: else something hangs. */
 	for (i = 0; i < nproc; i++) {
@@ -224,25 +342,44 @@ int main(int argc, char **argv)
 		while ((r = waitpid(pids[i], &status, WNOHANG)) == 0 && time(NULL) < give_up)
 			usleep(20000);
 		if (r == 0) {
-			tap_result(false, "process %d finished (it hung: killed)", i);
+			tap_diag("a %s process hung: killed", kind_name[kinds[i]]);
 			kill(pids[i], SIGKILL);
 			waitpid(pids[i], &status, 0);
 			continue;
 		}
-		if (i < WORKERS)
-			workers_ok += WIFEXITED(status) && WEXITSTATUS(status) == 0;
-		else
-			EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0,
-				    "%s finished cleanly", i == WORKERS ? "churner" : "unloader");
+		ok[kinds[i]] += WIFEXITED(status) && WEXITSTATUS(status) == 0;
 	}
-	EXPECT_EQ(workers_ok, WORKERS, "all %d workers finished, data intact, counts exact", WORKERS);
-	if (!have_unloader)
-		tap_skip("no --module-dir given", "unloader finished cleanly");
+	for (k = KIND_ALLOC; k <= KIND_UNLOADER; k++) {
+		if (!want[k]) {
+			tap_skip("no --module-dir given", "%s finished cleanly", kind_name[k]);
+			continue;
+		}
+		EXPECT_EQ(ok[k], want[k], "%d %s finished in time, data intact, counts exact",
+			  want[k], kind_name[k]);
+	}
 	fd = open(DEV, O_RDWR | O_CLOEXEC);
-	if (EXPECT_TRUE(fd >= 0, "the device is there afterwards")) {
-		EXPECT_OK(ioctl(fd, KMEMLAB_ALLOC_IOC_STATS, &st), "STATS afterwards");
-		EXPECT_EQ(st.global_buffers, 0, "no buffer left module-wide");
-		EXPECT_EQ(st.global_bytes, 0, "no byte left module-wide");
+	if (EXPECT_TRUE(fd >= 0, "alloc: the device is there afterwards")) {
+		EXPECT_OK(ioctl(fd, KMEMLAB_ALLOC_IOC_STATS, &st), "alloc: STATS afterwards");
+		EXPECT_EQ(st.global_buffers, 0, "alloc: no buffer left module-wide");
+		close(fd);
+	}
+	fd = open(SLAB_DEV, O_RDWR | O_CLOEXEC);
+	if (EXPECT_TRUE(fd >= 0, "slab: the device is there afterwards")) {
+		struct kmemlab_slab_stats ss = { .argsz = sizeof(ss) };
+
+		EXPECT_OK(ioctl(fd, KMEMLAB_SLAB_IOC_STATS, &ss), "slab: STATS afterwards");
+		EXPECT_EQ(ss.in_use, 0, "slab: no object left in use");
+		close(fd);
+	}
+	fd = open(PERCPU_DEV, O_RDWR | O_CLOEXEC);
+	if (EXPECT_TRUE(fd >= 0, "percpu: the device is there afterwards")) {
+		struct kmemlab_percpu_totals t = { .argsz = sizeof(t) };
+
+		EXPECT_OK(ioctl(fd, KMEMLAB_PERCPU_IOC_TOTALS, &t), "percpu: TOTALS afterwards");
+		for (k = 0; k < KMEMLAB_PERCPU_METHODS; k++)
+			if (t.total[k] != t.expected[k])
+				break;
+		EXPECT_EQ(k, KMEMLAB_PERCPU_METHODS, "percpu: every total still exact");
 		close(fd);
 	}
 	return tap_done();
