@@ -5,14 +5,16 @@ run() {
 	echo "\$ $*"
 	"$@"
 }
-echo "kmemlab demo on Linux $(uname -r): kmemlab_alloc, chapters 5.1 and 5.2"
+echo "kmemlab demo on Linux $(uname -r): chapters 5.1 to 5.4"
 run kmemlab alloc
 run kmemlab alloc kvmalloc 8M
 run kmemlab alloc kmalloc 256 --gfp atomic --context hardirq
 run kmemlab alloc kmalloc 256 --gfp kernel --context hardirq
 run kmemlab realloc
 run kmemlab gfp
+run kmemlab slab
+run kmemlab percpu 100000
 echo
-echo "\$ dmesg | grep kmemlab_alloc:"
-dmesg | grep "kmemlab_alloc:"
+echo "\$ dmesg | grep kmemlab_"
+dmesg | grep "kmemlab_[a-z]*:"
 true
