@@ -584,7 +584,7 @@ static int cmd_slab(void)
 	struct kmemlab_slab_alloc a = { .argsz = sizeof(a), .how = KMEMLAB_SLAB_ONE_BY_ONE, .count = 1 };
 	struct kmemlab_slab_free f = { .argsz = sizeof(f), .count = 1 };
 	struct kmemlab_slab_alloc p = { .argsz = sizeof(p), .how = KMEMLAB_SLAB_MEMPOOL_PRESSURE, .count = 4 };
-	long slab_size, per_slab;
+	long slab_size, per_slab, slabs, objects;
 
 	if (slab_ioctl(fd, KMEMLAB_SLAB_IOC_STATS, &st0, "STATS"))
 		return EXIT_REFUSED;
@@ -604,18 +604,21 @@ static int cmd_slab(void)
 	if (slab_ioctl(fd, KMEMLAB_SLAB_IOC_ALLOC, &p, "ALLOC mempool"))
 		return EXIT_REFUSED;
 	slab_ioctl(fd, KMEMLAB_SLAB_IOC_STATS, &st3, "STATS");
+	slabs = slub_number(st0.cache_name, "slabs");
+	objects = slub_number(st0.cache_name, "objects");
 
 	if (json) {
 		printf("{\"cache\": \"%s\", \"object_size\": %u, \"slab_size\": %ld, "
 		       "\"objs_per_slab\": %ld, \"useroffset\": %u, \"usersize\": %u, "
 		       "\"pairs\": 200, \"pair_allocations\": %llu, \"pair_ctor_calls\": %llu, "
 		       "\"bulk\": 256, \"bulk_ctor_calls\": %llu, \"reserve_used\": %u, "
-		       "\"pool_free\": %u, \"pool_min\": %u}\n",
+		       "\"pool_free\": %u, \"pool_min\": %u, \"in_use\": %llu, "
+		       "\"slub_slabs\": %ld, \"slub_objects\": %ld}\n",
 		       st0.cache_name, st0.object_size, slab_size, per_slab, st0.useroffset,
 		       st0.usersize, (unsigned long long)(st1.allocations - st0.allocations),
 		       (unsigned long long)(st1.ctor_calls - st0.ctor_calls),
 		       (unsigned long long)(st2.ctor_calls - st1.ctor_calls), p.from_reserve,
-		       st3.pool_free, st3.pool_min);
+		       st3.pool_free, st3.pool_min, (unsigned long long)st3.in_use, slabs, objects);
 	} else {
 		printf("cache %s\n", st0.cache_name);
 		printf("  object            %u B (lock, list node, flags, %u-byte payload)\n",
@@ -634,6 +637,10 @@ static int cmd_slab(void)
 		printf("%-34s %12llu %18llu\n", "256 at once (kmem_cache_alloc_bulk)",
 		       (unsigned long long)(st2.allocations - st1.allocations),
 		       (unsigned long long)(st2.ctor_calls - st1.ctor_calls));
+		if (slabs >= 0)
+			printf("\nnow: %llu objects in use here; SLUB counts %ld slabs and %ld objects\n"
+			       "(SLUB leaves objects in per-CPU slabs out of that count)\n",
+			       (unsigned long long)st3.in_use, slabs, objects);
 		printf("\nmempool under (simulated) pressure: the cache failed, and %u of 4 objects\n"
 		       "came from the pool's reserve (%u of %u left).\n\n", p.from_reserve,
 		       st3.pool_free, st3.pool_min);
