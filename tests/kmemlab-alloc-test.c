@@ -24,6 +24,7 @@
 
 #include <kmemlab/alloc.h>
 
+#include "kmodule.h"
 #include "tap.h"
 
 #define DEV "/dev/kmemlab/alloc"
@@ -31,7 +32,7 @@
 #define KMALLOC_MAX (4UL << 20)		/* KMALLOC_MAX_SIZE on x86_64 (4 KiB pages) */
 #define PAGE 4096UL
 
-static const char *module_path;
+static char module_path[4096];
 
 static int dev_open(void)
 {
@@ -651,29 +652,6 @@ static void test_concurrency(void)
 	EXPECT_EQ(ok, NPROC, "%d processes x %d alloc/free rounds in all contexts", NPROC, ROUNDS);
 }
 
-static int load_module(const char *params)
-{
-	int fd = open(module_path, O_RDONLY | O_CLOEXEC), ret;
-
-	if (fd < 0)
-		return -1;
-	ret = syscall(SYS_finit_module, fd, params, 0);
-	close(fd);
-	return ret;
-}
-
-static int wait_for_node(bool present)
-{
-	int i;
-
-	for (i = 0; i < 100; i++) {
-		if ((access(DEV, F_OK) == 0) == present)
-			return 0;
-		usleep(10000);
-	}
-	return -1;
-}
-
 /* Unload while buffers are held, parameters, reload. */
 static void test_unload(void)
 {
@@ -681,7 +659,7 @@ static void test_unload(void)
 	struct kmemlab_alloc_stats st;
 	int fd, i;
 
-	if (!module_path) {
+	if (!module_path[0]) {
 		for (i = 0; i < 6; i++)
 			tap_skip("no --module-dir given", "unload/reload test %d", i + 1);
 		return;
@@ -690,15 +668,15 @@ static void test_unload(void)
 	ASSERT_TRUE(fd >= 0, "unload: open the device");
 	req = req_of(KMEMLAB_VMALLOC, KMEMLAB_CTX_PROCESS, KMEMLAB_GFP_KERNEL, 1 << 20);
 	ASSERT_OK(alloc(fd, &req), "unload: hold a 1 MiB buffer");
-	EXPECT_ERRNO(syscall(SYS_delete_module, MODNAME, O_NONBLOCK), EWOULDBLOCK,
+	EXPECT_ERRNO(kmodule_unload(MODNAME), EWOULDBLOCK,
 		     "unload while a file holds buffers: refused (in use)");
 	close(fd);
-	ASSERT_OK(syscall(SYS_delete_module, MODNAME, O_NONBLOCK), "unload after close: ok");
-	EXPECT_OK(wait_for_node(false), "unload: " DEV " is gone");
+	ASSERT_OK(kmodule_unload(MODNAME), "unload after close: ok");
+	EXPECT_OK(kmodule_wait_node(DEV, false), "unload: " DEV " is gone");
 
-	EXPECT_ERRNO(load_module("max_buffers=0"), EINVAL, "load with max_buffers=0: EINVAL");
-	ASSERT_OK(load_module("max_buffers=2"), "load with max_buffers=2");
-	wait_for_node(true);
+	EXPECT_ERRNO(kmodule_load(module_path, "max_buffers=0"), EINVAL, "load with max_buffers=0: EINVAL");
+	ASSERT_OK(kmodule_load(module_path, "max_buffers=2"), "load with max_buffers=2");
+	kmodule_wait_node(DEV, true);
 	fd = dev_open();
 	ASSERT_TRUE(fd >= 0, "open after reload");
 	stats(fd, &st);
@@ -710,26 +688,17 @@ static void test_unload(void)
 	}
 	EXPECT_TRUE(i == 2 && errno == ENOSPC, "max_buffers=2: the third buffer is ENOSPC");
 	close(fd);
-	ASSERT_OK(syscall(SYS_delete_module, MODNAME, O_NONBLOCK), "unload again");
-	EXPECT_OK(load_module(""), "load back with defaults");
-	wait_for_node(true);
+	ASSERT_OK(kmodule_unload(MODNAME), "unload again");
+	EXPECT_OK(kmodule_load(module_path, ""), "load back with defaults");
+	kmodule_wait_node(DEV, true);
 }
 
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "module-dir", required_argument, NULL, 'm' },
-		{ NULL, 0, NULL, 0 }
-	};
-	static char path[4096];
-	int opt, fd;
+	int fd;
 
-	while ((opt = getopt_long(argc, argv, "m:", opts, NULL)) != -1) {
-		if (opt != 'm')
-			return 2;
-		snprintf(path, sizeof(path), "%s/" MODNAME ".ko", optarg);
-		module_path = path;
-	}
+	if (!kmodule_parse_args(argc, argv, MODNAME, module_path, sizeof(module_path)))
+		return 2;
 	printf("TAP version 13\n");
 	if (access(DEV, F_OK)) {
 		printf("1..0 # SKIP " DEV " missing: load kmemlab_alloc first\n");

@@ -19,6 +19,7 @@
 
 #include <kmemlab/percpu.h>
 
+#include "kmodule.h"
 #include "tap.h"
 
 #define DEV "/dev/kmemlab/percpu"
@@ -169,7 +170,7 @@ static void test_processes(void)
 
 static void test_unload(void)
 {
-	int fd, m, ret;
+	int fd, m;
 
 	if (!module_path[0]) {
 		for (m = 0; m < 4; m++)
@@ -177,43 +178,25 @@ static void test_unload(void)
 		return;
 	}
 	fd = open(DEV, O_RDWR | O_CLOEXEC);
-	EXPECT_ERRNO(syscall(SYS_delete_module, MODNAME, O_NONBLOCK), EWOULDBLOCK,
+	EXPECT_ERRNO(kmodule_unload(MODNAME), EWOULDBLOCK,
 		     "unload while the device is open: refused (in use)");
 	close(fd);
-	ASSERT_OK(syscall(SYS_delete_module, MODNAME, O_NONBLOCK), "unload after close");
-	fd = open(module_path, O_RDONLY | O_CLOEXEC);
-	ret = syscall(SYS_finit_module, fd, "max_iterations=0", 0);
-	EXPECT_ERRNO(ret, EINVAL, "load with max_iterations=0: EINVAL");
-	EXPECT_OK(syscall(SYS_finit_module, fd, "", 0), "load back");
-	close(fd);
-	for (m = 0; m < 100 && access(DEV, F_OK); m++)
-		usleep(10000);
+	ASSERT_OK(kmodule_unload(MODNAME), "unload after close");
+	EXPECT_ERRNO(kmodule_load(module_path, "max_iterations=0"), EINVAL,
+		     "load with max_iterations=0: EINVAL");
+	EXPECT_OK(kmodule_load(module_path, ""), "load back");
+	kmodule_wait_node(DEV, true);
 }
 
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "module-dir", required_argument, NULL, 'm' },
-		{ NULL, 0, NULL, 0 }
-	};
-	struct stat sb;
-	int opt, fd;
+	int fd;
 
-	while ((opt = getopt_long(argc, argv, "m:", opts, NULL)) != -1) {
-		if (opt != 'm')
-			return 2;
-		snprintf(module_path, sizeof(module_path), "%s/" MODNAME ".ko", optarg);
-	}
-	printf("TAP version 13\n");
-	if (stat(DEV, &sb)) {
-		printf("1..0 # SKIP " DEV " missing: load kmemlab_percpu first\n");
-		return 0;
-	}
-	EXPECT_TRUE(S_ISCHR(sb.st_mode) && (sb.st_mode & 0777) == 0600 && sb.st_uid == 0,
-		    DEV " is a root-only (0600) character device");
-	fd = open(DEV, O_RDWR | O_CLOEXEC);
-	if (!EXPECT_TRUE(fd >= 0, "open " DEV))
-		return tap_done();
+	if (!kmodule_parse_args(argc, argv, MODNAME, module_path, sizeof(module_path)))
+		return 2;
+	fd = kmodule_begin(DEV, MODNAME);
+	if (fd < 0)
+		return tap_count ? tap_done() : 0;
 	test_run(fd);
 	test_hotplug(fd);
 	test_bad_input(fd);

@@ -22,6 +22,7 @@
 
 #include <kmemlab/slab.h>
 
+#include "kmodule.h"
 #include "tap.h"
 
 #define DEV "/dev/kmemlab/slab"
@@ -332,17 +333,6 @@ static void test_processes(void)
 	close(base_fd);
 }
 
-static int load_module(const char *params)
-{
-	int fd = open(module_path, O_RDONLY | O_CLOEXEC), ret;
-
-	if (fd < 0)
-		return -1;
-	ret = syscall(SYS_finit_module, fd, params, 0);
-	close(fd);
-	return ret;
-}
-
 static void test_unload(void)
 {
 	int fd, i;
@@ -354,41 +344,25 @@ static void test_unload(void)
 	}
 	fd = open(DEV, O_RDWR | O_CLOEXEC);
 	ASSERT_OK(slab_alloc(fd, KMEMLAB_SLAB_BULK, 100, NULL), "unload: hold 100 objects");
-	EXPECT_ERRNO(syscall(SYS_delete_module, MODNAME, O_NONBLOCK), EWOULDBLOCK,
+	EXPECT_ERRNO(kmodule_unload(MODNAME), EWOULDBLOCK,
 		     "unload while a file holds objects: refused (in use)");
 	close(fd);
-	ASSERT_OK(syscall(SYS_delete_module, MODNAME, O_NONBLOCK), "unload after close");
+	ASSERT_OK(kmodule_unload(MODNAME), "unload after close");
 	EXPECT_TRUE(access(SYSFS, F_OK) != 0, "the cache is gone from /sys/kernel/slab");
-	EXPECT_ERRNO(load_module("max_objects=0"), EINVAL, "load with max_objects=0: EINVAL");
-	EXPECT_OK(load_module(""), "load back");
-	for (i = 0; i < 100 && access(DEV, F_OK); i++)
-		usleep(10000);
+	EXPECT_ERRNO(kmodule_load(module_path, "max_objects=0"), EINVAL, "load with max_objects=0: EINVAL");
+	EXPECT_OK(kmodule_load(module_path, ""), "load back");
+	kmodule_wait_node(DEV, true);
 }
 
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "module-dir", required_argument, NULL, 'm' },
-		{ NULL, 0, NULL, 0 }
-	};
-	struct stat sb;
-	int opt, fd;
+	int fd;
 
-	while ((opt = getopt_long(argc, argv, "m:", opts, NULL)) != -1) {
-		if (opt != 'm')
-			return 2;
-		snprintf(module_path, sizeof(module_path), "%s/" MODNAME ".ko", optarg);
-	}
-	printf("TAP version 13\n");
-	if (stat(DEV, &sb)) {
-		printf("1..0 # SKIP " DEV " missing: load kmemlab_slab first\n");
-		return 0;
-	}
-	EXPECT_TRUE(S_ISCHR(sb.st_mode) && (sb.st_mode & 0777) == 0600 && sb.st_uid == 0,
-		    DEV " is a root-only (0600) character device");
-	fd = open(DEV, O_RDWR | O_CLOEXEC);
-	if (!EXPECT_TRUE(fd >= 0, "open " DEV))
-		return tap_done();
+	if (!kmodule_parse_args(argc, argv, MODNAME, module_path, sizeof(module_path)))
+		return 2;
+	fd = kmodule_begin(DEV, MODNAME);
+	if (fd < 0)
+		return tap_count ? tap_done() : 0;
 	test_cache_shape(fd);
 	test_alloc_free_counts(fd);
 	test_payload(fd);

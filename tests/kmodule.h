@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * kmodule.h - what kmemlab's user-space tests share around one driver: the
+ * --module-dir option, loading and unloading its module by system call, and
+ * waiting for devtmpfs to create or remove its node.
+ */
+#ifndef KMEMLAB_KMODULE_H
+#define KMEMLAB_KMODULE_H
+
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "tap.h"
+
+/* Parse [--module-dir DIR]; fill @path with DIR/@module.ko, or "" without
+ * the option.  Returns false on an unknown option. */
+static inline bool kmodule_parse_args(int argc, char **argv, const char *module,
+				      char *path, size_t len)
+{
+	static const struct option opts[] = {
+		{ "module-dir", required_argument, NULL, 'm' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int opt;
+
+	path[0] = '\0';
+	while ((opt = getopt_long(argc, argv, "m:", opts, NULL)) != -1) {
+		if (opt != 'm')
+			return false;
+		snprintf(path, len, "%s/%s.ko", optarg, module);
+	}
+	return true;
+}
+
+/* finit_module(@path, @params): 0, or -1 with errno. */
+static inline int kmodule_load(const char *path, const char *params)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), ret;
+
+	if (fd < 0)
+		return -1;
+	ret = syscall(SYS_finit_module, fd, params, 0);
+	close(fd);
+	return ret;
+}
+
+/* delete_module(@name) without waiting: EWOULDBLOCK while in use. */
+static inline int kmodule_unload(const char *name)
+{
+	return syscall(SYS_delete_module, name, O_NONBLOCK);
+}
+
+/* Wait up to a second for @dev to appear (@present) or go: 0 or -1. */
+static inline int kmodule_wait_node(const char *dev, bool present)
+{
+	int i;
+
+	for (i = 0; i < 100; i++) {
+		if ((access(dev, F_OK) == 0) == present)
+			return 0;
+		usleep(10000);
+	}
+	return -1;
+}
+
+/*
+ * Begin the TAP run of a test of @dev: print the header; if the node is
+ * missing, print the plan as a skip naming @module and return -1; else
+ * check the node is a root-only character device and return it opened
+ * (or -1 after a failed test).
+ */
+static inline int kmodule_begin(const char *dev, const char *module)
+{
+	struct stat sb;
+	int fd;
+
+	printf("TAP version 13\n");
+	if (stat(dev, &sb)) {
+		printf("1..0 # SKIP %s missing: load %s first\n", dev, module);
+		return -1;
+	}
+	EXPECT_TRUE(S_ISCHR(sb.st_mode) && (sb.st_mode & 0777) == 0600 && sb.st_uid == 0,
+		    "%s is a root-only (0600) character device", dev);
+	fd = open(dev, O_RDWR | O_CLOEXEC);
+	EXPECT_TRUE(fd >= 0, "open %s", dev);
+	return fd;
+}
+
+#endif /* KMEMLAB_KMODULE_H */
