@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include <kmemlab/alloc.h>
+#include <kmemlab/edu.h>
 #include <kmemlab/percpu.h>
 #include <kmemlab/slab.h>
 
@@ -125,12 +126,27 @@ static const size_t percpu_sizes[] = {
 /* include/uapi/kmemlab/percpu.h */
 static const int percpu_ioctl_errnos[] = { EFAULT, EINVAL, ENOTTY, E2BIG, EINTR, ENOMEM, 0 };
 
+static const unsigned long edu_cmds[] = {
+	KMEMLAB_EDU_IOC_INFO, KMEMLAB_EDU_IOC_LIVENESS, KMEMLAB_EDU_IOC_FACTORIAL,
+};
+static const size_t edu_sizes[] = {
+	sizeof(struct kmemlab_edu_info), sizeof(struct kmemlab_edu_liveness),
+	sizeof(struct kmemlab_edu_factorial),
+};
+/* include/uapi/kmemlab/edu.h */
+static const int edu_ioctl_errnos[] = {
+	EFAULT, EINVAL, ENOTTY, E2BIG, ENODEV, ETIMEDOUT, EBUSY, EINTR, 0
+};
+
 static const struct device_model models[] = {
 	{ "alloc", alloc_cmds, alloc_sizes, 7, alloc_ioctl_errnos, alloc_io_errnos,
 	  alloc_mmap_errnos, alloc_lseek_errnos },
 	{ "slab", slab_cmds, slab_sizes, 5, slab_ioctl_errnos, alloc_io_errnos,
 	  alloc_mmap_errnos, alloc_lseek_errnos },
 	{ "percpu", percpu_cmds, percpu_sizes, 3, percpu_ioctl_errnos, alloc_io_errnos,
+	  alloc_mmap_errnos, alloc_lseek_errnos },
+	/* "edu" matches edu0, edu1, ...: one node per device */
+	{ "edu", edu_cmds, edu_sizes, 3, edu_ioctl_errnos, alloc_io_errnos,
 	  alloc_mmap_errnos, alloc_lseek_errnos },
 };
 
@@ -316,9 +332,14 @@ static const struct device_model *model_of(const char *path)
 	size_t i;
 
 	base = base ? base + 1 : path;
-	for (i = 0; i < sizeof(models) / sizeof(models[0]); i++)
-		if (!strcmp(models[i].name, base))
+	for (i = 0; i < sizeof(models) / sizeof(models[0]); i++) {
+		size_t len = strlen(models[i].name);
+
+		/* an exact name, or the name followed by an instance number */
+		if (!strncmp(models[i].name, base, len) &&
+		    (!base[len] || (base[len] >= '0' && base[len] <= '9')))
 			return &models[i];
+	}
 	return NULL;
 }
 

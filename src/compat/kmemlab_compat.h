@@ -21,6 +21,7 @@
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/overflow.h>
+#include <linux/pci.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/timer.h>
@@ -264,12 +265,24 @@ static inline struct dma_pool *kmemlab_dma_pool_create(const char *name,
 #define KMEMLAB_PCI_IRQ_INTX PCI_IRQ_LEGACY
 #endif
 
-/* pcim_iomap_region() (6.11+) maps one BAR managed and returns ERR_PTR;
- * older kernels use pcim_iomap_regions() + pcim_iomap_table().
+/*
+ * Request and map one BAR, managed (released with the device): the mapping
+ * or an ERR_PTR.  pcim_iomap_region() from 6.11; before it,
+ * pcim_iomap_regions() and pcim_iomap_table().
  */
+static inline void __iomem *kmemlab_pcim_iomap_bar(struct pci_dev *pdev, int bar,
+						   const char *name)
+{
 #ifdef HAVE_PCIM_IOMAP_REGION
-#define KMEMLAB_HAVE_PCIM_IOMAP_REGION 1
+	return pcim_iomap_region(pdev, bar, name);
+#else
+	int ret = pcim_iomap_regions(pdev, BIT(bar), name);
+
+	if (ret)
+		return IOMEM_ERR_PTR(ret);
+	return pcim_iomap_table(pdev)[bar];
 #endif
+}
 
 /* --- scope-based cleanup ------------------------------------------------- */
 
