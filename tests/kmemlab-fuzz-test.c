@@ -98,12 +98,12 @@ static const size_t alloc_sizes[] = {
 static const int alloc_ioctl_errnos[] = {
 	EFAULT, EINVAL, ENOTTY, ENOENT, E2BIG, ENOSPC, ENOMEM, EOPNOTSUPP, EINTR, 0
 };
-/* No read/write: EINVAL (shared by the devices without them). */
-static const int alloc_io_errnos[] = { EINVAL, 0 };
-/* No mmap: ENODEV; mmap(2) itself rejects bad lengths and offsets first
- * (EINVAL, EOVERFLOW, ENOMEM). */
-static const int alloc_mmap_errnos[] = { ENODEV, EINVAL, EOVERFLOW, ENOMEM, 0 };
-static const int alloc_lseek_errnos[] = { ESPIPE, 0 };
+/* What every kmemlab device answers to the calls it does not implement:
+ * read/write (EINVAL), mmap (ENODEV; mmap(2) itself rejects bad lengths and
+ * offsets first: EINVAL, EOVERFLOW, ENOMEM) and lseek (ESPIPE). */
+static const int no_rw_errnos[] = { EINVAL, 0 };
+static const int no_mmap_errnos[] = { ENODEV, EINVAL, EOVERFLOW, ENOMEM, 0 };
+static const int no_seek_errnos[] = { ESPIPE, 0 };
 
 static const unsigned long slab_cmds[] = {
 	KMEMLAB_SLAB_IOC_ALLOC, KMEMLAB_SLAB_IOC_FREE, KMEMLAB_SLAB_IOC_PAYLOAD_WRITE,
@@ -139,15 +139,15 @@ static const int edu_ioctl_errnos[] = {
 };
 
 static const struct device_model models[] = {
-	{ "alloc", alloc_cmds, alloc_sizes, 7, alloc_ioctl_errnos, alloc_io_errnos,
-	  alloc_mmap_errnos, alloc_lseek_errnos },
-	{ "slab", slab_cmds, slab_sizes, 5, slab_ioctl_errnos, alloc_io_errnos,
-	  alloc_mmap_errnos, alloc_lseek_errnos },
-	{ "percpu", percpu_cmds, percpu_sizes, 3, percpu_ioctl_errnos, alloc_io_errnos,
-	  alloc_mmap_errnos, alloc_lseek_errnos },
+	{ "alloc", alloc_cmds, alloc_sizes, 7, alloc_ioctl_errnos, no_rw_errnos,
+	  no_mmap_errnos, no_seek_errnos },
+	{ "slab", slab_cmds, slab_sizes, 5, slab_ioctl_errnos, no_rw_errnos,
+	  no_mmap_errnos, no_seek_errnos },
+	{ "percpu", percpu_cmds, percpu_sizes, 3, percpu_ioctl_errnos, no_rw_errnos,
+	  no_mmap_errnos, no_seek_errnos },
 	/* "edu" matches edu0, edu1, ...: one node per device */
-	{ "edu", edu_cmds, edu_sizes, 3, edu_ioctl_errnos, alloc_io_errnos,
-	  alloc_mmap_errnos, alloc_lseek_errnos },
+	{ "edu", edu_cmds, edu_sizes, 3, edu_ioctl_errnos, no_rw_errnos,
+	  no_mmap_errnos, no_seek_errnos },
 };
 
 static bool allowed(const int *list, int err)

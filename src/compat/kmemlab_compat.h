@@ -48,8 +48,8 @@
 #define KMEMLAB_PLATFORM_REMOVE_VOID 1
 #define kmemlab_platform_remove_field remove_new
 #else
-/* .remove returns int: wrap a void remove function with
- * KMEMLAB_PLATFORM_REMOVE_WRAPPER(fn) and set .remove = fn##_int.
+/* .remove returns int (5.10): without KMEMLAB_PLATFORM_REMOVE_VOID a
+ * driver's remove function must return int (0).
  */
 #define kmemlab_platform_remove_field remove
 #endif

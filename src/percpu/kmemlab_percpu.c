@@ -49,7 +49,8 @@ MODULE_PARM_DESC(max_iterations, "Most increments per thread in one run (default
 /* (a) and (b): one counter for everybody. */
 static atomic64_t kmemlab_shared_atomic = ATOMIC64_INIT(0);
 static DEFINE_SPINLOCK(kmemlab_shared_lock);
-static u64 kmemlab_shared_count;		/* under kmemlab_shared_lock */
+static u64 kmemlab_shared_count;		/* under kmemlab_shared_lock (never
+						 * taken in interrupt context) */
 
 /* (c): static per-CPU data, one u64 per CPU. */
 static DEFINE_PER_CPU(u64, kmemlab_static_count);
@@ -132,7 +133,6 @@ static int kmemlab_pcpu_thread(void *data)
 /* Every counter's total over all possible CPUs, online or not. */
 static u64 kmemlab_total(unsigned int method)
 {
-	unsigned long flags;
 	u64 sum = 0;
 	int cpu;
 
@@ -140,9 +140,9 @@ static u64 kmemlab_total(unsigned int method)
 	case KMEMLAB_PERCPU_ATOMIC:
 		return atomic64_read(&kmemlab_shared_atomic);
 	case KMEMLAB_PERCPU_SPINLOCK:
-		spin_lock_irqsave(&kmemlab_shared_lock, flags);
+		spin_lock(&kmemlab_shared_lock);
 		sum = kmemlab_shared_count;
-		spin_unlock_irqrestore(&kmemlab_shared_lock, flags);
+		spin_unlock(&kmemlab_shared_lock);
 		return sum;
 	case KMEMLAB_PERCPU_STATIC:
 		for_each_possible_cpu(cpu)
@@ -273,14 +273,13 @@ static int kmemlab_ioctl_totals(void __user *uarg)
 
 static void kmemlab_reset(void)
 {
-	unsigned long flags;
 	int cpu;
 
 	mutex_lock(&kmemlab_run_lock);
 	atomic64_set(&kmemlab_shared_atomic, 0);
-	spin_lock_irqsave(&kmemlab_shared_lock, flags);
+	spin_lock(&kmemlab_shared_lock);
 	kmemlab_shared_count = 0;
-	spin_unlock_irqrestore(&kmemlab_shared_lock, flags);
+	spin_unlock(&kmemlab_shared_lock);
 	for_each_possible_cpu(cpu) {
 		per_cpu(kmemlab_static_count, cpu) = 0;
 		per_cpu_ptr(kmemlab_dynamic, cpu)->count = 0;

@@ -119,11 +119,17 @@ static void kmemlab_desc_adopt(struct kmemlab_slab_file *kf,
 	kf->objs[kf->held++] = d;
 }
 
-/* Undo kmemlab_desc_adopt; the object goes back constructed. */
-static void kmemlab_desc_release(struct kmemlab_desc *d)
+/* Take an object off its file, back in its constructed state. */
+static void kmemlab_desc_unlink(struct kmemlab_desc *d)
 {
 	list_del_init(&d->node);
 	d->writes = 0;
+}
+
+/* Undo kmemlab_desc_adopt and give the object back. */
+static void kmemlab_desc_release(struct kmemlab_desc *d)
+{
+	kmemlab_desc_unlink(d);
 	if (d->from_pool) {
 		d->from_pool = false;
 		mutex_lock(&kmemlab_pool_lock);
@@ -251,8 +257,7 @@ static void kmemlab_free_top(struct kmemlab_slab_file *kf, u32 count, bool bulk)
 			kmemlab_desc_release(d);
 			continue;
 		}
-		list_del_init(&d->node);
-		d->writes = 0;
+		kmemlab_desc_unlink(d);
 		top[n_bulk++] = d;	/* compact the cache's objects in place */
 	}
 	if (n_bulk)
