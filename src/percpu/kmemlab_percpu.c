@@ -48,9 +48,9 @@ MODULE_PARM_DESC(max_iterations, "Most increments per thread in one run (default
 
 /* (a) and (b): one counter for everybody. */
 static atomic64_t kmemlab_shared_atomic = ATOMIC64_INIT(0);
+/* Never taken in interrupt context: plain spin_lock() is enough. */
 static DEFINE_SPINLOCK(kmemlab_shared_lock);
-static u64 kmemlab_shared_count;		/* under kmemlab_shared_lock (never
-						 * taken in interrupt context) */
+static u64 kmemlab_shared_count;		/* under kmemlab_shared_lock */
 
 /* (c): static per-CPU data, one u64 per CPU. */
 static DEFINE_PER_CPU(u64, kmemlab_static_count);
