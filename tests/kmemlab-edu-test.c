@@ -17,64 +17,13 @@
 
 #include <kmemlab/edu.h>
 
+#include "edu-devices.h"
 #include "kmodule.h"
 #include "tap.h"
 
 #define MODNAME "kmemlab_edu"
 
 static char module_path[4096];
-
-/* PCI addresses of the edu devices (1234:11e8) present, from sysfs. */
-static int edu_pci_devices(char names[][16], int max)
-{
-	DIR *d = opendir("/sys/bus/pci/devices");
-	struct dirent *de;
-	int n = 0;
-
-	while (d && (de = readdir(d)) && n < max) {
-		char path[300], ids[2][16] = { "", "" };
-		FILE *f;
-		int k;
-
-		for (k = 0; k < 2; k++) {
-			snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/%s", de->d_name,
-				 k ? "device" : "vendor");
-			f = fopen(path, "r");
-			if (f) {
-				if (!fgets(ids[k], sizeof(ids[k]), f))
-					ids[k][0] = '\0';
-				fclose(f);
-			}
-		}
-		if (!strncmp(ids[0], "0x1234", 6) && !strncmp(ids[1], "0x11e8", 6))
-			snprintf(names[n++], 16, "%.15s", de->d_name);
-	}
-	if (d)
-		closedir(d);
-	return n;
-}
-
-/* The /dev/kmemlab/eduN nodes present. */
-static int edu_nodes(char nodes[][64], int max)
-{
-	DIR *d = opendir("/dev/kmemlab");
-	struct dirent *de;
-	int n = 0;
-
-	while (d && (de = readdir(d)) && n < max)
-		if (!strncmp(de->d_name, "edu", 3))
-			snprintf(nodes[n++], 64, "/dev/kmemlab/%.40s", de->d_name);
-	if (d)
-		closedir(d);
-	return n;
-}
-
-static int info(int fd, struct kmemlab_edu_info *i)
-{
-	memset(i, 0, sizeof(*i));
-	i->argsz = sizeof(*i);
-	return ioctl(fd, KMEMLAB_EDU_IOC_INFO, i);
-}
 
 static int factorial(int fd, uint32_t n, struct kmemlab_edu_factorial *f)
 {
@@ -104,7 +53,7 @@ static void test_device(const char *node)
 	unsigned int k;
 
 	ASSERT_TRUE(fd >= 0, "%s: open", node);
-	ASSERT_OK(info(fd, &i0), "%s: INFO", node);
+	ASSERT_OK(edu_info(fd, &i0), "%s: INFO", node);
 	EXPECT_EQ(i0.id, 0x010000ed, "%s: identification register 0x010000ed", node);
 	EXPECT_TRUE(i0.version_major == 1 && i0.version_minor == 0, "%s: edu version 1.0", node);
 	EXPECT_TRUE(i0.irq_kind == KMEMLAB_EDU_IRQ_MSI || i0.irq_kind == KMEMLAB_EDU_IRQ_INTX,
@@ -131,7 +80,7 @@ static void test_device(const char *node)
 	EXPECT_EQ(f.result, 479001600, "%s: 12! = 479001600", node);
 	factorial(fd, 13, &f);
 	EXPECT_EQ(f.result, 1932053504, "%s: 13! wraps to 1932053504", node);
-	info(fd, &i1);
+	edu_info(fd, &i1);
 	EXPECT_EQ(i1.factorials - i0.factorials, 43, "%s: 43 factorials counted", node);
 	EXPECT_TRUE(i1.irqs - i0.irqs >= 43, "%s: %llu interrupts handled for them", node,
 		    (unsigned long long)(i1.irqs - i0.irqs));
@@ -177,11 +126,11 @@ static void test_remove(const char *node)
 	char path[128], nodes[8][64];
 	int fd = open(node, O_RDWR | O_CLOEXEC), before = edu_nodes(nodes, 8), k;
 
-	ASSERT_TRUE(fd >= 0 && !info(fd, &i), "remove: open %s", node);
+	ASSERT_TRUE(fd >= 0 && !edu_info(fd, &i), "remove: open %s", node);
 	snprintf(path, sizeof(path), "echo 1 > /sys/bus/pci/devices/%s/remove", i.pci_name);
 	ASSERT_OK(system(path) == 0 ? 0 : -1, "remove %s (PCI %s) while it is open", node, i.pci_name);
 	EXPECT_ERRNO(factorial(fd, 5, &f), ENODEV, "the open file: FACTORIAL is ENODEV");
-	EXPECT_ERRNO(info(fd, &i), ENODEV, "the open file: INFO is ENODEV");
+	EXPECT_ERRNO(edu_info(fd, &i), ENODEV, "the open file: INFO is ENODEV");
 	EXPECT_EQ(edu_nodes(nodes, 8), before - 1, "its node is gone");
 	EXPECT_OK(close(fd), "close the orphaned file");
 	EXPECT_OK(system("echo 1 > /sys/bus/pci/rescan") == 0 ? 0 : -1, "rescan the PCI bus");

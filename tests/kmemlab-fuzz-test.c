@@ -81,6 +81,7 @@ struct device_model {
 	const int *io_errnos;		/* read and write */
 	const int *mmap_errnos;
 	const int *lseek_errnos;
+	unsigned long max_calls;	/* a cap on the calls per device, or 0 */
 };
 
 static const unsigned long alloc_cmds[] = {
@@ -128,26 +129,37 @@ static const int percpu_ioctl_errnos[] = { EFAULT, EINVAL, ENOTTY, E2BIG, EINTR,
 
 static const unsigned long edu_cmds[] = {
 	KMEMLAB_EDU_IOC_INFO, KMEMLAB_EDU_IOC_LIVENESS, KMEMLAB_EDU_IOC_FACTORIAL,
+	KMEMLAB_EDU_IOC_DMA_XFER, KMEMLAB_EDU_IOC_ROUND_TRIP,
 };
 static const size_t edu_sizes[] = {
 	sizeof(struct kmemlab_edu_info), sizeof(struct kmemlab_edu_liveness),
-	sizeof(struct kmemlab_edu_factorial),
+	sizeof(struct kmemlab_edu_factorial), sizeof(struct kmemlab_edu_dma_xfer),
+	sizeof(struct kmemlab_edu_round_trip),
 };
 /* include/uapi/kmemlab/edu.h */
 static const int edu_ioctl_errnos[] = {
-	EFAULT, EINVAL, ENOTTY, E2BIG, ENODEV, ETIMEDOUT, EBUSY, EINTR, 0
+	EFAULT, EINVAL, ENOTTY, E2BIG, ENODEV, ETIMEDOUT, EBUSY, EINTR, EIO, ENOMEM, 0
 };
+/* write() moves data through the device, read() returns it; mmap() maps
+ * the coherent buffer (EINVAL for anything but a shared map at offset 0 of
+ * at most a page; EACCES: a writable shared map of a read-only file).
+ */
+static const int edu_rw_errnos[] = { EFAULT, ENOMEM, ENODEV, ETIMEDOUT, EIO, EINTR, 0 };
+static const int edu_mmap_errnos[] = { EINVAL, ENODEV, EACCES, EOVERFLOW, ENOMEM, 0 };
 
 static const struct device_model models[] = {
 	{ "alloc", alloc_cmds, alloc_sizes, 7, alloc_ioctl_errnos, no_rw_errnos,
-	  no_mmap_errnos, no_seek_errnos },
+	  no_mmap_errnos, no_seek_errnos, 0 },
 	{ "slab", slab_cmds, slab_sizes, 5, slab_ioctl_errnos, no_rw_errnos,
-	  no_mmap_errnos, no_seek_errnos },
+	  no_mmap_errnos, no_seek_errnos, 0 },
 	{ "percpu", percpu_cmds, percpu_sizes, 3, percpu_ioctl_errnos, no_rw_errnos,
-	  no_mmap_errnos, no_seek_errnos },
+	  no_mmap_errnos, no_seek_errnos, 0 },
 	/* "edu" matches edu0, edu1, ...: one node per device */
-	{ "edu", edu_cmds, edu_sizes, 3, edu_ioctl_errnos, no_rw_errnos,
-	  no_mmap_errnos, no_seek_errnos },
+	/* Every DMA command takes the edu device 100 ms: past a few thousand
+	 * calls the fuzzer would only wait on it.
+	 */
+	{ "edu", edu_cmds, edu_sizes, 5, edu_ioctl_errnos, edu_rw_errnos,
+	  edu_mmap_errnos, no_seek_errnos, 4000 },
 };
 
 static bool allowed(const int *list, int err)
@@ -402,7 +414,8 @@ int main(int argc, char **argv)
 			tap_skip("no model of this device in the fuzzer", "fuzz %s", paths[i]);
 			continue;
 		}
-		fuzz_device(paths[i], m, calls, seed);
+		fuzz_device(paths[i], m, m->max_calls && calls > m->max_calls ?
+				 m->max_calls : calls, seed);
 	}
 	return tap_done();
 }

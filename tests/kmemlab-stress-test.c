@@ -7,6 +7,9 @@
  *    context, write a pattern and read it back and free; on slab they push,
  *    write and read payloads and pop; on percpu they run the demo and check
  *    it exact; each checks the driver counts exactly what it holds;
+ *  - 4 edu workers (when QEMU's edu devices are there) send data through
+ *    the devices and back by every DMA method and compute factorials: the
+ *    device takes 100 ms per DMA command, so they queue on it;
  *  - 1 churner opens and closes each device, sometimes leaving objects for
  *    close to free;
  *  - 1 unloader keeps trying to remove each module (refused while a file is
@@ -27,6 +30,7 @@
 #include <unistd.h>
 
 #include <kmemlab/alloc.h>
+#include <kmemlab/edu.h>
 #include <kmemlab/percpu.h>
 #include <kmemlab/slab.h>
 
@@ -35,7 +39,9 @@
 #define DEV "/dev/kmemlab/alloc"
 #define SLAB_DEV "/dev/kmemlab/slab"
 #define PERCPU_DEV "/dev/kmemlab/percpu"
+#define EDU_DEV "/dev/kmemlab/edu%u"
 #define WORKERS 8
+#define EDU_WORKERS 4
 #define MAX_LIVE 12
 
 static const char *module_dir;
@@ -220,6 +226,46 @@ static int percpu_worker(unsigned int id)
 	return 0;
 }
 
+/* Round trips through edu device id % 2 by each method, and factorials. */
+static int edu_worker(unsigned int id)
+{
+	unsigned long rounds = 0;
+	uint8_t in[3000], out[3000];
+	char dev[64];
+
+	snprintf(dev, sizeof(dev), EDU_DEV, id % 2);
+	while (time(NULL) < deadline) {
+		uint32_t method = KMEMLAB_EDU_COHERENT + rounds % (KMEMLAB_EDU_METHODS - 1);
+		uint32_t len = method == KMEMLAB_EDU_POOL ? 1 + rounds % KMEMLAB_EDU_POOL_BLOCK :
+			       1 + (rounds * 997 + id * 13) % sizeof(in);
+		struct kmemlab_edu_round_trip rt = {
+			.argsz = sizeof(rt), .method = method, .src = (uintptr_t)in,
+			.dst = (uintptr_t)out, .len = len,
+		};
+		struct kmemlab_edu_factorial f = { .argsz = sizeof(f), .n = 10 };
+		int fd = open_retry(dev);
+		uint32_t i;
+
+		if (fd == -2)
+			break;
+		if (fd < 0)
+			return 1;
+		for (i = 0; i < len; i++)
+			in[i] = (uint8_t)(i ^ rounds ^ id);
+		if (ioctl(fd, KMEMLAB_EDU_IOC_ROUND_TRIP, &rt) || memcmp(in, out, len) ||
+		    ioctl(fd, KMEMLAB_EDU_IOC_FACTORIAL, &f) || f.result != 3628800) {
+			printf("# edu worker %u: method %u, %u bytes: %s\n", id, method, len,
+			       strerror(errno));
+			close(fd);
+			return 1;
+		}
+		close(fd);
+		rounds++;
+	}
+	printf("# edu worker %u: %lu round trips\n", id, rounds);
+	return 0;
+}
+
 static int churner(void)
 {
 	static const char *const devs[] = { DEV, SLAB_DEV, PERCPU_DEV };
@@ -253,12 +299,14 @@ static int churner(void)
 
 static int unloader(void)
 {
-	static const char *const modules[] = { "kmemlab_alloc", "kmemlab_slab", "kmemlab_percpu" };
+	static const char *const modules[] = {
+		"kmemlab_alloc", "kmemlab_slab", "kmemlab_percpu", "kmemlab_edu",
+	};
 	unsigned long tries = 0, unloads = 0;
 	char path[4096];
 
 	while (time(NULL) < deadline) {
-		const char *module = modules[tries % 3];
+		const char *module = modules[tries % 4];
 
 		tries++;
 		snprintf(path, sizeof(path), "%s/%s.ko", module_dir, module);
@@ -294,12 +342,14 @@ int main(int argc, char **argv)
 	};
 	const char *secs_env = getenv("KMEMLAB_STRESS_SECONDS");
 	int seconds = secs_env ? atoi(secs_env) : 5;
-	enum { KIND_ALLOC, KIND_SLAB, KIND_PERCPU, KIND_CHURNER, KIND_UNLOADER };
+	enum { KIND_ALLOC, KIND_SLAB, KIND_PERCPU, KIND_EDU, KIND_CHURNER, KIND_UNLOADER };
 	static const char *const kind_name[] = {
-		"alloc workers", "slab workers", "percpu workers", "churner", "unloader",
+		"alloc workers", "slab workers", "percpu workers", "edu workers", "churner",
+		"unloader",
 	};
-	pid_t pids[3 * WORKERS + 2];
-	int kinds[3 * WORKERS + 2], ok[5] = { 0 }, want[5] = { 0 };
+	pid_t pids[3 * WORKERS + EDU_WORKERS + 2];
+	int kinds[3 * WORKERS + EDU_WORKERS + 2], ok[6] = { 0 }, want[6] = { 0 };
+	bool have_edu;
 	int opt, i, k, status, nproc = 0, fd;
 	struct kmemlab_alloc_stats st = { .argsz = sizeof(st) };
 
@@ -313,13 +363,17 @@ int main(int argc, char **argv)
 		printf("1..0 # SKIP a kmemlab device is missing: load every module first\n");
 		return 0;
 	}
+	/* edu0 and edu1: the harness attaches two edu devices. */
+	have_edu = present("/dev/kmemlab/edu0") && present("/dev/kmemlab/edu1");
 	deadline = time(NULL) + (seconds > 0 ? seconds : 5);
 	tap_diag("%d workers per device, a churner%s, for %d s", WORKERS,
 		 module_dir ? " and an unloader" : "", seconds);
 
 	for (k = KIND_ALLOC; k <= KIND_UNLOADER; k++) {
-		int count = k <= KIND_PERCPU ? WORKERS : 1;
+		int count = k <= KIND_PERCPU ? WORKERS : k == KIND_EDU ? EDU_WORKERS : 1;
 
+		if (k == KIND_EDU && !have_edu)
+			continue;
 		if (k == KIND_UNLOADER && !module_dir)
 			break;
 		for (i = 0; i < count; i++) {
@@ -327,8 +381,8 @@ int main(int argc, char **argv)
 
 			if (pid == 0)
 				_exit(k == KIND_ALLOC ? worker(i) : k == KIND_SLAB ? slab_worker(i) :
-				      k == KIND_PERCPU ? percpu_worker(i) : k == KIND_CHURNER ?
-				      churner() : unloader());
+				      k == KIND_PERCPU ? percpu_worker(i) : k == KIND_EDU ?
+				      edu_worker(i) : k == KIND_CHURNER ? churner() : unloader());
 			pids[nproc] = pid;
 			kinds[nproc++] = k;
 			want[k]++;
@@ -351,7 +405,8 @@ int main(int argc, char **argv)
 	}
 	for (k = KIND_ALLOC; k <= KIND_UNLOADER; k++) {
 		if (!want[k]) {
-			tap_skip("no --module-dir given", "%s finished cleanly", kind_name[k]);
+			tap_skip(k == KIND_EDU ? "no /dev/kmemlab/edu0 and edu1 (QEMU -device edu)" :
+				 "no --module-dir given", "%s finished cleanly", kind_name[k]);
 			continue;
 		}
 		EXPECT_EQ(ok[k], want[k], "%d %s finished in time, data intact, counts exact",

@@ -3,9 +3,15 @@
  * kmemlab/edu.h - the ioctl ABI of /dev/kmemlab/eduN (module kmemlab_edu),
  * one node per QEMU edu PCI device (1234:11e8).
  *
- * Chapter 5.7 first: the device's registers through ioremap (BAR0), its
+ * Chapter 5.7: the device's registers through ioremap (BAR0), its
  * identification and liveness check, and its factorial unit, completed by
- * interrupt.  (DMA through the device comes with chapters 5.5 and 5.6.)
+ * interrupt.  Chapters 5.5 and 5.6: the device's DMA engine moving data
+ * between RAM and its 4 KiB window, through a coherent buffer (which mmap()
+ * maps, offset 0, at most KMEMLAB_EDU_COHERENT_SIZE bytes), a dma_pool
+ * block, a streaming mapping made per request, one kept for the device's
+ * life and handed between CPU and device with syncs, and a scatter-gather
+ * table.  write() sends up to KMEMLAB_EDU_RW_MAX bytes through the device
+ * and back (the kept streaming mapping); read() returns what came back.
  *
  * Conventions as in kmemlab/alloc.h: __u32 argsz first (smaller: EINVAL;
  * larger: the unknown tail must be zero, else E2BIG; above 4096: E2BIG),
@@ -14,7 +20,8 @@
  * removed while the file was open (every call on that file from then on),
  * ETIMEDOUT the device did not signal completion in time, EBUSY the
  * factorial unit is still busy with an earlier request, EINTR a fatal
- * signal arrived while waiting for the device.  The node is root-only.
+ * signal arrived while waiting for the device, EIO the device stopped
+ * answering (no DMA is started on it again).  The node is root-only.
  */
 #ifndef _UAPI_KMEMLAB_EDU_H
 #define _UAPI_KMEMLAB_EDU_H
@@ -41,6 +48,11 @@ struct kmemlab_edu_info {
 	__u64 irqs_none;	/* out: calls of the handler that were not ours */
 	__u64 factorials;	/* out: factorials completed */
 	char pci_name[16];	/* out: the PCI address, e.g. "0000:00:04.0" */
+	__u64 dma_commands;	/* out: DMA commands the device completed */
+	__u64 dma_bytes;	/* out: bytes those commands moved */
+	__u64 dma_irqs;		/* out: DMA completions signalled by interrupt */
+	__u64 dma_timeouts;	/* out: commands that outlived dma_timeout_ms */
+	__u64 dma_bounced;	/* out: streaming mappings that bounced */
 };
 
 /* LIVENESS: the device returns the bitwise NOT of what is written. */
@@ -64,6 +76,69 @@ struct kmemlab_edu_factorial {
 	__u32 by_irq;		/* out: 1: completion came by interrupt */
 };
 
+/*
+ * The device's DMA window is 4096 bytes at device address 0x40000, but
+ * QEMU before 9.1 rejects a request that reaches the window's last byte
+ * (Debian 12's QEMU aborts the whole VM on it), so requests may use the
+ * first 4095.  Longer transfers go in chunks of KMEMLAB_EDU_DMA_CHUNK.
+ */
+#define KMEMLAB_EDU_DMA_WINDOW		4095
+#define KMEMLAB_EDU_DMA_CHUNK		2048
+#define KMEMLAB_EDU_COHERENT_SIZE	4096	/* the coherent buffer */
+#define KMEMLAB_EDU_POOL_BLOCK		64	/* one dma_pool block */
+#define KMEMLAB_EDU_RW_MAX		(64 * 1024)
+
+enum kmemlab_edu_dma_dir {
+	KMEMLAB_EDU_TO_DEVICE = 1,	/* RAM -> the device's window */
+	KMEMLAB_EDU_FROM_DEVICE,	/* the device's window -> RAM */
+};
+
+/*
+ * DMA_XFER: one device command between the coherent buffer (see mmap())
+ * and the device's window.  EINVAL when count is 0, or either range leaves
+ * its buffer (buf_offset + count > KMEMLAB_EDU_COHERENT_SIZE, dev_offset +
+ * count > KMEMLAB_EDU_DMA_WINDOW), or direction is unknown.
+ */
+struct kmemlab_edu_dma_xfer {
+	__u32 argsz;		/* in: sizeof(struct kmemlab_edu_dma_xfer) */
+	__u32 direction;	/* in: enum kmemlab_edu_dma_dir */
+	__u32 buf_offset;	/* in: offset in the coherent buffer */
+	__u32 dev_offset;	/* in: offset in the device's window */
+	__u32 count;		/* in: bytes, 1..KMEMLAB_EDU_DMA_WINDOW */
+	__u32 reserved;		/* in: 0 */
+};
+
+/* How ROUND_TRIP maps the data (the chapter's ways of doing DMA). */
+enum kmemlab_edu_dma_method {
+	KMEMLAB_EDU_COHERENT = 1, /* copied through the coherent buffer */
+	KMEMLAB_EDU_POOL,	/* one dma_pool block: len <= KMEMLAB_EDU_POOL_BLOCK */
+	KMEMLAB_EDU_SINGLE,	/* dma_map_single() per request, per direction */
+	KMEMLAB_EDU_SYNC,	/* the kept mapping, owned by turns (syncs) */
+	KMEMLAB_EDU_SG,		/* dma_map_sgtable() over separate pages */
+	KMEMLAB_EDU_METHODS	/* (first unknown method) */
+};
+
+/*
+ * ROUND_TRIP: len bytes from src go into the device's window and come back
+ * out into dst, KMEMLAB_EDU_DMA_CHUNK bytes per command pair.  EINVAL when
+ * len is 0 or above the method's limit, the method is unknown, or flags or
+ * reserved are not 0; EFAULT when src or dst is not readable/writable.
+ */
+struct kmemlab_edu_round_trip {
+	__u32 argsz;		/* in: sizeof(struct kmemlab_edu_round_trip) */
+	__u32 method;		/* in: enum kmemlab_edu_dma_method */
+	__u64 src;		/* in: user address of the bytes to send */
+	__u64 dst;		/* in: user address for the bytes that come back */
+	__u32 len;		/* in: 1..KMEMLAB_EDU_RW_MAX */
+	__u32 flags;		/* in: 0 */
+	__u32 commands;		/* out: DMA commands the device ran */
+	__u32 segments;		/* out: DMA segments mapped (SG), else 1 */
+	__u32 bounced;		/* out: 1 when a streaming mapping's DMA address
+				 * was not the buffer's physical address (swiotlb)
+				 */
+	__u32 reserved;		/* in: 0 */
+};
+
 #define KMEMLAB_EDU_IOC_MAGIC	0xBA
 
 /* What the driver found and counted. */
@@ -72,5 +147,9 @@ struct kmemlab_edu_factorial {
 #define KMEMLAB_EDU_IOC_LIVENESS  _IOWR(KMEMLAB_EDU_IOC_MAGIC, 2, struct kmemlab_edu_liveness)
 /* Compute n! on the device; completion by interrupt. */
 #define KMEMLAB_EDU_IOC_FACTORIAL _IOWR(KMEMLAB_EDU_IOC_MAGIC, 3, struct kmemlab_edu_factorial)
+/* One DMA command between the coherent buffer and the device's window. */
+#define KMEMLAB_EDU_IOC_DMA_XFER  _IOW(KMEMLAB_EDU_IOC_MAGIC, 4, struct kmemlab_edu_dma_xfer)
+/* Data through the device and back, mapped one of the chapter's ways. */
+#define KMEMLAB_EDU_IOC_ROUND_TRIP _IOWR(KMEMLAB_EDU_IOC_MAGIC, 5, struct kmemlab_edu_round_trip)
 
 #endif /* _UAPI_KMEMLAB_EDU_H */

@@ -1,0 +1,459 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * kmemlab-edu-dma-test - TAP tests of DMA through QEMU's edu devices
+ * (kmemlab_edu): round trips through the device by each way of mapping
+ * (coherent, dma_pool, single, kept mapping with syncs, scatter-gather)
+ * at the sizes around every boundary (one DMA command takes about 100 ms
+ * of the device's time, so not every size: kmemlab-dma-test does every
+ * size from 1 to 4096 on the software engine), both directions through the
+ * mmap()ed coherent buffer, write()/read(), the DMA and interrupt counters,
+ * bounce buffering (expected exactly when the kernel was booted with
+ * swiotlb=force), the bad inputs, a timeout, several processes at once,
+ * device removal while mapped and while busy, and unloading while busy.
+ * Usage: kmemlab-edu-dma-test
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <kmemlab/edu.h>
+
+#include "edu-devices.h"
+#include "kmodule.h"
+#include "tap.h"
+
+#define TIMEOUT_PARAM "/sys/module/kmemlab_edu/parameters/dma_timeout_ms"
+
+static const char *const method_names[] = {
+	[KMEMLAB_EDU_COHERENT] = "coherent", [KMEMLAB_EDU_POOL] = "pool",
+	[KMEMLAB_EDU_SINGLE] = "single", [KMEMLAB_EDU_SYNC] = "sync",
+	[KMEMLAB_EDU_SG] = "sg",
+};
+
+static int expect_bounce;	/* booted with swiotlb=force */
+
+static int round_trip(int fd, uint32_t method, const void *src, void *dst,
+		      uint32_t len, struct kmemlab_edu_round_trip *rt)
+{
+	memset(rt, 0, sizeof(*rt));
+	rt->argsz = sizeof(*rt);
+	rt->method = method;
+	rt->src = (uintptr_t)src;
+	rt->dst = (uintptr_t)dst;
+	rt->len = len;
+	return ioctl(fd, KMEMLAB_EDU_IOC_ROUND_TRIP, rt);
+}
+
+static void fill(uint8_t *p, size_t len, unsigned int seed)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		p[i] = (uint8_t)(i * 7 + seed * 131 + (i >> 8));
+}
+
+/* One round trip of @len bytes: 0 when the data came back intact. */
+static int check_round_trip(int fd, uint32_t method, uint32_t len, unsigned int seed,
+			    struct kmemlab_edu_round_trip *rt)
+{
+	uint8_t *in = malloc(len), *out = malloc(len);
+	int bad;
+
+	fill(in, len, seed);
+	memset(out, 0xee, len);
+	bad = round_trip(fd, method, in, out, len, rt) ? -1 : memcmp(in, out, len) ? 1 : 0;
+	free(in);
+	free(out);
+	return bad;
+}
+
+/*
+ * Every method at the sizes around the boundaries that matter (a pool
+ * block, a chunk, a page); scatter-gather also over several pages.  With
+ * @quick, single and sg at a few sizes only.
+ */
+static void test_methods(const char *node, int fd, int quick)
+{
+	static const uint32_t all_sizes[] = {
+		1, 2, 3, 7, 8, 63, 64, 65, 511, 512, 2047, 2048, 2049, 4095, 4096,
+		8191, 16384 + 5,
+	};
+	static const uint32_t quick_sizes[] = { 1, 2049, 4096, 8191, 16384 + 5 };
+	const uint32_t *sizes = quick ? quick_sizes : all_sizes;
+	unsigned int nsizes = quick ? 5 : sizeof(all_sizes) / sizeof(all_sizes[0]);
+	struct kmemlab_edu_round_trip rt;
+	struct kmemlab_edu_info i0, i1;
+	uint32_t method, k, commands = 0;
+	uint64_t bytes = 0;
+
+	edu_info(fd, &i0);
+	for (method = KMEMLAB_EDU_COHERENT; method < KMEMLAB_EDU_METHODS; method++) {
+		/* Several pages: sg's business; the others stop at 4096. */
+		uint32_t max = method == KMEMLAB_EDU_POOL ? KMEMLAB_EDU_POOL_BLOCK :
+			       method == KMEMLAB_EDU_SG ? UINT32_MAX : 4096;
+		unsigned int bad = 0, tested = 0, bounced = 0, want_cmds = 1;
+		unsigned int wrong_cmds = 0, segments = 0;
+
+		if (quick && method != KMEMLAB_EDU_SINGLE && method != KMEMLAB_EDU_SG)
+			continue;
+		for (k = 0; k < nsizes && sizes[k] <= max; k++) {
+			uint32_t len = sizes[k], chunks = (len + KMEMLAB_EDU_DMA_CHUNK - 1) /
+							  KMEMLAB_EDU_DMA_CHUNK;
+
+			tested++;
+			if (check_round_trip(fd, method, len, k + method, &rt)) {
+				bad++;
+				continue;
+			}
+			/* sg may need more commands (one chunk never crosses a page). */
+			want_cmds = 2 * chunks;
+			if (method == KMEMLAB_EDU_SG ? rt.commands < want_cmds : rt.commands != want_cmds)
+				wrong_cmds++;
+			commands += rt.commands;
+			bytes += 2ULL * len;
+			bounced += rt.bounced;
+			if (rt.segments > segments)
+				segments = rt.segments;
+		}
+		EXPECT_EQ(bad, 0, "%s: %s: %u sizes from 1 to %u come back intact", node,
+			  method_names[method], tested, sizes[k - 1]);
+		EXPECT_EQ(wrong_cmds, 0, "%s: %s: two DMA commands per %d-byte chunk", node,
+			  method_names[method], KMEMLAB_EDU_DMA_CHUNK);
+		if (method == KMEMLAB_EDU_SG)
+			EXPECT_TRUE(segments >= 2, "%s: sg: the multi-page buffer mapped as %u segments",
+				    node, segments);
+		if (method >= KMEMLAB_EDU_SINGLE)
+			EXPECT_EQ(bounced, expect_bounce ? tested : 0,
+				  "%s: %s: mappings bounced %s", node, method_names[method],
+				  expect_bounce ? "(swiotlb=force)" : "never (no swiotlb=force)");
+		else
+			EXPECT_EQ(bounced, 0, "%s: %s: coherent memory never bounces", node,
+				  method_names[method]);
+	}
+	edu_info(fd, &i1);
+	EXPECT_EQ(i1.dma_commands - i0.dma_commands, commands,
+		  "%s: the device counted the %u DMA commands", node, commands);
+	EXPECT_EQ(i1.dma_bytes - i0.dma_bytes, bytes, "%s: and the %llu bytes they moved", node,
+		  (unsigned long long)bytes);
+	EXPECT_EQ(i1.dma_irqs - i0.dma_irqs, commands, "%s: each completed by its interrupt", node);
+	EXPECT_EQ(i1.dma_timeouts - i0.dma_timeouts, 0, "%s: none timed out", node);
+	EXPECT_EQ(i1.dma_bounced > i0.dma_bounced, expect_bounce,
+		  "%s: the bounce counter %s", node, expect_bounce ? "grew" : "stayed");
+}
+
+static int xfer(int fd, uint32_t dir, uint32_t buf_offset, uint32_t dev_offset, uint32_t count)
+{
+	struct kmemlab_edu_dma_xfer x = {
+		.argsz = sizeof(x), .direction = dir, .buf_offset = buf_offset,
+		.dev_offset = dev_offset, .count = count,
+	};
+
+	return ioctl(fd, KMEMLAB_EDU_IOC_DMA_XFER, &x);
+}
+
+/* Both directions by hand, through the coherent buffer mapped here. */
+static void test_xfer_mmap(const char *node, int fd)
+{
+	uint8_t *buf = mmap(NULL, KMEMLAB_EDU_COHERENT_SIZE, PROT_READ | PROT_WRITE,
+			    MAP_SHARED, fd, 0);
+	uint8_t want[1000];
+
+	ASSERT_TRUE(buf != MAP_FAILED, "%s: mmap the coherent buffer", node);
+	fill(want, sizeof(want), 99);
+	memcpy(buf + 100, want, sizeof(want));
+	memset(buf + 2000, 0, 1200);
+	EXPECT_OK(xfer(fd, KMEMLAB_EDU_TO_DEVICE, 100, 3000, sizeof(want)),
+		  "%s: DMA 1000 bytes from the mapped buffer into the window at 3000", node);
+	EXPECT_OK(xfer(fd, KMEMLAB_EDU_FROM_DEVICE, 2000, 3000, sizeof(want)),
+		  "%s: DMA them back out into the buffer at 2000", node);
+	EXPECT_TRUE(!memcmp(buf + 2000, want, sizeof(want)) && buf[3000] == 0,
+		    "%s: user space sees the device's write in the mapping", node);
+	EXPECT_OK(xfer(fd, KMEMLAB_EDU_TO_DEVICE, 0, 0, KMEMLAB_EDU_DMA_WINDOW),
+		  "%s: the whole usable window (%d bytes) in one command", node,
+		  KMEMLAB_EDU_DMA_WINDOW);
+	munmap(buf, KMEMLAB_EDU_COHERENT_SIZE);
+}
+
+static void test_read_write(const char *node, int fd)
+{
+	size_t len = 10000, got = 0;
+	uint8_t *in = malloc(len), *out = malloc(KMEMLAB_EDU_RW_MAX + 1);
+	ssize_t n;
+
+	fill(in, len, 7);
+	EXPECT_EQ(write(fd, in, len), (ssize_t)len, "%s: write() %zu bytes through the device", node, len);
+	while ((n = read(fd, out + got, 3000)) > 0)
+		got += n;
+	EXPECT_TRUE(got == len && !memcmp(in, out, len),
+		    "%s: read() gives them back (%zu bytes, in 3000-byte reads)", node, got);
+	EXPECT_EQ(read(fd, out, 10), 0, "%s: then end of file", node);
+	free(in);
+	free(out);
+}
+
+static void test_bad_inputs(const char *node, int fd)
+{
+	struct kmemlab_edu_round_trip rt;
+	struct kmemlab_edu_dma_xfer x;
+	uint8_t b[128];
+	void *m;
+
+	memset(b, 0, sizeof(b));
+	EXPECT_ERRNO(xfer(fd, KMEMLAB_EDU_TO_DEVICE, 0, 0, 0), EINVAL, "%s: count 0: EINVAL", node);
+	EXPECT_ERRNO(xfer(fd, KMEMLAB_EDU_TO_DEVICE, 0, 0, 4096), EINVAL,
+		     "%s: count 4096 (QEMU's off-by-one): EINVAL", node);
+	EXPECT_ERRNO(xfer(fd, KMEMLAB_EDU_TO_DEVICE, 0, 4000, 96), EINVAL,
+		     "%s: beyond the window: EINVAL", node);
+	EXPECT_ERRNO(xfer(fd, KMEMLAB_EDU_TO_DEVICE, 0, 0xffffffff, 2), EINVAL,
+		     "%s: an offset that wraps: EINVAL", node);
+	EXPECT_ERRNO(xfer(fd, KMEMLAB_EDU_FROM_DEVICE, 4000, 0, 200), EINVAL,
+		     "%s: beyond the coherent buffer: EINVAL", node);
+	EXPECT_ERRNO(xfer(fd, 3, 0, 0, 1), EINVAL, "%s: unknown direction: EINVAL", node);
+	memset(&x, 0, sizeof(x));
+	x.argsz = sizeof(x);
+	x.direction = KMEMLAB_EDU_TO_DEVICE;
+	x.count = 1;
+	x.reserved = 1;
+	EXPECT_ERRNO(ioctl(fd, KMEMLAB_EDU_IOC_DMA_XFER, &x), EINVAL, "%s: reserved set: EINVAL", node);
+
+	EXPECT_ERRNO(round_trip(fd, KMEMLAB_EDU_SINGLE, b, b, 0, &rt), EINVAL, "%s: length 0: EINVAL", node);
+	EXPECT_ERRNO(round_trip(fd, KMEMLAB_EDU_SG, b, b, KMEMLAB_EDU_RW_MAX + 1, &rt), EINVAL,
+		     "%s: oversize (%d bytes): EINVAL", node, KMEMLAB_EDU_RW_MAX + 1);
+	EXPECT_ERRNO(round_trip(fd, KMEMLAB_EDU_POOL, b, b, KMEMLAB_EDU_POOL_BLOCK + 1, &rt), EINVAL,
+		     "%s: more than a pool block: EINVAL", node);
+	EXPECT_ERRNO(round_trip(fd, 0, b, b, 8, &rt), EINVAL, "%s: method 0: EINVAL", node);
+	EXPECT_ERRNO(round_trip(fd, KMEMLAB_EDU_METHODS, b, b, 8, &rt), EINVAL,
+		     "%s: unknown method: EINVAL", node);
+	EXPECT_ERRNO(round_trip(fd, KMEMLAB_EDU_SINGLE, NULL, b, 8, &rt), EFAULT,
+		     "%s: unreadable source: EFAULT", node);
+	EXPECT_ERRNO(round_trip(fd, KMEMLAB_EDU_SINGLE, b, (void *)8, 8, &rt), EFAULT,
+		     "%s: unwritable destination: EFAULT", node);
+	EXPECT_ERRNO(ioctl(fd, _IOW(KMEMLAB_EDU_IOC_MAGIC, 99, int), b), ENOTTY,
+		     "%s: unknown ioctl: ENOTTY", node);
+
+	m = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 4096);
+	EXPECT_TRUE(m == MAP_FAILED && errno == EINVAL, "%s: mmap at offset 4096: EINVAL", node);
+	m = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 100);
+	EXPECT_TRUE(m == MAP_FAILED && errno == EINVAL, "%s: mmap at a misaligned offset: EINVAL", node);
+	m = mmap(NULL, 8192, PROT_READ, MAP_SHARED, fd, 0);
+	EXPECT_TRUE(m == MAP_FAILED && errno == EINVAL, "%s: mmap of 8 KiB (> the buffer): EINVAL", node);
+	m = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	EXPECT_TRUE(m == MAP_FAILED && errno == EINVAL, "%s: MAP_PRIVATE: EINVAL", node);
+	if (m != MAP_FAILED)
+		munmap(m, 4096);
+}
+
+static int write_param(const char *path, const char *value)
+{
+	FILE *f = fopen(path, "w");
+	int ret;
+
+	if (!f)
+		return -1;
+	ret = fputs(value, f) < 0;
+	return fclose(f) || ret ? -1 : 0;
+}
+
+/* A timeout shorter than one command: ETIMEDOUT, then the device works. */
+static void test_timeout(const char *node, int fd)
+{
+	struct kmemlab_edu_round_trip rt;
+	struct kmemlab_edu_info i0, i1;
+	uint8_t in[100], out[100];
+
+	fill(in, sizeof(in), 3);
+	edu_info(fd, &i0);
+	ASSERT_OK(write_param(TIMEOUT_PARAM, "1"), "dma_timeout_ms=1");
+	EXPECT_ERRNO(round_trip(fd, KMEMLAB_EDU_SINGLE, in, out, sizeof(in), &rt), ETIMEDOUT,
+		     "%s: a command outliving the timeout: ETIMEDOUT", node);
+	EXPECT_OK(write_param(TIMEOUT_PARAM, "1000"), "dma_timeout_ms=1000 again");
+	edu_info(fd, &i1);
+	EXPECT_EQ(i1.dma_timeouts - i0.dma_timeouts, 1, "%s: one timeout counted", node);
+	EXPECT_EQ(check_round_trip(fd, KMEMLAB_EDU_SINGLE, 3000, 5, &rt), 0,
+		  "%s: the next round trip is intact", node);
+}
+
+/* Round trips in a loop until told to stop: exit 0 if all were intact
+ * (or ended with ENODEV after removal), 1 on wrong data.
+ */
+static volatile sig_atomic_t stop;
+
+static void on_term(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+static pid_t busy_child(const char *node, unsigned int seed)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		struct kmemlab_edu_round_trip rt;
+		int fd = open(node, O_RDWR | O_CLOEXEC), k, r = 0;
+
+		signal(SIGTERM, on_term);
+		for (k = 0; fd >= 0 && !stop; k++) {
+			r = check_round_trip(fd, KMEMLAB_EDU_SG, 5000 + k, seed + k, &rt);
+			if (r > 0 || (r < 0 && errno != ENODEV))
+				_exit(1);
+			if (r < 0)
+				break;
+		}
+		_exit(fd < 0);
+	}
+	return pid;
+}
+
+static int reap(pid_t pid)
+{
+	int status;
+
+	return waitpid(pid, &status, 0) == pid && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static void test_processes(char nodes[][64], int n)
+{
+	pid_t pids[4];
+	int i, ok = 0;
+
+	for (i = 0; i < 4; i++)
+		pids[i] = busy_child(nodes[i % n], 10 * i);
+	sleep(3);
+	for (i = 0; i < 4; i++)
+		kill(pids[i], SIGTERM);
+	for (i = 0; i < 4; i++)
+		ok += reap(pids[i]) == 0;
+	EXPECT_EQ(ok, 4, "4 processes doing sg round trips on %d devices at once: all intact", n);
+}
+
+static sigjmp_buf bus_jump;
+
+static void on_bus(int sig)
+{
+	(void)sig;
+	siglongjmp(bus_jump, 1);
+}
+
+/* 1 when reading @p raises SIGBUS. */
+static int touch_faults(volatile uint8_t *p)
+{
+	struct sigaction sa = { .sa_handler = on_bus }, old;
+	int faulted = 0;
+
+	sigaction(SIGBUS, &sa, &old);
+	if (sigsetjmp(bus_jump, 1))
+		faulted = 1;
+	else
+		(void)p[0];
+	sigaction(SIGBUS, &old, NULL);
+	return faulted;
+}
+
+static int wait_nodes(char nodes[][64], int want)
+{
+	int k, n = 0;
+
+	for (k = 0; k < 200 && (n = edu_nodes(nodes, 8)) != want; k++)
+		usleep(10000);
+	return n;
+}
+
+/* Remove a device while one process has its buffer mapped and another is
+ * in the middle of round trips; bring it back.
+ */
+static void test_remove(const char *node)
+{
+	char cmd[128], nodes[8][64];
+	int fd = open(node, O_RDWR | O_CLOEXEC), before = edu_nodes(nodes, 8);
+	struct kmemlab_edu_round_trip rt;
+	struct kmemlab_edu_info i;
+	volatile uint8_t *buf;
+	uint8_t b[8] = { 0 };
+	pid_t busy;
+
+	ASSERT_TRUE(fd >= 0 && !edu_info(fd, &i), "remove: open %s", node);
+	buf = mmap(NULL, KMEMLAB_EDU_COHERENT_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	ASSERT_TRUE(buf != MAP_FAILED, "remove: map %s's coherent buffer", node);
+	EXPECT_EQ(touch_faults(buf), 0, "the mapping reads while the device is there");
+	busy = busy_child(node, 77);
+	usleep(500000);
+	snprintf(cmd, sizeof(cmd), "echo 1 > /sys/bus/pci/devices/%s/remove", i.pci_name);
+	ASSERT_OK(system(cmd) == 0 ? 0 : -1, "remove %s (PCI %s) while mapped and busy", node,
+		  i.pci_name);
+	EXPECT_EQ(reap(busy), 0, "the busy process's round trips were intact, then ENODEV");
+	EXPECT_EQ(touch_faults(buf), 1, "the old mapping is revoked: touching it is SIGBUS");
+	EXPECT_ERRNO(round_trip(fd, KMEMLAB_EDU_SINGLE, b, b, 8, &rt), ENODEV,
+		     "the open file: ROUND_TRIP is ENODEV");
+	EXPECT_ERRNO(write(fd, b, 8), ENODEV, "the open file: write() is ENODEV");
+	EXPECT_TRUE(mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0) == MAP_FAILED && errno == ENODEV,
+		    "the open file: mmap() is ENODEV");
+	munmap((void *)buf, KMEMLAB_EDU_COHERENT_SIZE);
+	EXPECT_OK(close(fd), "close the orphaned file");
+	EXPECT_OK(system("echo 1 > /sys/bus/pci/rescan") == 0 ? 0 : -1, "rescan the PCI bus");
+	EXPECT_EQ(wait_nodes(nodes, before), before, "the device and its node are back");
+}
+
+/* Unloading while round trips run is refused (in use); they stay intact. */
+static void test_unload_busy(const char *node)
+{
+	pid_t busy = busy_child(node, 55);
+
+	usleep(500000);
+	EXPECT_ERRNO(kmodule_unload("kmemlab_edu"), EWOULDBLOCK,
+		     "unload while round trips run: refused (in use)");
+	kill(busy, SIGTERM);
+	EXPECT_EQ(reap(busy), 0, "the round trips were intact");
+}
+
+static int booted_with(const char *word)
+{
+	char line[4096] = "";
+	FILE *f = fopen("/proc/cmdline", "r");
+
+	if (f) {
+		if (!fgets(line, sizeof(line), f))
+			line[0] = '\0';
+		fclose(f);
+	}
+	return strstr(line, word) != NULL;
+}
+
+int main(void)
+{
+	char nodes[8][64];
+	int n, i, fd;
+
+	printf("TAP version 13\n");
+	n = edu_nodes(nodes, 8);
+	if (!n) {
+		printf("1..0 # SKIP no /dev/kmemlab/eduN (no edu device, or kmemlab_edu not loaded)\n");
+		return 0;
+	}
+	expect_bounce = booted_with("swiotlb=force");
+	tap_diag("%d edu device(s); swiotlb=force: %s", n, expect_bounce ? "yes" : "no");
+	for (i = 0; i < n; i++) {
+		fd = open(nodes[i], O_RDWR | O_CLOEXEC);
+		if (!EXPECT_TRUE(fd >= 0, "open %s", nodes[i]))
+			continue;
+		if (i == 0) {
+			test_bad_inputs(nodes[i], fd);
+			test_xfer_mmap(nodes[i], fd);
+			test_read_write(nodes[i], fd);
+			test_timeout(nodes[i], fd);
+		}
+		test_methods(nodes[i], fd, i > 0);
+		close(fd);
+	}
+	test_processes(nodes, n);
+	test_unload_busy(nodes[0]);
+	test_remove(nodes[n - 1]);
+	return tap_done();
+}
