@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include <kmemlab/alloc.h>
+#include <kmemlab/dma.h>
 #include <kmemlab/edu.h>
 #include <kmemlab/percpu.h>
 #include <kmemlab/slab.h>
@@ -127,6 +128,13 @@ static const size_t percpu_sizes[] = {
 /* include/uapi/kmemlab/percpu.h */
 static const int percpu_ioctl_errnos[] = { EFAULT, EINVAL, ENOTTY, E2BIG, EINTR, ENOMEM, 0 };
 
+static const unsigned long dma_cmds[] = { KMEMLAB_DMA_IOC_COPY, KMEMLAB_DMA_IOC_INFO };
+static const size_t dma_sizes[] = {
+	sizeof(struct kmemlab_dma_copy), sizeof(struct kmemlab_dma_info),
+};
+/* include/uapi/kmemlab/dma.h */
+static const int dma_ioctl_errnos[] = { EFAULT, EINVAL, ENOTTY, E2BIG, ENOMEM, EINTR, 0 };
+
 static const unsigned long edu_cmds[] = {
 	KMEMLAB_EDU_IOC_INFO, KMEMLAB_EDU_IOC_LIVENESS, KMEMLAB_EDU_IOC_FACTORIAL,
 	KMEMLAB_EDU_IOC_DMA_XFER, KMEMLAB_EDU_IOC_ROUND_TRIP,
@@ -155,6 +163,8 @@ static const struct device_model models[] = {
 	{ "percpu", percpu_cmds, percpu_sizes, 3, percpu_ioctl_errnos, no_rw_errnos,
 	  no_mmap_errnos, no_seek_errnos, 0 },
 	/* "edu" matches edu0, edu1, ...: one node per device */
+	{ "dma", dma_cmds, dma_sizes, 2, dma_ioctl_errnos, no_rw_errnos,
+	  no_mmap_errnos, no_seek_errnos, 0 },
 	/* Every DMA command takes the edu device 100 ms: past a few thousand
 	 * calls the fuzzer would only wait on it.
 	 */

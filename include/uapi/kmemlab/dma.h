@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-2.0-only WITH Linux-syscall-note */
+/*
+ * kmemlab/dma.h - the ioctl ABI of /dev/kmemlab/dma (module kmemlab_dma):
+ * the DMA API on any machine.  The module registers its own platform
+ * device with a 32-bit DMA mask, and a software "DMA engine" (a work item)
+ * plays the device: it reaches memory only through the DMA addresses the
+ * driver hands it, and copies from one buffer to another.
+ *
+ * COPY sends len bytes from user memory into a buffer mapped one of the
+ * chapter's ways, has the engine copy them into a second buffer, and
+ * returns that buffer's content: the data survives only if the mapping,
+ * ownership and syncs were right.
+ *
+ * Conventions as in kmemlab/alloc.h: __u32 argsz first (smaller: EINVAL;
+ * larger: the unknown tail must be zero, else E2BIG; above 4096: E2BIG),
+ * reserved fields must be zero (EINVAL).  Errors: EFAULT bad pointer,
+ * EINVAL malformed request, ENOTTY unknown ioctl, ENOMEM no memory or no
+ * mapping, EINTR a fatal signal while waiting for a free engine.  The node
+ * is root-only.
+ */
+#ifndef _UAPI_KMEMLAB_DMA_H
+#define _UAPI_KMEMLAB_DMA_H
+
+#include <linux/ioctl.h>
+#include <linux/types.h>
+
+#define KMEMLAB_DMA_MAX		(64 * 1024)	/* bytes per COPY */
+#define KMEMLAB_DMA_POOL_BLOCK	64		/* one dma_pool block */
+#define KMEMLAB_DMA_COHERENT_SIZE 8192		/* two halves: from, to */
+
+enum kmemlab_dma_method {
+	KMEMLAB_DMA_COHERENT = 1, /* through the coherent buffer, in halves */
+	KMEMLAB_DMA_POOL,	/* two dma_pool blocks: len <= KMEMLAB_DMA_POOL_BLOCK */
+	KMEMLAB_DMA_SINGLE,	/* dma_map_single(), one mapping per direction */
+	KMEMLAB_DMA_SG,		/* dma_map_sgtable() over separate pages */
+	KMEMLAB_DMA_NONCOHERENT, /* dma_alloc_noncoherent() with explicit syncs */
+	KMEMLAB_DMA_METHODS	/* (first unknown method) */
+};
+
+struct kmemlab_dma_copy {
+	__u32 argsz;		/* in: sizeof(struct kmemlab_dma_copy) */
+	__u32 method;		/* in: enum kmemlab_dma_method */
+	__u64 src;		/* in: user address of len bytes */
+	__u64 dst;		/* in: user address for the len bytes copied */
+	__u32 len;		/* in: 1..KMEMLAB_DMA_MAX (POOL: ..64) */
+	__u32 flags;		/* in: 0 */
+	__u32 jobs;		/* out: engine jobs run (one per DMA segment pair) */
+	__u32 segments;		/* out: DMA segments of the source (SG), else 1 */
+	__u32 bounced;		/* out: 1 when a streaming mapping bounced */
+	__u32 reserved;		/* in: 0 */
+};
+
+struct kmemlab_dma_info {
+	__u32 argsz;		/* in: sizeof(struct kmemlab_dma_info) */
+	__u32 dma_mask_bits;	/* out: the platform device's mask (32) */
+	__u64 jobs;		/* out: engine jobs completed */
+	__u64 bytes;		/* out: bytes the engine copied */
+	__u64 bounced;		/* out: streaming mappings that bounced */
+};
+
+#define KMEMLAB_DMA_IOC_MAGIC	0xBB
+
+#define KMEMLAB_DMA_IOC_COPY	_IOWR(KMEMLAB_DMA_IOC_MAGIC, 1, struct kmemlab_dma_copy)
+#define KMEMLAB_DMA_IOC_INFO	_IOWR(KMEMLAB_DMA_IOC_MAGIC, 2, struct kmemlab_dma_info)
+
+#endif /* _UAPI_KMEMLAB_DMA_H */
