@@ -5,7 +5,8 @@
  * (coherent, dma_pool, single, kept mapping with syncs, scatter-gather)
  * at the sizes around every boundary (one DMA command takes about 100 ms
  * of the device's time, so not every size: kmemlab-dma-test does every
- * size from 1 to 4096 on the software engine), both directions through the
+ * size from 1 to 4096 on the software engine; KMEMLAB_EDU_EVERY_SIZE=1, as
+ * the debug tier sets, does every size here too), both directions through the
  * mmap()ed coherent buffer, write()/read(), the DMA and interrupt counters,
  * bounce buffering (expected exactly when the kernel was booted with
  * swiotlb=force), the bad inputs, a timeout, several processes at once,
@@ -156,6 +157,72 @@ static int xfer(int fd, uint32_t dir, uint32_t buf_offset, uint32_t dev_offset, 
 	};
 
 	return ioctl(fd, KMEMLAB_EDU_IOC_DMA_XFER, &x);
+}
+
+/*
+ * Every size from 1 to 4096 through the devices, two commands per size
+ * (100 ms each): sizes up to a chunk by ROUND_TRIP, each method in turn;
+ * larger ones by hand, into the window and back through the mapped
+ * coherent buffer (cleared in between); 4096 by ROUND_TRIP.  The devices
+ * share the sizes, a process each.  Returns the number of bad sizes.
+ */
+static int every_size_on(const char *node, int first, int step)
+{
+	static const uint32_t methods[] = {
+		KMEMLAB_EDU_SINGLE, KMEMLAB_EDU_SYNC, KMEMLAB_EDU_SG, KMEMLAB_EDU_COHERENT,
+	};
+	int fd = open(node, O_RDWR | O_CLOEXEC), bad = 0;
+	struct kmemlab_edu_round_trip rt;
+	uint8_t *buf, want[KMEMLAB_EDU_DMA_WINDOW];
+	uint32_t len;
+
+	if (fd < 0)
+		return 4096;
+	buf = mmap(NULL, KMEMLAB_EDU_COHERENT_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (buf == MAP_FAILED)
+		return 4096;
+	for (len = first; len <= 4096; len += step) {
+		if (len <= KMEMLAB_EDU_DMA_CHUNK || len == 4096) {
+			uint32_t m = len <= KMEMLAB_EDU_POOL_BLOCK && len % 5 == 0 ?
+				     KMEMLAB_EDU_POOL : methods[len % 4];
+
+			bad += check_round_trip(fd, m, len, len, &rt) != 0;
+			continue;
+		}
+		fill(want, len, len);
+		memcpy(buf, want, len);
+		if (xfer(fd, KMEMLAB_EDU_TO_DEVICE, 0, 0, len)) {
+			bad++;
+			continue;
+		}
+		memset(buf, 0, len);
+		bad += xfer(fd, KMEMLAB_EDU_FROM_DEVICE, 0, 0, len) || memcmp(buf, want, len);
+	}
+	munmap(buf, KMEMLAB_EDU_COHERENT_SIZE);
+	close(fd);
+	return bad;
+}
+
+static void test_every_size(char nodes[][64], int n)
+{
+	pid_t pids[8];
+	int i, status;
+
+	for (i = 0; i < n; i++) {
+		pids[i] = fork();
+		if (pids[i] == 0) {
+			int bad = every_size_on(nodes[i], 1 + i, n);
+
+			_exit(bad > 255 ? 255 : bad);
+		}
+	}
+	for (i = 0; i < n; i++) {
+		int bad = waitpid(pids[i], &status, 0) == pids[i] && WIFEXITED(status) ?
+			  WEXITSTATUS(status) : -1;
+
+		EXPECT_EQ(bad, 0, "%s: every %s size from %d to 4096 comes back intact",
+			  nodes[i], n == 1 ? "" : n == 2 ? "other" : "n-th", 1 + i);
+	}
 }
 
 /* Both directions by hand, through the coherent buffer mapped here. */
@@ -452,6 +519,11 @@ int main(void)
 		test_methods(nodes[i], fd, i > 0);
 		close(fd);
 	}
+	if (getenv("KMEMLAB_EDU_EVERY_SIZE") && atoi(getenv("KMEMLAB_EDU_EVERY_SIZE")))
+		test_every_size(nodes, n);
+	else
+		tap_skip("KMEMLAB_EDU_EVERY_SIZE is not set (the debug tier sets it): "
+			 "boundary sizes only", "every size from 1 to 4096 through the devices");
 	test_processes(nodes, n);
 	test_unload_busy(nodes[0]);
 	test_remove(nodes[n - 1]);

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * kmemlab-faults-test - make the N-th allocation fail, for N = 1, 2, ...,
- * over loading each kmemlab driver, opening it and each of its ioctl paths, until
- * a pass completes with no failure injected.  Every injected failure must
+ * over loading each kmemlab driver (for the PCI driver, binding its device:
+ * its probe), opening it and each of its ioctl paths, until a pass
+ * completes with no failure injected.  Every injected failure must
  * come out as a clean error (ENOMEM, or success where the kernel has a
  * fallback, as kvmalloc does), leave nothing behind, and leave the device
  * working.  The debug tier's kmemleak scan and kernel-log check then prove
@@ -102,6 +103,16 @@ struct driver {
 	int (*probe)(int fd);
 	const struct op *ops;
 	unsigned int nr_ops;
+	/* A module whose init registers a device and binds a driver to it
+	 * learns of some failures only as "not bound": it fails the load
+	 * with ENODEV, and the driver core reports a few allocation failures
+	 * as EINVAL.  Such a load may fail with those too.
+	 */
+	bool load_through_driver_core;
+	/* A PCI driver: its probe (which a module load does not fail) is
+	 * swept by binding the device of @dev to it through sysfs instead.
+	 */
+	const char *pci_driver;
 };
 
 static int do_alloc(int fd, uint32_t allocator, uint32_t context, uint32_t gfp,
@@ -297,6 +308,93 @@ static bool module_present(const char *module)
 	return access(path, F_OK) == 0;
 }
 
+/* PCI address of the device behind misc node @dev ("/dev/kmemlab/edu0"). */
+static int pci_address_of(const char *dev, char *addr, size_t len)
+{
+	char link[256], target[256];
+	const char *base;
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/sys/class/misc/kmemlab_%s/device", strrchr(dev, '/') + 1);
+	n = readlink(link, target, sizeof(target) - 1);
+	if (n <= 0)
+		return -1;
+	target[n] = '\0';
+	base = strrchr(target, '/');
+	snprintf(addr, len, "%.63s", base ? base + 1 : target);
+	return 0;
+}
+
+static bool pci_bound(const char *driver, const char *addr)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/drivers/%s/%s", driver, addr);
+	return access(path, F_OK) == 0;
+}
+
+/*
+ * Sweep a PCI driver's probe: unbind the device, then bind it back through
+ * sysfs (the probe runs in this task) with the N-th allocation failing,
+ * for N = 1, 2, ... until a bind succeeds uninjected.  A failed bind must
+ * say ENOMEM and leave the device unbound; kmemleak and the kernel-log
+ * check then show that the probe's unwinding freed everything.
+ */
+static void sweep_bind(const struct driver *drv)
+{
+	unsigned long n, points = 0, bad = 0;
+	char addr[64], bind[256], unbind[256];
+
+	if (pci_address_of(drv->dev, addr, sizeof(addr))) {
+		tap_result(false, "fault sweep %s: probe: no PCI device behind %s", drv->module,
+			   drv->dev);
+		return;
+	}
+	snprintf(bind, sizeof(bind), "/sys/bus/pci/drivers/%s/bind", drv->pci_driver);
+	snprintf(unbind, sizeof(unbind), "/sys/bus/pci/drivers/%s/unbind", drv->pci_driver);
+	if (write_file(unbind, addr)) {
+		tap_result(false, "fault sweep %s: probe: unbind %s", drv->module, addr);
+		return;
+	}
+	for (n = 1; n <= MAX_POINTS; n++) {
+		int ret, err;
+		bool hit;
+
+		arm(n);
+		ret = write_file(bind, addr);
+		err = errno;
+		hit = injected();
+		if (!hit) {
+			if (ret) {
+				tap_diag("  bind failed without an injected fault: %s", strerror(err));
+				bad++;
+			}
+			break;
+		}
+		points++;
+		if (!ret) {	/* absorbed (e.g. no INTx routing, MSI used) */
+			if (write_file(unbind, addr))
+				bad++;
+			continue;
+		}
+		if (err != ENOMEM) {
+			tap_diag("  probe, allocation %lu failed: got %s, want ENOMEM", n,
+				 strerror(err));
+			bad++;
+		}
+		if (pci_bound(drv->pci_driver, addr)) {
+			tap_diag("  probe, allocation %lu: the failed probe left the device bound", n);
+			bad++;
+		}
+	}
+	for (n = 0; n < 100 && access(drv->dev, F_OK); n++)
+		usleep(10000);
+	total_points += points;
+	tap_result(bad == 0 && pci_bound(drv->pci_driver, addr) && !access(drv->dev, F_OK),
+		   "fault sweep %s: probe of %s: %lu injection points, each a clean ENOMEM, "
+		   "nothing left behind", drv->module, addr, points);
+}
+
 /* Sweep module load: every allocation of finit_module and the init. */
 static void sweep_load(const struct driver *drv)
 {
@@ -340,7 +438,8 @@ static void sweep_load(const struct driver *drv)
 				bad++;
 			continue;
 		}
-		if (ret != -ENOMEM) {
+		if (ret != -ENOMEM && !(drv->load_through_driver_core &&
+					(ret == -ENODEV || ret == -EINVAL))) {
 			tap_diag("  load, allocation %lu failed: got %s, want ENOMEM",
 				 n, strerror(-ret));
 			bad++;
@@ -516,10 +615,8 @@ static const struct op dma_ops[] = {
 };
 
 /* --- kmemlab_edu --------------------------------------------------------------
- * A failed PCI probe does not fail the module load: the device just stays
- * unbound (its node missing), which the load sweep accepts as a clean
- * outcome before it unloads; kmemleak and the kernel-log check then show
- * that the probe's unwinding freed everything.
+ * A failed PCI probe does not fail the module load (the device just stays
+ * unbound), so sweep_bind() sweeps the probe itself.
  */
 
 static int edu_round_trip(int fd, uint32_t method, uint32_t len)
@@ -585,15 +682,15 @@ static int alloc_probe(int fd)
 
 static const struct driver drivers[] = {
 	{ "kmemlab_alloc", "/dev/kmemlab/alloc", alloc_held, alloc_probe, ops,
-	  sizeof(ops) / sizeof(ops[0]) },
+	  sizeof(ops) / sizeof(ops[0]), false, NULL },
 	{ "kmemlab_slab", "/dev/kmemlab/slab", slab_held, slab_probe, slab_ops,
-	  sizeof(slab_ops) / sizeof(slab_ops[0]) },
+	  sizeof(slab_ops) / sizeof(slab_ops[0]), false, NULL },
 	{ "kmemlab_percpu", "/dev/kmemlab/percpu", percpu_held, percpu_probe, percpu_ops,
-	  sizeof(percpu_ops) / sizeof(percpu_ops[0]) },
+	  sizeof(percpu_ops) / sizeof(percpu_ops[0]), false, NULL },
 	{ "kmemlab_dma", "/dev/kmemlab/dma", nothing_held, dma_probe, dma_ops,
-	  sizeof(dma_ops) / sizeof(dma_ops[0]) },
+	  sizeof(dma_ops) / sizeof(dma_ops[0]), true, NULL },
 	{ "kmemlab_edu", "/dev/kmemlab/edu0", nothing_held, edu_probe, edu_ops,
-	  sizeof(edu_ops) / sizeof(edu_ops[0]) },
+	  sizeof(edu_ops) / sizeof(edu_ops[0]), false, "kmemlab_edu" },
 };
 
 int main(int argc, char **argv)
@@ -640,7 +737,10 @@ int main(int argc, char **argv)
 			continue;
 		}
 		before = total_points;
-		sweep_load(drv);
+		if (drv->pci_driver)
+			sweep_bind(drv);
+		else
+			sweep_load(drv);
 		sweep_open(drv);
 		for (i = 0; i < drv->nr_ops; i++)
 			sweep_op(drv, &drv->ops[i]);

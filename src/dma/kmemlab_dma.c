@@ -205,6 +205,14 @@ static int kmemlab_dma_noncoherent(struct kmemlab_dma *kd, struct kmemlab_dma_re
 	to = dma_alloc_noncoherent(kd->dev, len, &to_dma, DMA_FROM_DEVICE, GFP_KERNEL);
 	if (!to)
 		goto out_free_from;
+	/* NULL is how these fail; but 6.1's DMA-API debugging books this
+	 * memory as streaming mappings and warns at free unless their
+	 * handles went through dma_mapping_error(), which is harmless here.
+	 */
+	if (dma_mapping_error(kd->dev, from_dma) || dma_mapping_error(kd->dev, to_dma)) {
+		ret = -ENOMEM;
+		goto out_free_to;
+	}
 	memcpy(from, r->in, len);
 	dma_sync_single_for_device(kd->dev, from_dma, len, DMA_TO_DEVICE);
 	dma_sync_single_for_device(kd->dev, to_dma, len, DMA_FROM_DEVICE);
@@ -212,6 +220,7 @@ static int kmemlab_dma_noncoherent(struct kmemlab_dma *kd, struct kmemlab_dma_re
 	dma_sync_single_for_cpu(kd->dev, to_dma, len, DMA_FROM_DEVICE);
 	if (!ret)
 		memcpy(r->out, to, len);
+out_free_to:
 	dma_free_noncoherent(kd->dev, len, to, to_dma, DMA_FROM_DEVICE);
 out_free_from:
 	dma_free_noncoherent(kd->dev, len, from, from_dma, DMA_TO_DEVICE);
@@ -451,7 +460,8 @@ static int kmemlab_dma_setup(struct platform_device *pdev)
 
 	/* The engine treats DMA addresses as physical: no IOMMU allowed. */
 	if (device_iommu_mapped(dev))
-		return dev_err_probe(dev, -ENODEV, "the software engine needs DMA without an IOMMU\n");
+		return dev_err_probe(dev, -ENODEV,
+				     "the software engine needs DMA without an IOMMU\n");
 	ret = dma_set_mask_and_coherent(dev, DMA_BIT_MASK(KMEMLAB_DMA_MASK_BITS));
 	if (ret)
 		return dev_err_probe(dev, ret, "no %d-bit DMA\n", KMEMLAB_DMA_MASK_BITS);
