@@ -15,6 +15,12 @@
  *   kmemlab percpu [ITERATIONS] [--json]
  *                                     chapter 5.4: a thread per CPU counts
  *                                     with each method; totals and times
+ *   kmemlab dma [--json]              chapters 5.5/5.6 on any machine: data
+ *                                     through the software DMA engine by
+ *                                     each way of mapping it
+ *   kmemlab edu [--json]              chapters 5.5-5.7 on QEMU's edu
+ *                                     device: registers, factorial by
+ *                                     interrupt, DMA through the device
  *
  * Exit status: 0 success, 1 the driver refused or failed, 2 usage error,
  * 3 the driver is not available (module not loaded, no permission).
@@ -28,10 +34,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/ioctl.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <kmemlab/alloc.h>
+#include <kmemlab/dma.h>
+#include <kmemlab/edu.h>
 #include <kmemlab/percpu.h>
 #include <kmemlab/slab.h>
 
@@ -40,6 +50,7 @@
 #define ALLOC_DEV "/dev/kmemlab/alloc"
 #define SLAB_DEV "/dev/kmemlab/slab"
 #define PERCPU_DEV "/dev/kmemlab/percpu"
+#define DMA_DEV "/dev/kmemlab/dma"
 
 enum { EXIT_REFUSED = 1, EXIT_USAGE = 2, EXIT_NODEV = 3 };
 
@@ -701,6 +712,216 @@ static int cmd_percpu(int argc, char **argv)
 	return 0;
 }
 
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static void fill_pattern(uint8_t *p, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		p[i] = (uint8_t)(i * 31 + 7);
+}
+
+/* kmemlab dma: each method at a page and at 64 KiB through the engine. */
+static int cmd_dma(void)
+{
+	static const char *const names[KMEMLAB_DMA_METHODS] = {
+		[KMEMLAB_DMA_COHERENT] = "coherent", [KMEMLAB_DMA_POOL] = "dma_pool",
+		[KMEMLAB_DMA_SINGLE] = "map_single", [KMEMLAB_DMA_SG] = "map_sgtable",
+		[KMEMLAB_DMA_NONCOHERENT] = "noncoherent",
+	};
+	static uint8_t in[KMEMLAB_DMA_MAX], out[KMEMLAB_DMA_MAX];
+	struct kmemlab_dma_info info = { .argsz = sizeof(info) };
+	int fd = open_device(DMA_DEV, "kmemlab_dma"), ret = 0, first = 1;
+	uint32_t m, k;
+
+	fill_pattern(in, sizeof(in));
+	if (json)
+		printf("{\"copies\": [");
+	else
+		printf("%-12s %8s %7s %5s %9s %8s %9s\n", "method", "bytes", "intact", "jobs",
+		       "segments", "bounced", "time");
+	for (m = KMEMLAB_DMA_COHERENT; m < KMEMLAB_DMA_METHODS; m++) {
+		for (k = 0; k < 2; k++) {
+			uint32_t len = m == KMEMLAB_DMA_POOL ? (k ? 0 : KMEMLAB_DMA_POOL_BLOCK) :
+				       k ? KMEMLAB_DMA_MAX : 4096;
+			struct kmemlab_dma_copy c = {
+				.argsz = sizeof(c), .method = m, .src = (uintptr_t)in,
+				.dst = (uintptr_t)out, .len = len,
+			};
+			double t;
+			bool intact;
+
+			if (!len)
+				continue;
+			memset(out, 0, len);
+			t = now_ms();
+			if (ioctl(fd, KMEMLAB_DMA_IOC_COPY, &c)) {
+				fprintf(stderr, "kmemlab: COPY %s: %s\n", names[m], strerror(errno));
+				ret = EXIT_REFUSED;
+				continue;
+			}
+			t = now_ms() - t;
+			intact = !memcmp(in, out, len);
+			if (!intact)
+				ret = EXIT_REFUSED;
+			if (json)
+				printf("%s{\"method\": \"%s\", \"bytes\": %u, \"intact\": %s, "
+				       "\"jobs\": %u, \"segments\": %u, \"bounced\": %s, \"ms\": %.3f}",
+				       first ? "" : ", ", names[m], len, intact ? "true" : "false",
+				       c.jobs, c.segments, c.bounced ? "true" : "false", t);
+			else
+				printf("%-12s %8u %7s %5u %9u %8s %6.2f ms\n", names[m], len,
+				       intact ? "yes" : "NO", c.jobs, c.segments,
+				       c.bounced ? "yes" : "no", t);
+			first = 0;
+		}
+	}
+	if (ioctl(fd, KMEMLAB_DMA_IOC_INFO, &info))
+		ret = EXIT_REFUSED;
+	if (json) {
+		printf("], \"dma_mask_bits\": %u, \"jobs\": %llu, \"bytes\": %llu, "
+		       "\"bounced\": %llu}\n", info.dma_mask_bits, (unsigned long long)info.jobs,
+		       (unsigned long long)info.bytes, (unsigned long long)info.bounced);
+	} else {
+		printf("\nThe engine (a work item standing in for a device with a %u-bit DMA\n"
+		       "mask) saw only DMA addresses; the data came back intact only because\n"
+		       "each buffer was mapped for the right direction and handed over with\n"
+		       "the right syncs. Since load: %llu jobs, %llu bytes, %llu bounced\n"
+		       "mappings (\"bounced\" means swiotlb copied the data through a buffer\n"
+		       "the device can reach, as with swiotlb=force).\n", info.dma_mask_bits,
+		       (unsigned long long)info.jobs, (unsigned long long)info.bytes,
+		       (unsigned long long)info.bounced);
+	}
+	close(fd);
+	return ret;
+}
+
+/* kmemlab edu: every edu device: registers, factorials, DMA round trips. */
+static int edu_device(const char *node, bool first)
+{
+	static const char *const names[KMEMLAB_EDU_METHODS] = {
+		[KMEMLAB_EDU_COHERENT] = "coherent", [KMEMLAB_EDU_POOL] = "dma_pool",
+		[KMEMLAB_EDU_SINGLE] = "map_single", [KMEMLAB_EDU_SYNC] = "kept+sync",
+		[KMEMLAB_EDU_SG] = "map_sgtable",
+	};
+	static uint8_t in[8192], out[8192];
+	struct kmemlab_edu_info info = { .argsz = sizeof(info) };
+	struct kmemlab_edu_factorial f12 = { .argsz = sizeof(f12), .n = 12 };
+	struct kmemlab_edu_factorial f13 = { .argsz = sizeof(f13), .n = 13 };
+	int fd = open_device(node, "kmemlab_edu"), ret = 0;
+	uint32_t m;
+
+	if (ioctl(fd, KMEMLAB_EDU_IOC_FACTORIAL, &f12) ||
+	    ioctl(fd, KMEMLAB_EDU_IOC_FACTORIAL, &f13)) {
+		fprintf(stderr, "kmemlab: %s: FACTORIAL: %s\n", node, strerror(errno));
+		ret = EXIT_REFUSED;
+	}
+	if (json)
+		printf("%s{\"node\": \"%s\", \"factorial_12\": %u, \"factorial_13\": %u, "
+		       "\"round_trips\": [", first ? "" : ", ", node, f12.result, f13.result);
+	else
+		printf("%s\n  12! = %u, 13! = %u (the device computes in 32 bits: 13! wraps)\n\n"
+		       "  %-12s %6s %7s %9s %8s %9s\n", node, f12.result, f13.result, "method",
+		       "bytes", "intact", "commands", "bounced", "time");
+	fill_pattern(in, sizeof(in));
+	for (m = KMEMLAB_EDU_COHERENT; m < KMEMLAB_EDU_METHODS; m++) {
+		uint32_t len = m == KMEMLAB_EDU_POOL ? KMEMLAB_EDU_POOL_BLOCK :
+			       m == KMEMLAB_EDU_SG ? 8192 : 4096;
+		struct kmemlab_edu_round_trip rt = {
+			.argsz = sizeof(rt), .method = m, .src = (uintptr_t)in,
+			.dst = (uintptr_t)out, .len = len,
+		};
+		double t = now_ms();
+		bool intact;
+
+		memset(out, 0, len);
+		if (ioctl(fd, KMEMLAB_EDU_IOC_ROUND_TRIP, &rt)) {
+			fprintf(stderr, "kmemlab: %s: ROUND_TRIP %s: %s\n", node, names[m],
+				strerror(errno));
+			ret = EXIT_REFUSED;
+			continue;
+		}
+		t = now_ms() - t;
+		intact = !memcmp(in, out, len);
+		if (!intact)
+			ret = EXIT_REFUSED;
+		if (json)
+			printf("%s{\"method\": \"%s\", \"bytes\": %u, \"intact\": %s, "
+			       "\"commands\": %u, \"bounced\": %s, \"ms\": %.1f}",
+			       m == KMEMLAB_EDU_COHERENT ? "" : ", ", names[m], len,
+			       intact ? "true" : "false", rt.commands, rt.bounced ? "true" : "false", t);
+		else
+			printf("  %-12s %6u %7s %9u %8s %6.0f ms\n", names[m], len,
+			       intact ? "yes" : "NO", rt.commands, rt.bounced ? "yes" : "no", t);
+	}
+	if (ioctl(fd, KMEMLAB_EDU_IOC_INFO, &info))
+		ret = EXIT_REFUSED;
+	if (json)
+		printf("], \"pci\": \"%s\", \"irq\": \"%s\", \"irqs\": %llu, "
+		       "\"dma_commands\": %llu, \"dma_bytes\": %llu, \"dma_irqs\": %llu, "
+		       "\"dma_timeouts\": %llu, \"dma_bounced\": %llu}", info.pci_name,
+		       info.irq_kind == KMEMLAB_EDU_IRQ_MSI ? "msi" : "intx",
+		       (unsigned long long)info.irqs, (unsigned long long)info.dma_commands,
+		       (unsigned long long)info.dma_bytes, (unsigned long long)info.dma_irqs,
+		       (unsigned long long)info.dma_timeouts, (unsigned long long)info.dma_bounced);
+	else
+		printf("\n  PCI %s, edu %u.%u, %s interrupt, %u-bit DMA mask. Since probe:\n"
+		       "  %llu interrupts, %llu DMA commands moving %llu bytes, %llu DMA\n"
+		       "  completions by interrupt, %llu timeouts, %llu bounced mappings.\n\n",
+		       info.pci_name, info.version_major, info.version_minor,
+		       info.irq_kind == KMEMLAB_EDU_IRQ_MSI ? "MSI" : "INTx", info.dma_mask_bits,
+		       (unsigned long long)info.irqs, (unsigned long long)info.dma_commands,
+		       (unsigned long long)info.dma_bytes, (unsigned long long)info.dma_irqs,
+		       (unsigned long long)info.dma_timeouts,
+		       (unsigned long long)info.dma_bounced);
+	close(fd);
+	return ret;
+}
+
+static int cmd_edu(void)
+{
+	struct dirent **names;
+	int n, i, ret = 0, found = 0;
+
+	n = scandir("/dev/kmemlab", &names, NULL, alphasort);
+	if (json)
+		printf("{\"devices\": [");
+	for (i = 0; i < n; i++) {
+		char node[300];
+
+		if (!strncmp(names[i]->d_name, "edu", 3)) {
+			snprintf(node, sizeof(node), "/dev/kmemlab/%s", names[i]->d_name);
+			ret |= edu_device(node, !found);
+			found++;
+		}
+		free(names[i]);
+	}
+	if (n >= 0)
+		free(names);
+	if (json)
+		printf("]}\n");
+	if (!found) {
+		fprintf(stderr, "kmemlab: no /dev/kmemlab/eduN: the kmemlab_edu module is not\n"
+			"loaded (sudo modprobe kmemlab_edu), or this machine has no edu device\n"
+			"(QEMU: -device edu).\n");
+		return EXIT_NODEV;
+	}
+	if (!json)
+		printf("Each command moves at most %d bytes through the device's window and\n"
+		       "takes it about 100 ms; the driver checks every one against the window\n"
+		       "first. \"bounced\": swiotlb copied the data through a buffer the\n"
+		       "device's 28-bit mask can reach (boot with swiotlb=force to see it).\n",
+		       KMEMLAB_EDU_DMA_CHUNK);
+	return ret;
+}
+
 static void usage(FILE *out)
 {
 	fprintf(out,
@@ -713,6 +934,8 @@ static void usage(FILE *out)
 		"  gfp                         GFP flags against allocation contexts (chapter 5.2)\n"
 		"  slab                        a slab cache, its constructor, bulk calls, mempool (5.3)\n"
 		"  percpu [ITERATIONS]         per-CPU counters against shared ones (chapter 5.4)\n"
+		"  dma                         the DMA API with a software engine (5.5, 5.6)\n"
+		"  edu                         QEMU's edu device: registers, IRQ, DMA (5.5-5.7)\n"
 		"\n"
 		"ALLOCATOR: kmalloc kzalloc kcalloc vmalloc vzalloc kvmalloc alloc_pages vmalloc_huge\n"
 		"FLAGS: kernel|atomic|nowait[,nowarn][,noretry|,retry-mayfail]\n"
@@ -756,6 +979,10 @@ int main(int argc, char **argv)
 		return cmd_slab();
 	if (!strcmp(cmd, "percpu"))
 		return cmd_percpu(argc, argv);
+	if (!strcmp(cmd, "dma"))
+		return cmd_dma();
+	if (!strcmp(cmd, "edu"))
+		return cmd_edu();
 	die_usage("unknown command '%s'", cmd);
 	return EXIT_USAGE;
 }

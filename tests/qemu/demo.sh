@@ -5,7 +5,7 @@ run() {
 	echo "\$ $*"
 	"$@"
 }
-echo "kmemlab demo on Linux $(uname -r): chapters 5.1 to 5.4"
+echo "kmemlab demo on Linux $(uname -r): chapters 5.1 to 5.7"
 run kmemlab alloc
 run kmemlab alloc kvmalloc 8M
 run kmemlab alloc kmalloc 256 --gfp atomic --context hardirq
@@ -14,6 +14,8 @@ run kmemlab realloc
 run kmemlab gfp
 run kmemlab slab
 run kmemlab percpu 100000
+run kmemlab dma
+run kmemlab edu
 echo
 echo "\$ dmesg | grep kmemlab_"
 dmesg | grep "kmemlab_[a-z]*:"
