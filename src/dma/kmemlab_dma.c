@@ -189,6 +189,24 @@ out_unmap_in:
 	return ret;
 }
 
+/*
+ * dma_alloc_noncoherent() fails with NULL.  But 6.1's DMA-API debugging
+ * books its memory as a streaming mapping and warns when it is freed
+ * unless its handle went through dma_mapping_error(): do that (harmless).
+ */
+static void *kmemlab_dma_alloc_noncoherent(struct device *dev, size_t len,
+					   dma_addr_t *handle,
+					   enum dma_data_direction dir)
+{
+	void *mem = dma_alloc_noncoherent(dev, len, handle, dir, GFP_KERNEL);
+
+	if (mem && dma_mapping_error(dev, *handle)) {
+		dma_free_noncoherent(dev, len, mem, *handle, dir);
+		return NULL;
+	}
+	return mem;
+}
+
 /* Noncoherent memory: the CPU fills it, syncs it for the device; after the
  * job, syncs the result for the CPU before reading it.
  */
@@ -199,20 +217,12 @@ static int kmemlab_dma_noncoherent(struct kmemlab_dma *kd, struct kmemlab_dma_re
 	void *from, *to;
 	int ret = -ENOMEM;
 
-	from = dma_alloc_noncoherent(kd->dev, len, &from_dma, DMA_TO_DEVICE, GFP_KERNEL);
+	from = kmemlab_dma_alloc_noncoherent(kd->dev, len, &from_dma, DMA_TO_DEVICE);
 	if (!from)
 		return -ENOMEM;
-	to = dma_alloc_noncoherent(kd->dev, len, &to_dma, DMA_FROM_DEVICE, GFP_KERNEL);
+	to = kmemlab_dma_alloc_noncoherent(kd->dev, len, &to_dma, DMA_FROM_DEVICE);
 	if (!to)
 		goto out_free_from;
-	/* NULL is how these fail; but 6.1's DMA-API debugging books this
-	 * memory as streaming mappings and warns at free unless their
-	 * handles went through dma_mapping_error(), which is harmless here.
-	 */
-	if (dma_mapping_error(kd->dev, from_dma) || dma_mapping_error(kd->dev, to_dma)) {
-		ret = -ENOMEM;
-		goto out_free_to;
-	}
 	memcpy(from, r->in, len);
 	dma_sync_single_for_device(kd->dev, from_dma, len, DMA_TO_DEVICE);
 	dma_sync_single_for_device(kd->dev, to_dma, len, DMA_FROM_DEVICE);
@@ -220,7 +230,6 @@ static int kmemlab_dma_noncoherent(struct kmemlab_dma *kd, struct kmemlab_dma_re
 	dma_sync_single_for_cpu(kd->dev, to_dma, len, DMA_FROM_DEVICE);
 	if (!ret)
 		memcpy(r->out, to, len);
-out_free_to:
 	dma_free_noncoherent(kd->dev, len, to, to_dma, DMA_FROM_DEVICE);
 out_free_from:
 	dma_free_noncoherent(kd->dev, len, from, from_dma, DMA_TO_DEVICE);
