@@ -441,6 +441,7 @@ static int edu_rt_sync(struct kmemlab_edu *edu, struct edu_round_trip *rt)
 static int edu_sg_alloc(struct sg_table *sgt, struct page **pages,
 			unsigned int npages, u32 len)
 {
+	struct scatterlist *sg;
 	unsigned int i;
 	int ret;
 
@@ -451,9 +452,15 @@ static int edu_sg_alloc(struct sg_table *sgt, struct page **pages,
 			goto err_free_pages;
 		}
 	}
-	ret = sg_alloc_table_from_pages(sgt, pages, npages, 0, len, GFP_KERNEL);
+	/* One entry per page, not merged even where pages happen to be
+	 * adjacent (sg_alloc_table_from_pages() would merge them): a real
+	 * scatter list, npages segments on a machine without an IOMMU.
+	 */
+	ret = sg_alloc_table(sgt, npages, GFP_KERNEL);
 	if (ret)
 		goto err_free_pages;
+	for_each_sgtable_sg(sgt, sg, i)
+		sg_set_page(sg, pages[i], min_t(u32, len - i * PAGE_SIZE, PAGE_SIZE), 0);
 	return 0;
 
 err_free_pages:
