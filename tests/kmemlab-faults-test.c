@@ -27,12 +27,14 @@
 #include <getopt.h>
 #include <stdint.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include <kmemlab/alloc.h>
 #include <kmemlab/dma.h>
 #include <kmemlab/edu.h>
+#include <kmemlab/mmap.h>
 #include <kmemlab/percpu.h>
 #include <kmemlab/slab.h>
 
@@ -525,6 +527,82 @@ static const struct op dma_ops[] = {
 	{ "COPY noncoherent", op_dma_noncoherent, false },
 };
 
+/* --- kmemlab_mmap -------------------------------------------------------------
+ * Each path opens its own file, so that every round allocates a new buffer.
+ */
+
+static uint32_t mmap_held(int fd)
+{
+	struct kmemlab_mmap_stats st = { .argsz = sizeof(st) };
+
+	if (ioctl(fd, KMEMLAB_MMAP_IOC_STATS, &st))
+		return UINT32_MAX;
+	return (uint32_t)st.module_buffers;	/* buffers alive in the module */
+}
+
+static int mmap_way(uint32_t method, bool map)
+{
+	struct kmemlab_mmap_fill f = { .argsz = sizeof(f), .method = method, .seed = 3 };
+	int fd = open("/dev/kmemlab/mmap", O_RDWR | O_CLOEXEC), ret = 0;
+	void *p;
+
+	if (fd < 0)
+		return -errno;
+	if (!map) {
+		ret = ioctl(fd, KMEMLAB_MMAP_IOC_FILL, &f) ? -errno : 0;
+	} else {
+		p = mmap(NULL, KMEMLAB_MMAP_BUF_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+			 (off_t)method * KMEMLAB_MMAP_STRIDE);
+		/* Not touched: a failed allocation in a page fault would
+		 * call the OOM killer, not return an error.
+		 */
+		if (p == MAP_FAILED)
+			ret = -errno;
+		else
+			munmap(p, KMEMLAB_MMAP_BUF_SIZE);
+	}
+	close(fd);
+	return ret;
+}
+
+static int mmap_probe(int fd __attribute__((unused)))
+{
+	return mmap_way(KMEMLAB_MMAP_MAP_PAGES, false);
+}
+
+static int op_mmap_fill_pfn(int fd __attribute__((unused)), uint32_t *h __attribute__((unused)))
+{
+	return mmap_way(KMEMLAB_MMAP_REMAP_PFN, false);
+}
+
+static int op_mmap_fill_pages(int fd __attribute__((unused)), uint32_t *h __attribute__((unused)))
+{
+	return mmap_way(KMEMLAB_MMAP_MAP_PAGES, false);
+}
+
+static int op_mmap_fill_vmalloc(int fd __attribute__((unused)), uint32_t *h __attribute__((unused)))
+{
+	return mmap_way(KMEMLAB_MMAP_VMALLOC, false);
+}
+
+static int op_mmap_map_pages(int fd __attribute__((unused)), uint32_t *h __attribute__((unused)))
+{
+	return mmap_way(KMEMLAB_MMAP_MAP_PAGES, true);
+}
+
+static int op_mmap_map_vmalloc(int fd __attribute__((unused)), uint32_t *h __attribute__((unused)))
+{
+	return mmap_way(KMEMLAB_MMAP_VMALLOC, true);
+}
+
+static const struct op mmap_ops[] = {
+	{ "FILL (alloc_pages block)", op_mmap_fill_pfn, false },
+	{ "FILL (page by page)", op_mmap_fill_pages, false },
+	{ "FILL (vmalloc_user)", op_mmap_fill_vmalloc, false },
+	{ "mmap (vm_insert_page)", op_mmap_map_pages, false },
+	{ "mmap (remap_vmalloc_range)", op_mmap_map_vmalloc, false },
+};
+
 /* --- kmemlab_edu --------------------------------------------------------------
  * Opening and the DMA paths only.  A failed PCI probe does not fail the
  * module load, and failing the probe's allocations one by one through
@@ -606,6 +684,8 @@ static const struct driver drivers[] = {
 	  sizeof(percpu_ops) / sizeof(percpu_ops[0]), false, false },
 	{ "kmemlab_dma", "/dev/kmemlab/dma", nothing_held, dma_probe, dma_ops,
 	  sizeof(dma_ops) / sizeof(dma_ops[0]), true, false },
+	{ "kmemlab_mmap", "/dev/kmemlab/mmap", mmap_held, mmap_probe, mmap_ops,
+	  sizeof(mmap_ops) / sizeof(mmap_ops[0]), false, false },
 	{ "kmemlab_edu", "/dev/kmemlab/edu0", nothing_held, edu_probe, edu_ops,
 	  sizeof(edu_ops) / sizeof(edu_ops[0]), false, true },
 };

@@ -29,6 +29,7 @@
 #include <kmemlab/alloc.h>
 #include <kmemlab/dma.h>
 #include <kmemlab/edu.h>
+#include <kmemlab/mmap.h>
 #include <kmemlab/percpu.h>
 #include <kmemlab/slab.h>
 
@@ -135,6 +136,20 @@ static const size_t dma_sizes[] = {
 /* include/uapi/kmemlab/dma.h */
 static const int dma_ioctl_errnos[] = { EFAULT, EINVAL, ENOTTY, E2BIG, ENOMEM, EINTR, 0 };
 
+static const unsigned long mmap_cmds[] = {
+	KMEMLAB_MMAP_IOC_FILL, KMEMLAB_MMAP_IOC_CHECK, KMEMLAB_MMAP_IOC_STATS,
+};
+static const size_t mmap_sizes[] = {
+	sizeof(struct kmemlab_mmap_fill), sizeof(struct kmemlab_mmap_check),
+	sizeof(struct kmemlab_mmap_stats),
+};
+/* include/uapi/kmemlab/mmap.h; mmap() itself: EINVAL for anything outside
+ * a shared mapping inside one way's buffer (mmap(2) adds EOVERFLOW, ENOMEM,
+ * and EACCES for a writable shared map of a read-only file).
+ */
+static const int mmap_ioctl_errnos[] = { EFAULT, EINVAL, ENOTTY, E2BIG, ENOMEM, 0 };
+static const int mmap_mmap_errnos[] = { EINVAL, EACCES, EOVERFLOW, ENOMEM, 0 };
+
 static const unsigned long edu_cmds[] = {
 	KMEMLAB_EDU_IOC_INFO, KMEMLAB_EDU_IOC_LIVENESS, KMEMLAB_EDU_IOC_FACTORIAL,
 	KMEMLAB_EDU_IOC_DMA_XFER, KMEMLAB_EDU_IOC_ROUND_TRIP,
@@ -165,6 +180,8 @@ static const struct device_model models[] = {
 	/* "edu" matches edu0, edu1, ...: one node per device */
 	{ "dma", dma_cmds, dma_sizes, 2, dma_ioctl_errnos, no_rw_errnos,
 	  no_mmap_errnos, no_seek_errnos, 0 },
+	{ "mmap", mmap_cmds, mmap_sizes, 3, mmap_ioctl_errnos, no_rw_errnos,
+	  mmap_mmap_errnos, no_seek_errnos, 0 },
 	/* Every DMA command takes the edu device 100 ms: past a few thousand
 	 * calls the fuzzer would only wait on it.
 	 */

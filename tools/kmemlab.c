@@ -18,6 +18,8 @@
  *   kmemlab dma [--json]              chapters 5.5/5.6 on any machine: data
  *                                     through the software DMA engine by
  *                                     each way of mapping it
+ *   kmemlab mmap [--json]             chapter 5.8: kernel memory mapped
+ *                                     into this process, four ways
  *   kmemlab edu [--json]              chapters 5.5-5.7 on QEMU's edu
  *                                     device: registers, factorial by
  *                                     interrupt, DMA through the device
@@ -36,12 +38,14 @@
 #include <string.h>
 #include <dirent.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <kmemlab/alloc.h>
 #include <kmemlab/dma.h>
 #include <kmemlab/edu.h>
+#include <kmemlab/mmap.h>
 #include <kmemlab/percpu.h>
 #include <kmemlab/slab.h>
 
@@ -51,6 +55,7 @@
 #define SLAB_DEV "/dev/kmemlab/slab"
 #define PERCPU_DEV "/dev/kmemlab/percpu"
 #define DMA_DEV "/dev/kmemlab/dma"
+#define MMAP_DEV "/dev/kmemlab/mmap"
 
 enum { EXIT_REFUSED = 1, EXIT_USAGE = 2, EXIT_NODEV = 3 };
 
@@ -803,6 +808,82 @@ static int cmd_dma(void)
 	return ret;
 }
 
+/* kmemlab mmap: each way of mapping, data both ways, faults counted. */
+static int cmd_mmap(void)
+{
+	static const char *const names[KMEMLAB_MMAP_METHODS] = {
+		[KMEMLAB_MMAP_REMAP_PFN] = "remap_pfn_range",
+		[KMEMLAB_MMAP_MAP_PAGES] = "vm_insert_page",
+		[KMEMLAB_MMAP_VMALLOC] = "remap_vmalloc_range",
+		[KMEMLAB_MMAP_FAULT] = ".fault",
+	};
+	static const char *const memory[KMEMLAB_MMAP_METHODS] = {
+		[KMEMLAB_MMAP_REMAP_PFN] = "one alloc_pages() block",
+		[KMEMLAB_MMAP_MAP_PAGES] = "pages one by one",
+		[KMEMLAB_MMAP_VMALLOC] = "vmalloc_user()",
+		[KMEMLAB_MMAP_FAULT] = "pages, inserted on touch",
+	};
+	int fd = open_device(MMAP_DEV, "kmemlab_mmap"), ret = 0;
+	uint32_t m;
+
+	if (json)
+		printf("{\"ways\": [");
+	else
+		printf("%-20s %-25s %6s %8s %8s %7s\n", "way", "memory", "zeroed", "kernel>",
+		       ">kernel", "faults");
+	for (m = 0; m < KMEMLAB_MMAP_METHODS; m++) {
+		struct kmemlab_mmap_fill f = { .argsz = sizeof(f), .method = m, .seed = 5 };
+		struct kmemlab_mmap_check c = { .argsz = sizeof(c), .method = m, .seed = 9 };
+		struct kmemlab_mmap_stats before = { .argsz = sizeof(before) };
+		struct kmemlab_mmap_stats after = { .argsz = sizeof(after) };
+		size_t i, nonzero = 0, wrong = 0;
+		uint8_t *p;
+
+		p = mmap(NULL, KMEMLAB_MMAP_BUF_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+			 (off_t)m * KMEMLAB_MMAP_STRIDE);
+		if (p == MAP_FAILED) {
+			fprintf(stderr, "kmemlab: mmap %s: %s\n", names[m], strerror(errno));
+			ret = EXIT_REFUSED;
+			continue;
+		}
+		ioctl(fd, KMEMLAB_MMAP_IOC_STATS, &before);
+		for (i = 0; i < KMEMLAB_MMAP_BUF_SIZE; i++)
+			nonzero += p[i] != 0;
+		if (ioctl(fd, KMEMLAB_MMAP_IOC_FILL, &f))
+			ret = EXIT_REFUSED;
+		for (i = 0; i < KMEMLAB_MMAP_BUF_SIZE; i++) {
+			wrong += p[i] != (uint8_t)(i * 7 + 5);
+			p[i] = (uint8_t)(i * 7 + 9);
+		}
+		if (ioctl(fd, KMEMLAB_MMAP_IOC_CHECK, &c) || ioctl(fd, KMEMLAB_MMAP_IOC_STATS, &after))
+			ret = EXIT_REFUSED;
+		if (nonzero || wrong || c.mismatches)
+			ret = EXIT_REFUSED;
+		if (json)
+			printf("%s{\"way\": \"%s\", \"zeroed\": %s, \"kernel_to_process\": %s, "
+			       "\"process_to_kernel\": %s, \"faults\": %llu}", m ? ", " : "", names[m],
+			       nonzero ? "false" : "true", wrong ? "false" : "true",
+			       c.mismatches ? "false" : "true",
+			       (unsigned long long)(after.faults - before.faults));
+		else
+			printf("%-20s %-25s %6s %8s %8s %7llu\n", names[m], memory[m],
+			       nonzero ? "NO" : "yes", wrong ? "NO" : "yes",
+			       c.mismatches ? "NO" : "yes",
+			       (unsigned long long)(after.faults - before.faults));
+		munmap(p, KMEMLAB_MMAP_BUF_SIZE);
+	}
+	if (json)
+		printf("]}\n");
+	else
+		printf("\nEach way maps the same %d KiB: the kernel's writes (FILL) show up in\n"
+		       "this process and the process's writes reach the kernel (CHECK), with\n"
+		       "no copy. Only the .fault way maps pages when they are first touched\n"
+		       "(one fault per page); the others map everything in mmap().\n",
+		       KMEMLAB_MMAP_BUF_SIZE / 1024);
+	close(fd);
+	return ret;
+}
+
 /* kmemlab edu: every edu device: registers, factorials, DMA round trips. */
 static int edu_device(const char *node, bool first)
 {
@@ -935,6 +1016,7 @@ static void usage(FILE *out)
 		"  slab                        a slab cache, its constructor, bulk calls, mempool (5.3)\n"
 		"  percpu [ITERATIONS]         per-CPU counters against shared ones (chapter 5.4)\n"
 		"  dma                         the DMA API with a software engine (5.5, 5.6)\n"
+		"  mmap                        kernel memory mapped into this process (5.8)\n"
 		"  edu                         QEMU's edu device: registers, IRQ, DMA (5.5-5.7)\n"
 		"\n"
 		"ALLOCATOR: kmalloc kzalloc kcalloc vmalloc vzalloc kvmalloc alloc_pages vmalloc_huge\n"
@@ -983,6 +1065,8 @@ int main(int argc, char **argv)
 		return cmd_dma();
 	if (!strcmp(cmd, "edu"))
 		return cmd_edu();
+	if (!strcmp(cmd, "mmap"))
+		return cmd_mmap();
 	die_usage("unknown command '%s'", cmd);
 	return EXIT_USAGE;
 }
