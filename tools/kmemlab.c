@@ -20,6 +20,8 @@
  *                                     each way of mapping it
  *   kmemlab mmap [--json]             chapter 5.8: kernel memory mapped
  *                                     into this process, four ways
+ *   kmemlab tour                      chapters 5.1 to 5.8 in order, each
+ *                                     result explained
  *   kmemlab edu [--json]              chapters 5.5-5.7 on QEMU's edu
  *                                     device: registers, factorial by
  *                                     interrupt, DMA through the device
@@ -1003,6 +1005,89 @@ static int cmd_edu(void)
 	return ret;
 }
 
+/* kmemlab tour: the chapters in the tutorial's order. */
+struct tour_stop {
+	const char *chapter, *title, *node, *module, *intro, *outro;
+	int (*run)(void);
+};
+
+static int tour_alloc(void)
+{
+	return cmd_alloc_table();
+}
+
+static int tour_percpu(void)
+{
+	char *argv[] = { "kmemlab", "percpu", "100000", NULL };
+
+	return cmd_percpu(3, argv);
+}
+
+static const struct tour_stop tour_stops[] = {
+	{ "5.1", "kmalloc, kzalloc, vmalloc, kvmalloc", ALLOC_DEV, "kmemlab_alloc",
+	  "Each allocator is asked for a few sizes; the driver reports what it really got.",
+	  "kmalloc rounds up to a size class and gives physically contiguous memory;\n"
+	  "vmalloc gives whole pages, contiguous only in virtual addresses; kvmalloc\n"
+	  "tries kmalloc and falls back to vmalloc for large sizes.", tour_alloc },
+	{ "5.2", "GFP flags and allocation context", ALLOC_DEV, "kmemlab_alloc",
+	  "The same allocation is asked for in process context, under a spinlock, in a\n"
+	  "softirq and in a hard interrupt, with each GFP flag.",
+	  "Only GFP_ATOMIC or GFP_NOWAIT may be used where sleeping is forbidden; the\n"
+	  "driver refuses GFP_KERNEL there instead of letting the kernel warn.", cmd_gfp },
+	{ "5.3", "slab caches (kmem_cache)", SLAB_DEV, "kmemlab_slab",
+	  "Objects come from a cache of fixed-size descriptors with a constructor.",
+	  "The constructor runs when a slab is filled, not on every allocation; bulk\n"
+	  "calls move many objects at once; the mempool keeps a reserve for when the\n"
+	  "cache cannot give.", cmd_slab },
+	{ "5.4", "per-CPU variables", PERCPU_DEV, "kmemlab_percpu",
+	  "A thread on every CPU increments a counter, once per method.",
+	  "All totals are exact; the shared ones pay for cache lines moving between\n"
+	  "CPUs, the per-CPU ones are summed only when read.", tour_percpu },
+	{ "5.5-5.6", "coherent and streaming DMA", DMA_DEV, "kmemlab_dma",
+	  "A software DMA engine copies data it reaches only through DMA addresses.",
+	  "Coherent memory is shared by CPU and device all the time; streaming mappings\n"
+	  "hand a buffer to the device and back, in one direction each.", cmd_dma },
+	{ "5.5-5.7", "a real device: registers, interrupts, DMA", "/dev/kmemlab/edu0",
+	  "kmemlab_edu",
+	  "QEMU's edu device: its registers through ioremap, its factorial unit by\n"
+	  "interrupt, its DMA engine moving data in and out of its 4 KiB window.",
+	  "Every DMA command was checked against the device's window before it was\n"
+	  "written to the device's registers.", cmd_edu },
+	{ "5.8", "mmap to user space", MMAP_DEV, "kmemlab_mmap",
+	  "The same kernel buffer is mapped into this process four ways.",
+	  "No data is copied: process and kernel read and write the same pages.", cmd_mmap },
+};
+
+static int cmd_tour(void)
+{
+	unsigned int i, missing = 0, failed = 0;
+
+	if (json)
+		die_usage("tour has no --json form: run the chapters' commands with --json");
+	for (i = 0; i < sizeof(tour_stops) / sizeof(tour_stops[0]); i++) {
+		const struct tour_stop *t = &tour_stops[i];
+
+		printf("==== Chapter %s: %s ====\n\n%s\n\n", t->chapter, t->title, t->intro);
+		fflush(stdout);
+		if (access(t->node, F_OK)) {
+			printf("(skipped: %s is missing. Load the driver with: sudo modprobe %s%s)\n\n",
+			       t->node, t->module,
+			       strcmp(t->module, "kmemlab_edu") ? "" :
+			       "; it needs QEMU's edu device, -device edu");
+			missing++;
+			continue;
+		}
+		if (t->run())
+			failed++;
+		printf("\n%s\n\n", t->outro);
+		fflush(stdout);
+	}
+	printf("Tour done: %u chapter(s) shown, %u skipped, %u with a failure.\n",
+	       (unsigned int)(sizeof(tour_stops) / sizeof(tour_stops[0])) - missing, missing,
+	       failed);
+	return failed ? EXIT_REFUSED : missing ? EXIT_NODEV : 0;
+}
+
 static void usage(FILE *out)
 {
 	fprintf(out,
@@ -1017,6 +1102,7 @@ static void usage(FILE *out)
 		"  percpu [ITERATIONS]         per-CPU counters against shared ones (chapter 5.4)\n"
 		"  dma                         the DMA API with a software engine (5.5, 5.6)\n"
 		"  mmap                        kernel memory mapped into this process (5.8)\n"
+		"  tour                        chapters 5.1 to 5.8 in order, explained\n"
 		"  edu                         QEMU's edu device: registers, IRQ, DMA (5.5-5.7)\n"
 		"\n"
 		"ALLOCATOR: kmalloc kzalloc kcalloc vmalloc vzalloc kvmalloc alloc_pages vmalloc_huge\n"
@@ -1067,6 +1153,8 @@ int main(int argc, char **argv)
 		return cmd_edu();
 	if (!strcmp(cmd, "mmap"))
 		return cmd_mmap();
+	if (!strcmp(cmd, "tour"))
+		return cmd_tour();
 	die_usage("unknown command '%s'", cmd);
 	return EXIT_USAGE;
 }
