@@ -6,15 +6,19 @@
  * the mapping and the process's writes by the kernel, a part mapped at an
  * offset shows the right bytes; the FAULT way inserts only touched pages;
  * bad mappings are refused (past the buffer, unknown way, MAP_PRIVATE,
- * mremap() growth); a fork()ed child shares the mapping; close, munmap
- * and unload in any order are safe and free every buffer.
+ * mremap() growth); the VMA carries the flags each way must set (seen in
+ * /proc/self/smaps); a fork()ed child shares the mapping; close, munmap
+ * and unload in any order are safe and free every buffer.  STATS says
+ * whether the module used f_op->mmap or f_op->mmap_prepare.
  * Usage: kmemlab-mmap-test [--module-dir DIR]
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
@@ -67,6 +71,53 @@ static int stats(int fd, struct kmemlab_mmap_stats *s)
 	return ioctl(fd, KMEMLAB_MMAP_IOC_STATS, s);
 }
 
+/*
+ * The VmFlags line of the mapping at @addr in /proc/self/smaps, with a
+ * space before and after each two-letter flag so " de " can be searched.
+ */
+static int vm_flags_of(const void *addr, char *out, size_t size)
+{
+	char line[512], want[32];
+	FILE *f = fopen("/proc/self/smaps", "re");
+	bool found = false;
+
+	if (!f)
+		return -1;
+	snprintf(want, sizeof(want), "%lx-", (unsigned long)addr);
+	while (fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, want, strlen(want)))
+			found = true;
+		else if (found && !strncmp(line, "VmFlags:", 8)) {
+			line[strcspn(line, "\n")] = 0;
+			snprintf(out, size, "%s ", line + 8);
+			fclose(f);
+			return 0;
+		}
+	}
+	fclose(f);
+	return -1;
+}
+
+/* The flags every way sets, and the one each way adds. */
+static void test_vm_flags(uint32_t m, const void *p)
+{
+	static const char *const own[] = {
+		[KMEMLAB_MMAP_REMAP_PFN] = " pf ",	/* VM_PFNMAP: no struct page */
+		[KMEMLAB_MMAP_MAP_PAGES] = NULL,
+		[KMEMLAB_MMAP_VMALLOC] = NULL,
+		[KMEMLAB_MMAP_FAULT] = " mm ",		/* VM_MIXEDMAP for vmf_insert_page */
+	};
+	char flags[600];
+
+	if (!EXPECT_OK(vm_flags_of(p, flags, sizeof(flags)),
+		       "%s: the mapping is in /proc/self/smaps", names[m]))
+		return;
+	EXPECT_TRUE(strstr(flags, " sh ") && strstr(flags, " de ") && strstr(flags, " dd "),
+		    "%s: VmFlags shared, no expand, no dump:%s", names[m], flags);
+	if (own[m])
+		EXPECT_TRUE(strstr(flags, own[m]) != NULL, "%s: VmFlags has%s", names[m], own[m]);
+}
+
 static size_t count_wrong(const uint8_t *p, size_t len, size_t base, uint32_t seed)
 {
 	size_t i, wrong = 0;
@@ -92,6 +143,7 @@ static void test_method(uint32_t m)
 		stats(fd, &s);
 		EXPECT_EQ(s.faults, 0, "%s: no page inserted before the first touch", names[m]);
 	}
+	test_vm_flags(m, p);
 	for (i = 0; i < SIZE; i++)
 		nonzero += p[i] != 0;
 	EXPECT_EQ(nonzero, 0, "%s: a new buffer maps as zeros", names[m]);
@@ -174,6 +226,19 @@ static void test_fork(void)
 	close(fd);
 }
 
+/* STATS names the kernel interface the module was built for. */
+static void test_api(void)
+{
+	struct kmemlab_mmap_stats s;
+	int fd = open(DEV, O_RDWR | O_CLOEXEC);
+
+	ASSERT_TRUE(fd >= 0 && !stats(fd, &s), "STATS for the api");
+	EXPECT_TRUE((s.api == KMEMLAB_MMAP_API_MMAP || s.api == KMEMLAB_MMAP_API_MMAP_PREPARE) &&
+		    !s.reserved, "the module maps through %s", s.api == KMEMLAB_MMAP_API_MMAP_PREPARE ?
+		    "f_op->mmap_prepare" : "f_op->mmap");
+	close(fd);
+}
+
 /* Every buffer is gone once files and mappings are. */
 static void test_nothing_left(void)
 {
@@ -219,6 +284,7 @@ int main(int argc, char **argv)
 	if (fd < 0)
 		return tap_done();
 	close(fd);
+	test_api();
 	for (m = 0; m < KMEMLAB_MMAP_METHODS; m++)
 		test_method(m);
 	test_bad();

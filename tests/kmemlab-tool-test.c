@@ -80,7 +80,7 @@ static void test_subcommands(void)
 		{ { "slab" }, "constructor" },
 		{ { "percpu", "1000" }, "percpu_counter" },
 		{ { "dma" }, "map_sgtable" },
-		{ { "mmap" }, "remap_vmalloc_range" },
+		{ { "mmap" }, "builds the mappings in f_op->mmap" },
 		{ { "edu" }, "13! = 1932053504" },
 	};
 	unsigned int i;

@@ -826,6 +826,8 @@ static int cmd_mmap(void)
 		[KMEMLAB_MMAP_FAULT] = "pages, inserted on touch",
 	};
 	int fd = open_device(MMAP_DEV, "kmemlab_mmap"), ret = 0;
+	struct kmemlab_mmap_stats api = { .argsz = sizeof(api) };
+	const char *api_name;
 	uint32_t m;
 
 	if (json)
@@ -874,14 +876,21 @@ static int cmd_mmap(void)
 			       (unsigned long long)(after.faults - before.faults));
 		munmap(p, KMEMLAB_MMAP_BUF_SIZE);
 	}
+	if (ioctl(fd, KMEMLAB_MMAP_IOC_STATS, &api))
+		ret = EXIT_REFUSED;
+	api_name = api.api == KMEMLAB_MMAP_API_MMAP_PREPARE ? "mmap_prepare" : "mmap";
 	if (json)
-		printf("]}\n");
+		printf("], \"api\": \"%s\"}\n", api_name);
 	else
 		printf("\nEach way maps the same %d KiB: the kernel's writes (FILL) show up in\n"
 		       "this process and the process's writes reach the kernel (CHECK), with\n"
 		       "no copy. Only the .fault way maps pages when they are first touched\n"
-		       "(one fault per page); the others map everything in mmap().\n",
-		       KMEMLAB_MMAP_BUF_SIZE / 1024);
+		       "(one fault per page); the others map everything in mmap().\n"
+		       "On this kernel the module builds the mappings in f_op->%s%s.\n",
+		       KMEMLAB_MMAP_BUF_SIZE / 1024, api_name,
+		       api.api == KMEMLAB_MMAP_API_MMAP_PREPARE ?
+		       " (described before the VMA exists; the kernel does the rest)" :
+		       " (the driver fills in the new VMA)");
 	close(fd);
 	return ret;
 }

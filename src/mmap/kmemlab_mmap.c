@@ -9,6 +9,11 @@
  *  - remap_vmalloc_range() over a vmalloc_user() buffer;
  *  - a .fault handler that inserts each page on first touch
  *    (vmf_insert_page(), in a VM_MIXEDMAP mapping);
+ *  - on kernels with f_op->mmap_prepare (7.2), the same four ways
+ *    described before the VMA exists: mmap_action_remap_full(),
+ *    mmap_action_map_kernel_pages_full() (also for the vmalloc buffer's
+ *    pages: there is no remap_vmalloc_range action), and no action for
+ *    the .fault way; the VMA's reference is taken in vm_ops->mapped;
  *  - buffers zeroed before they can be mapped; VM_DONTEXPAND (no mremap()
  *    growth) and VM_DONTDUMP; MAP_PRIVATE refused;
  *  - lifetimes: each buffer is refcounted by its file and by every VMA
@@ -47,6 +52,7 @@ struct kmemlab_mmap_buf {
 	struct page *block;		/* REMAP_PFN: one high-order block */
 	struct page **pages;		/* MAP_PAGES, FAULT: BUF_PAGES pages */
 	void *vmem;			/* VMALLOC */
+	struct page **vmem_pages;	/* VMALLOC, mmap_prepare: its pages */
 	atomic64_t mappings, faults;
 };
 
@@ -68,6 +74,7 @@ static void kmemlab_mmap_buf_free(struct kref *ref)
 				__free_page(buf->pages[i]);
 		kfree(buf->pages);
 	}
+	kfree(buf->vmem_pages);		/* the pages belong to vmem */
 	vfree(buf->vmem);
 	kfree(buf);
 	atomic64_dec(&kmemlab_mmap_live_buffers);
@@ -107,6 +114,14 @@ static struct kmemlab_mmap_buf *kmemlab_mmap_buf_alloc(unsigned int method)
 		buf->vmem = vmalloc_user(KMEMLAB_MMAP_BUF_SIZE);	/* zeroed */
 		if (!buf->vmem)
 			goto err_put;
+#ifdef KMEMLAB_HAVE_MMAP_PREPARE
+		/* mmap_prepare maps a page array, not a vmalloc range. */
+		buf->vmem_pages = kcalloc(BUF_PAGES, sizeof(*buf->vmem_pages), GFP_KERNEL);
+		if (!buf->vmem_pages)
+			goto err_put;
+		for (i = 0; i < BUF_PAGES; i++)
+			buf->vmem_pages[i] = vmalloc_to_page((u8 *)buf->vmem + i * PAGE_SIZE);
+#endif
 		break;
 	}
 	return buf;
@@ -157,6 +172,9 @@ static void kmemlab_mmap_vm_close(struct vm_area_struct *vma)
 {
 	struct kmemlab_mmap_buf *buf = vma->vm_private_data;
 
+	/* NULL: an mmap_prepare mapping that failed before .mapped ran. */
+	if (!buf)
+		return;
 	atomic64_dec(&buf->mappings);
 	kref_put(&buf->ref, kmemlab_mmap_buf_free);
 }
@@ -173,12 +191,100 @@ static vm_fault_t kmemlab_mmap_vm_fault(struct vm_fault *vmf)
 	return vmf_insert_page(vmf->vma, vmf->address, buf->pages[index]);
 }
 
+/*
+ * Check an mmap() request: the offset selects a method and a first page,
+ * the length must stay inside that method's buffer, and only shared
+ * mappings are offered (a private copy-on-write view of driver pages has
+ * nothing to teach).  Returns 0 or -EINVAL.
+ */
+static int kmemlab_mmap_check_request(unsigned long pgoff, unsigned long count,
+				      bool shared, unsigned int *method,
+				      unsigned long *first)
+{
+	*method = pgoff / STRIDE_PAGES;
+	*first = pgoff % STRIDE_PAGES;
+	if (*method >= KMEMLAB_MMAP_METHODS || *first >= BUF_PAGES ||
+	    count > BUF_PAGES - *first || !shared)
+		return -EINVAL;
+	return 0;
+}
+
+#ifdef KMEMLAB_HAVE_MMAP_PREPARE
+/*
+ * The VMA exists and nothing can fail any more: take its reference now,
+ * not in .mmap_prepare (a prepared mapping may still be abandoned).
+ */
+static int kmemlab_mmap_vm_mapped(unsigned long start, unsigned long end,
+				  pgoff_t pgoff, const struct file *file,
+				  void **vm_private_data)
+{
+	struct kmemlab_mmap_file *mf = file->private_data;
+	struct kmemlab_mmap_buf *buf;
+
+	/* .mmap_prepare allocated it; the file holds it. */
+	mutex_lock(&mf->lock);
+	buf = mf->bufs[pgoff / STRIDE_PAGES];
+	kref_get(&buf->ref);
+	mutex_unlock(&mf->lock);
+	atomic64_inc(&buf->mappings);
+	*vm_private_data = buf;
+	return 0;
+}
+#endif
+
 static const struct vm_operations_struct kmemlab_mmap_vm_ops = {
 	.open = kmemlab_mmap_vm_open,
 	.close = kmemlab_mmap_vm_close,
 	.fault = kmemlab_mmap_vm_fault,
+#ifdef KMEMLAB_HAVE_MMAP_PREPARE
+	.mapped = kmemlab_mmap_vm_mapped,
+#endif
 };
 
+#ifdef KMEMLAB_HAVE_MMAP_PREPARE
+/*
+ * 7.2: describe the mapping; the kernel creates the VMA and carries out
+ * the action (remap, insert pages) itself, or undoes everything.
+ */
+static int kmemlab_mmap_mmap_prepare(struct vm_area_desc *desc)
+{
+	struct kmemlab_mmap_file *mf = desc->file->private_data;
+	struct kmemlab_mmap_buf *buf;
+	unsigned int method;
+	unsigned long first;
+	int ret;
+
+	ret = kmemlab_mmap_check_request(desc->pgoff, vma_desc_pages(desc),
+					 vma_desc_test(desc, VMA_SHARED_BIT),
+					 &method, &first);
+	if (ret)
+		return ret;
+	/* The file's buffer (allocated once, held by the file), not the VMA's. */
+	buf = kmemlab_mmap_get_buf(mf, method);
+	if (!buf)
+		return -ENOMEM;
+
+	vma_desc_set_flags(desc, VMA_DONTEXPAND_BIT, VMA_DONTDUMP_BIT);
+	switch (method) {
+	case KMEMLAB_MMAP_REMAP_PFN:
+		mmap_action_remap_full(desc, page_to_pfn(buf->block) + first);
+		break;
+	case KMEMLAB_MMAP_MAP_PAGES:
+		mmap_action_map_kernel_pages_full(desc, buf->pages + first);
+		break;
+	case KMEMLAB_MMAP_VMALLOC:
+		mmap_action_map_kernel_pages_full(desc, buf->vmem_pages + first);
+		break;
+	case KMEMLAB_MMAP_FAULT:
+		/* vmf_insert_page() from .fault needs VM_MIXEDMAP. */
+		vma_desc_set_flags(desc, VMA_MIXEDMAP_BIT);
+		break;
+	}
+	desc->vm_ops = &kmemlab_mmap_vm_ops;
+	desc->private_data = NULL;	/* set by .mapped */
+	return 0;
+}
+#else
 /* Map the pages of @buf from page @first on, one by one. */
 static int kmemlab_mmap_insert_pages(struct vm_area_struct *vma,
 				     struct kmemlab_mmap_buf *buf,
@@ -199,15 +305,16 @@ static int kmemlab_mmap_insert_pages(struct vm_area_struct *vma,
 static int kmemlab_mmap_mmap(struct file *file, struct vm_area_struct *vma)
 {
 	struct kmemlab_mmap_file *mf = file->private_data;
-	unsigned long method = vma->vm_pgoff / STRIDE_PAGES;
-	unsigned long first = vma->vm_pgoff % STRIDE_PAGES;
 	unsigned long count = vma_pages(vma);
 	struct kmemlab_mmap_buf *buf;
-	int ret = 0;
+	unsigned int method;
+	unsigned long first;
+	int ret;
 
-	if (method >= KMEMLAB_MMAP_METHODS || first >= BUF_PAGES ||
-	    count > BUF_PAGES - first || !(vma->vm_flags & VM_SHARED))
-		return -EINVAL;
+	ret = kmemlab_mmap_check_request(vma->vm_pgoff, count,
+					 vma->vm_flags & VM_SHARED, &method, &first);
+	if (ret)
+		return ret;
 	buf = kmemlab_mmap_get_buf(mf, method);
 	if (!buf)
 		return -ENOMEM;
@@ -237,6 +344,7 @@ static int kmemlab_mmap_mmap(struct file *file, struct vm_area_struct *vma)
 	kmemlab_mmap_vm_open(vma);
 	return 0;
 }
+#endif
 
 static int kmemlab_mmap_fill_check(struct kmemlab_mmap_file *mf, u32 method, u32 seed,
 				   bool fill, struct kmemlab_mmap_check *c)
@@ -282,6 +390,11 @@ static void kmemlab_mmap_stats(struct kmemlab_mmap_file *mf, struct kmemlab_mmap
 	}
 	mutex_unlock(&mf->lock);
 	s->module_buffers = atomic64_read(&kmemlab_mmap_live_buffers);
+#ifdef KMEMLAB_HAVE_MMAP_PREPARE
+	s->api = KMEMLAB_MMAP_API_MMAP_PREPARE;
+#else
+	s->api = KMEMLAB_MMAP_API_MMAP;
+#endif
 }
 
 static long kmemlab_mmap_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
@@ -359,7 +472,11 @@ static const struct file_operations kmemlab_mmap_fops = {
 	.owner = THIS_MODULE,
 	.open = kmemlab_mmap_open,
 	.release = kmemlab_mmap_release,
+#ifdef KMEMLAB_HAVE_MMAP_PREPARE
+	.mmap_prepare = kmemlab_mmap_mmap_prepare,
+#else
 	.mmap = kmemlab_mmap_mmap,
+#endif
 	.unlocked_ioctl = kmemlab_mmap_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
 	.llseek = kmemlab_no_llseek,

@@ -13,6 +13,11 @@
  * they cannot grow with mremap() (VM_DONTEXPAND); a fork()ed child shares
  * them.  An unknown method is EINVAL.
  *
+ * The methods are the same on every kernel; how the module sets them up
+ * is not: kernels with f_op->mmap_prepare (7.2) describe the mapping
+ * before the VMA exists, the others fill the VMA in f_op->mmap.  STATS
+ * says which (api).
+ *
  * ioctl conventions as in kmemlab/alloc.h: __u32 argsz first (smaller:
  * EINVAL; larger: the unknown tail must be zero, else E2BIG), reserved
  * fields zero (EINVAL); EFAULT bad pointer, ENOTTY unknown ioctl, ENOMEM.
@@ -60,6 +65,14 @@ struct kmemlab_mmap_stats {
 	__u64 mappings;		/* out: live mappings (VMAs) of them */
 	__u64 faults;		/* out: pages the FAULT method inserted */
 	__u64 module_buffers;	/* out: buffers alive module-wide (any file) */
+	__u32 api;		/* out: enum kmemlab_mmap_api, for the module */
+	__u32 reserved;		/* out: 0 */
+};
+
+/* How the module builds its mappings on this kernel. */
+enum kmemlab_mmap_api {
+	KMEMLAB_MMAP_API_MMAP,		/* f_op->mmap(file, vma) */
+	KMEMLAB_MMAP_API_MMAP_PREPARE,	/* f_op->mmap_prepare(desc), 7.2 */
 };
 
 #define KMEMLAB_MMAP_IOC_MAGIC	0xBC
