@@ -11,12 +11,24 @@ dnl more run over the objects that compiled.  Answers are cached per kernel
 dnl (release and autoconf.h checksum in the cache variable name), so
 dnl "./configure -C" against different kernels never mixes them.
 
+dnl --without-linux skips all of it and builds only the user-space parts
+dnl (tool, test programs, man pages, headers): what a distribution package
+dnl builds, the modules being DKMS's job on the user's machine.
 AC_DEFUN([KMEMLAB_AC_KERNEL], [
-	KMEMLAB_AC_KERNEL_TREE
-	KMEMLAB_AC_KERNEL_RELEASE
-	KMEMLAB_AC_KERNEL_COMPILER
-	KMEMLAB_AC_KERNEL_MODDIR
-	KMEMLAB_AC_KERNEL_PROBES
+	AS_IF([test "x$with_linux" = xno], [
+		kmemlab_build_modules=no
+		AC_MSG_NOTICE([--without-linux: user-space parts only, no kernel modules])
+	], [
+		kmemlab_build_modules=yes
+		KMEMLAB_AC_KERNEL_TREE
+		KMEMLAB_AC_KERNEL_RELEASE
+		KMEMLAB_AC_KERNEL_COMPILER
+		KMEMLAB_AC_KERNEL_MODDIR
+		KMEMLAB_AC_KERNEL_PROBES
+	])
+	AM_CONDITIONAL([KMEMLAB_BUILD_MODULES], [test "$kmemlab_build_modules" = yes])
+	AM_CONDITIONAL([KERNEL_MODDIR_DEFAULT], [test "$kmemlab_build_modules" = yes &&
+		test "x$KERNEL_MODDIR" = "x/lib/modules/$LINUX_VERSION/extra"])
 ])
 
 dnl Find the build tree (.config, generated headers, Module.symvers) and the
@@ -27,7 +39,8 @@ dnl -common tree is looked up beside the -amd64 one.
 AC_DEFUN([KMEMLAB_AC_KERNEL_TREE], [
 	AC_ARG_WITH([linux],
 		[AS_HELP_STRING([--with-linux=DIR],
-			[kernel source tree (Debian: .../linux-headers-RELEASE-common)])],
+			[kernel source tree (Debian: .../linux-headers-RELEASE-common);
+			 --without-linux builds the user-space parts only])],
 		[kmemlab_linux=$withval], [kmemlab_linux=])
 	AC_ARG_WITH([linux-obj],
 		[AS_HELP_STRING([--with-linux-obj=DIR],
@@ -174,8 +187,6 @@ AC_DEFUN([KMEMLAB_AC_KERNEL_MODDIR], [
 		[KERNEL_MODDIR=$withval],
 		[KERNEL_MODDIR=/lib/modules/$LINUX_VERSION/extra])
 	AC_SUBST([KERNEL_MODDIR])
-	AM_CONDITIONAL([KERNEL_MODDIR_DEFAULT],
-		[test "x$KERNEL_MODDIR" = "x/lib/modules/$LINUX_VERSION/extra"])
 ])
 
 dnl KMEMLAB_KERNEL_PROBE(NAME, MACRO, WHAT, FILE-SCOPE-CODE, FUNCTION-BODY)
@@ -294,6 +305,20 @@ m4_define([_KMEMLAB_PROBE_KBUILD], [
 
 dnl The summary printed at the end of configure.
 AC_DEFUN([KMEMLAB_AC_SUMMARY], [
+	AS_IF([test "$kmemlab_build_modules" = no], [
+	cat <<EOF
+
+  $PACKAGE_NAME $PACKAGE_VERSION: configuration summary
+  ------------------------------------------------------------
+  kernel modules        not built (--without-linux)
+  user-space prefix     $prefix
+  user-space compiler   $CC
+
+EOF
+	], [KMEMLAB_AC_SUMMARY_KERNEL])
+])
+
+AC_DEFUN([KMEMLAB_AC_SUMMARY_KERNEL], [
 	cat <<EOF
 
   $PACKAGE_NAME $PACKAGE_VERSION: configuration summary
