@@ -10,6 +10,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -49,7 +50,8 @@ static int run_as(uid_t uid, const char *const *args)
 	if (pid == 0) {
 		dup2(o[1], 1);
 		dup2(e[1], 2);
-		if (uid && (setgid(uid) || setuid(uid)))
+		/* Drop root completely: supplementary groups first. */
+		if (uid && (setgroups(0, NULL) || setgid(uid) || setuid(uid)))
 			_exit(126);
 		execvp(tool, (char *const *)argv);
 		_exit(127);
