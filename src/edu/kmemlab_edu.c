@@ -35,6 +35,9 @@
  *
  * Streaming buffers come from ZONE_DMA (GFP_DMA): the device reaches only
  * the first 256 MiB, and a guest without swiotlb cannot bounce for it.
+ * Their size comes from user space and the zone is small (16 MiB), so they
+ * are allocated with __GFP_NOWARN: running out is the caller's -ENOMEM,
+ * not a kernel warning with a stack dump.
  *
  * What you will see: /dev/kmemlab/edu0, edu1, ... (root only), driven
  * through include/uapi/kmemlab/edu.h; "kmemlab_edu 0000:00:0N.0: ..." in
@@ -446,7 +449,7 @@ static int edu_sg_alloc(struct sg_table *sgt, struct page **pages,
 	int ret;
 
 	for (i = 0; i < npages; i++) {
-		pages[i] = alloc_page(GFP_KERNEL | GFP_DMA);
+		pages[i] = alloc_page(GFP_KERNEL | GFP_DMA | __GFP_NOWARN);
 		if (!pages[i]) {
 			ret = -ENOMEM;
 			goto err_free_pages;
@@ -635,9 +638,11 @@ out_unlock_remove:
 static int edu_round_trip_prepare(struct edu_round_trip *rt,
 				  const void __user *src, u32 len)
 {
-	/* ZONE_DMA: below the device's 28-bit reach (SINGLE maps these). */
-	rt->in = kmalloc(len, GFP_KERNEL | GFP_DMA);
-	rt->out = kzalloc(len, GFP_KERNEL | GFP_DMA);
+	/* ZONE_DMA: below the device's 28-bit reach (SINGLE maps these);
+	 * len is the caller's, so no warning when the zone is short.
+	 */
+	rt->in = kmalloc(len, GFP_KERNEL | GFP_DMA | __GFP_NOWARN);
+	rt->out = kzalloc(len, GFP_KERNEL | GFP_DMA | __GFP_NOWARN);
 	if (!rt->in || !rt->out)
 		return -ENOMEM;
 	if (copy_from_user(rt->in, src, len))
