@@ -13,16 +13,24 @@
  *    __GFP_RETRY_MAYFAIL and the scoped memalloc_noio_save() /
  *    memalloc_nofs_save() API, from process context, under a spinlock, in a
  *    timer (softirq) and in a hard-IRQ hrtimer.  A request that would sleep
- *    in atomic context is refused with the reason; it is never attempted.
+ *    in atomic context is refused with the reason; it is never attempted;
+ *  - PREEMPT_RT's rule: there spinlock_t sleeps and the allocators take
+ *    spinlock_t locks, so hard-IRQ context allocates nothing, not even
+ *    GFP_ATOMIC.  The driver refuses it on an RT kernel, and on a kernel
+ *    whose lockdep checks RT's lock nesting (PROVE_RAW_LOCK_NESTING);
+ *  - memory charged to the caller: __GFP_ACCOUNT puts what process and
+ *    spinlock context allocate in the caller's memory cgroup, and a
+ *    module-wide budget (max_total_percent of RAM) bounds what all open
+ *    files together may hold.
  *
  * What you will see: /dev/kmemlab/alloc (root only), driven by
  * "kmemlab alloc ..." (tools/kmemlab.c) through the ioctls documented in
  * include/uapi/kmemlab/alloc.h; one dmesg line at load and unload, and a
  * rate-limited "refused ..." line explaining each refused request.
  *
- * Buffers belong to the open file, within per-open quotas (module
- * parameters); closing the file frees them, so the module cannot be
- * unloaded while a buffer exists.
+ * Buffers belong to the open file, within per-open quotas and the
+ * module-wide budget (module parameters); closing the file frees them, so
+ * the module cannot be unloaded while a buffer exists.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -40,6 +48,7 @@
 #include <kmemlab/alloc.h>
 #include "kmemlab_compat.h"
 #include "kmemlab_alloc_rules.h"
+#include "kmemlab_budget.h"
 #include "kmemlab_ioctl.h"
 
 static unsigned int max_buffers = 64;
@@ -54,15 +63,32 @@ static unsigned long max_size = 32UL << 20;
 module_param(max_size, ulong, 0444);
 MODULE_PARM_DESC(max_size, "Largest single vmalloc or kvmalloc buffer (default 32 MiB)");
 
-/* Module-wide totals, reported by STATS. */
+static unsigned int max_total_percent = KMEMLAB_BUDGET_DEFAULT_PERCENT;
+module_param(max_total_percent, uint, 0444);
+MODULE_PARM_DESC(max_total_percent,
+		 "Most memory all open files together may hold, in percent of RAM (1-100, default 10)");
+
+/* Module-wide totals, reported by STATS; the budget bounds what is held. */
 static atomic_t kmemlab_global_buffers = ATOMIC_INIT(0);
 static atomic64_t kmemlab_global_bytes = ATOMIC64_INIT(0);
+static struct kmemlab_budget kmemlab_alloc_budget;
+
+/* Why hard-IRQ context may not allocate on this kernel, if it may not. */
+static u32 kmemlab_hardirq_rule(void)
+{
+	if (IS_ENABLED(CONFIG_PREEMPT_RT))
+		return KMEMLAB_HARDIRQ_PREEMPT_RT;
+	if (IS_ENABLED(CONFIG_PROVE_RAW_LOCK_NESTING))
+		return KMEMLAB_HARDIRQ_LOCKDEP_RT;
+	return KMEMLAB_HARDIRQ_ALLOWED;
+}
 
 /* One buffer owned by an open file. */
 struct kmemlab_buf {
 	void *addr;			/* CPU address of the data */
 	struct page *page;		/* alloc_pages only: the first page */
 	size_t elem_size;		/* kcalloc only: bytes per element */
+	u64 charge;			/* what it costs kmemlab_alloc_budget */
 	struct kmemlab_buf_info info;	/* what user space reads back */
 };
 
@@ -112,6 +138,10 @@ static const char *const kmemlab_refusal_text[KMEMLAB_REFUSAL_COUNT] = {
 	[KMEMLAB_REFUSAL_UNSUPPORTED] = "this kernel does not have that allocator",
 	[KMEMLAB_REFUSAL_NOT_REALLOCABLE] =
 		"only kmalloc-family and kvmalloc buffers can be resized",
+	[KMEMLAB_REFUSAL_MODULE_LIMIT] =
+		"all open files together hold max_total_percent of RAM",
+	[KMEMLAB_REFUSAL_HARDIRQ_RT] =
+		"under PREEMPT_RT the allocators take sleeping locks: hard-IRQ context may not allocate, even with GFP_ATOMIC",
 };
 
 static const char *const kmemlab_context_name[KMEMLAB_CONTEXT_COUNT] = {
@@ -160,13 +190,13 @@ static void kmemlab_job_allocate(struct kmemlab_job *job)
 		job->addr = kcalloc(job->count, job->size, gfp);
 		break;
 	case KMEMLAB_VMALLOC:
-		/* vmalloc(size) is __vmalloc(size, GFP_KERNEL). */
-		job->addr = gfp == GFP_KERNEL ? vmalloc(job->size) :
-						__vmalloc(job->size, gfp);
+		/* vmalloc(size) is __vmalloc(size, GFP_KERNEL); this one also
+		 * carries the request's modifiers and __GFP_ACCOUNT.
+		 */
+		job->addr = __vmalloc(job->size, gfp);
 		break;
 	case KMEMLAB_VZALLOC:
-		job->addr = gfp == GFP_KERNEL ? vzalloc(job->size) :
-				__vmalloc(job->size, gfp | __GFP_ZERO);
+		job->addr = __vmalloc(job->size, gfp | __GFP_ZERO);	/* vzalloc() */
 		break;
 	case KMEMLAB_VMALLOC_HUGE:
 		job->addr = kmemlab_vmalloc_huge(job->size, gfp);
@@ -337,16 +367,19 @@ static int kmemlab_ioctl_alloc(struct kmemlab_file *kf, void __user *uarg)
 		.max_buffers = max_buffers,
 		.max_bytes = max_bytes,
 		.max_size = max_size,
+		.hardirq_rule = kmemlab_hardirq_rule(),
 	};
 	struct kmemlab_alloc_request req;
 	struct kmemlab_job *job = &kf->job;
 	struct kmemlab_buf *buf;
 	size_t bytes;
+	u64 charge;
 	gfp_t gfp;
-	u32 handle;
+	u32 handle, argsz;
 	int ret;
 
-	ret = kmemlab_copy_arg(&req, sizeof(req), uarg);
+	ret = kmemlab_get_arg(&req, sizeof(req), KMEMLAB_ALLOC_REQUEST_SIZE_VER0,
+			      uarg, &argsz);
 	if (ret)
 		return ret;
 
@@ -358,13 +391,28 @@ static int kmemlab_ioctl_alloc(struct kmemlab_file *kf, void __user *uarg)
 		    req.refusal == KMEMLAB_REFUSAL_SCOPE_ATOMIC)
 			kmemlab_refuse("an allocation that may sleep",
 				       req.context, req.refusal);
+		else if (req.refusal == KMEMLAB_REFUSAL_HARDIRQ_RT)
+			kmemlab_refuse("an allocation", req.context, req.refusal);
+		goto out_copy_refusal;
+	}
+	/* A task of its own: charge the caller's memory cgroup.  Timer and
+	 * hrtimer callbacks run in whatever task they interrupted.
+	 */
+	if (req.context == KMEMLAB_CTX_PROCESS || req.context == KMEMLAB_CTX_SPINLOCK)
+		gfp |= __GFP_ACCOUNT;
+
+	charge = kmemlab_alloc_charge(req.allocator, bytes);
+	ret = kmemlab_budget_charge(&kmemlab_alloc_budget, charge);
+	if (ret) {
+		req.refusal = KMEMLAB_REFUSAL_MODULE_LIMIT;
 		goto out_copy_refusal;
 	}
 
 	/* Bookkeeping first, so a failure here needs no undo of the buffer. */
-	buf = kzalloc(sizeof(*buf), GFP_KERNEL);
+	ret = -ENOMEM;
+	buf = kzalloc(sizeof(*buf), GFP_KERNEL_ACCOUNT);
 	if (!buf)
-		return -ENOMEM;
+		goto err_uncharge;
 
 	job->allocator = req.allocator;
 	job->context = req.context;
@@ -385,6 +433,7 @@ static int kmemlab_ioctl_alloc(struct kmemlab_file *kf, void __user *uarg)
 
 	buf->addr = job->addr;
 	buf->page = job->page;
+	buf->charge = charge;
 	buf->elem_size = req.allocator == KMEMLAB_KCALLOC ? req.size : 0;
 	buf->info.allocator = req.allocator;
 	buf->info.context = req.context;
@@ -394,7 +443,7 @@ static int kmemlab_ioctl_alloc(struct kmemlab_file *kf, void __user *uarg)
 	buf->info.context_info = job->context_info;
 	kmemlab_inspect_new(buf, gfp);
 
-	ret = xa_alloc(&kf->bufs, &handle, buf, xa_limit_31b, GFP_KERNEL);
+	ret = xa_alloc(&kf->bufs, &handle, buf, xa_limit_31b, GFP_KERNEL_ACCOUNT);
 	if (ret)
 		goto err_free_memory;
 	buf->info.handle = handle;
@@ -405,14 +454,15 @@ static int kmemlab_ioctl_alloc(struct kmemlab_file *kf, void __user *uarg)
 
 	req.info = buf->info;
 	req.info.argsz = sizeof(req.info);
-	if (copy_to_user(uarg, &req, sizeof(req)))
-		return -EFAULT;	/* the buffer stays; FREE or close releases it */
-	return 0;
+	/* On -EFAULT the buffer stays; FREE or close releases it. */
+	return kmemlab_put_arg(uarg, &req, sizeof(req), argsz);
 
 err_free_memory:
 	kmemlab_free_memory(req.allocator, buf->addr, buf->page, bytes);
 err_free_buf:
 	kfree(buf);
+err_uncharge:
+	kmemlab_budget_uncharge(&kmemlab_alloc_budget, charge);
 	return ret;
 
 out_copy_refusal:
@@ -430,17 +480,18 @@ static int kmemlab_ioctl_info(struct kmemlab_file *kf, void __user *uarg)
 {
 	struct kmemlab_buf_info info;
 	struct kmemlab_buf *buf;
+	u32 argsz;
 	int ret;
 
-	ret = kmemlab_copy_arg(&info, sizeof(info), uarg);
+	ret = kmemlab_get_arg(&info, sizeof(info), KMEMLAB_BUF_INFO_SIZE_VER0, uarg, &argsz);
 	if (ret)
 		return ret;
 	buf = kmemlab_lookup(kf, info.handle);
 	if (!buf)
 		return -ENOENT;
 	info = buf->info;
-	info.argsz = sizeof(info);
-	return copy_to_user(uarg, &info, sizeof(info)) ? -EFAULT : 0;
+	info.argsz = argsz;
+	return kmemlab_put_arg(uarg, &info, sizeof(info), argsz);
 }
 
 /* krealloc / krealloc_array / kvrealloc, in process context. */
@@ -449,12 +500,14 @@ static int kmemlab_ioctl_realloc(struct kmemlab_file *kf, void __user *uarg)
 	struct kmemlab_realloc_request req;
 	struct kmemlab_buf *buf;
 	size_t new_bytes, old_bytes;
+	u64 new_charge;
 	void *addr;
 	gfp_t gfp;
-	u32 a;
+	u32 a, argsz;
 	int ret;
 
-	ret = kmemlab_copy_arg(&req, sizeof(req), uarg);
+	ret = kmemlab_get_arg(&req, sizeof(req), KMEMLAB_REALLOC_REQUEST_SIZE_VER0,
+			      uarg, &argsz);
 	if (ret)
 		return ret;
 	buf = kmemlab_lookup(kf, req.handle);
@@ -484,12 +537,22 @@ static int kmemlab_ioctl_realloc(struct kmemlab_file *kf, void __user *uarg)
 	    kmemlab_kvmalloc_too_big(a, gfp, new_bytes) ||
 	    (a != KMEMLAB_KVMALLOC && new_bytes > KMALLOC_MAX_SIZE))
 		goto out_copy_refusal;
+	ret = -ENOSPC;
 	if (new_bytes > old_bytes && new_bytes - old_bytes > max_bytes - kf->bytes) {
-		ret = -ENOSPC;
 		req.refusal = KMEMLAB_REFUSAL_QUOTA;
 		goto out_copy_refusal;
 	}
+	/* Growing charges the difference first; shrinking gives it back
+	 * once the smaller buffer is in place.
+	 */
+	new_charge = kmemlab_alloc_charge(a, new_bytes);
+	if (new_charge > buf->charge &&
+	    kmemlab_budget_charge(&kmemlab_alloc_budget, new_charge - buf->charge)) {
+		req.refusal = KMEMLAB_REFUSAL_MODULE_LIMIT;
+		goto out_copy_refusal;
+	}
 
+	gfp |= __GFP_ACCOUNT;		/* process context: the caller's cgroup */
 	if (a == KMEMLAB_KVMALLOC)
 		addr = kmemlab_kvrealloc(buf->addr, old_bytes, new_bytes, gfp);
 	else if (a == KMEMLAB_KCALLOC)
@@ -497,8 +560,16 @@ static int kmemlab_ioctl_realloc(struct kmemlab_file *kf, void __user *uarg)
 					      buf->elem_size, gfp);
 	else
 		addr = krealloc(buf->addr, new_bytes, gfp);
-	if (!addr)
-		return -ENOMEM;	/* the old buffer is untouched */
+	if (!addr) {
+		/* The old buffer is untouched. */
+		if (new_charge > buf->charge)
+			kmemlab_budget_uncharge(&kmemlab_alloc_budget,
+						new_charge - buf->charge);
+		return -ENOMEM;
+	}
+	if (new_charge < buf->charge)
+		kmemlab_budget_uncharge(&kmemlab_alloc_budget, buf->charge - new_charge);
+	buf->charge = new_charge;
 
 	/* Neither krealloc nor kvrealloc promises to zero the grown part. */
 	if (new_bytes > old_bytes)
@@ -516,7 +587,7 @@ static int kmemlab_ioctl_realloc(struct kmemlab_file *kf, void __user *uarg)
 	req.refusal = KMEMLAB_REFUSAL_NONE;
 	req.info = buf->info;
 	req.info.argsz = sizeof(req.info);
-	return copy_to_user(uarg, &req, sizeof(req)) ? -EFAULT : 0;
+	return kmemlab_put_arg(uarg, &req, sizeof(req), argsz);
 
 out_copy_refusal:
 	if (copy_to_user(uarg, &req, offsetofend(typeof(req), refusal)))
@@ -531,9 +602,10 @@ static int kmemlab_ioctl_io(struct kmemlab_file *kf, void __user *uarg,
 	struct kmemlab_buf *buf;
 	void __user *data;
 	u64 end;
+	u32 argsz;
 	int ret;
 
-	ret = kmemlab_copy_arg(&io, sizeof(io), uarg);
+	ret = kmemlab_get_arg(&io, sizeof(io), KMEMLAB_BUF_IO_SIZE_VER0, uarg, &argsz);
 	if (ret)
 		return ret;
 	buf = kmemlab_lookup(kf, io.handle);
@@ -558,6 +630,7 @@ static void kmemlab_buf_free(struct kmemlab_file *kf, struct kmemlab_buf *buf)
 	kf->bytes -= buf->info.size;
 	atomic_dec(&kmemlab_global_buffers);
 	atomic64_sub(buf->info.size, &kmemlab_global_bytes);
+	kmemlab_budget_uncharge(&kmemlab_alloc_budget, buf->charge);
 	kfree(buf);
 }
 
@@ -565,9 +638,10 @@ static int kmemlab_ioctl_free(struct kmemlab_file *kf, void __user *uarg)
 {
 	struct kmemlab_buf_handle h;
 	struct kmemlab_buf *buf;
+	u32 argsz;
 	int ret;
 
-	ret = kmemlab_copy_arg(&h, sizeof(h), uarg);
+	ret = kmemlab_get_arg(&h, sizeof(h), KMEMLAB_BUF_HANDLE_SIZE_VER0, uarg, &argsz);
 	if (ret)
 		return ret;
 	buf = xa_erase(&kf->bufs, h.handle);
@@ -580,13 +654,14 @@ static int kmemlab_ioctl_free(struct kmemlab_file *kf, void __user *uarg)
 static int kmemlab_ioctl_stats(struct kmemlab_file *kf, void __user *uarg)
 {
 	struct kmemlab_alloc_stats st;
+	u32 argsz;
 	int ret;
 
-	ret = kmemlab_copy_arg(&st, sizeof(st), uarg);
+	ret = kmemlab_get_arg(&st, sizeof(st), KMEMLAB_ALLOC_STATS_SIZE_VER0, uarg, &argsz);
 	if (ret)
 		return ret;
 	memset(&st, 0, sizeof(st));
-	st.argsz = sizeof(st);
+	st.argsz = argsz;
 	st.buffers = kf->nr_bufs;
 	st.bytes = kf->bytes;
 	st.max_buffers = max_buffers;
@@ -594,7 +669,10 @@ static int kmemlab_ioctl_stats(struct kmemlab_file *kf, void __user *uarg)
 	st.max_size = max_size;
 	st.global_buffers = atomic_read(&kmemlab_global_buffers);
 	st.global_bytes = atomic64_read(&kmemlab_global_bytes);
-	return copy_to_user(uarg, &st, sizeof(st)) ? -EFAULT : 0;
+	st.global_held = kmemlab_budget_used(&kmemlab_alloc_budget);
+	st.global_limit = kmemlab_alloc_budget.limit;
+	st.hardirq_rule = kmemlab_hardirq_rule();
+	return kmemlab_put_arg(uarg, &st, sizeof(st), argsz);
 }
 
 static long kmemlab_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
@@ -603,27 +681,32 @@ static long kmemlab_ioctl(struct file *file, unsigned int cmd, unsigned long arg
 	void __user *uarg = (void __user *)arg;
 	long ret;
 
-	mutex_lock(&kf->lock);
-	switch (cmd) {
-	case KMEMLAB_ALLOC_IOC_ALLOC:
+	/* Another thread's request on this file may be waiting for its
+	 * allocation: a fatal signal must still end this one.
+	 */
+	if (mutex_lock_killable(&kf->lock))
+		return -EINTR;
+	/* By direction, type and number: the size comes from argsz. */
+	switch (KMEMLAB_IOC_BASE(cmd)) {
+	case KMEMLAB_IOC_BASE(KMEMLAB_ALLOC_IOC_ALLOC):
 		ret = kmemlab_ioctl_alloc(kf, uarg);
 		break;
-	case KMEMLAB_ALLOC_IOC_INFO:
+	case KMEMLAB_IOC_BASE(KMEMLAB_ALLOC_IOC_INFO):
 		ret = kmemlab_ioctl_info(kf, uarg);
 		break;
-	case KMEMLAB_ALLOC_IOC_REALLOC:
+	case KMEMLAB_IOC_BASE(KMEMLAB_ALLOC_IOC_REALLOC):
 		ret = kmemlab_ioctl_realloc(kf, uarg);
 		break;
-	case KMEMLAB_ALLOC_IOC_WRITE:
+	case KMEMLAB_IOC_BASE(KMEMLAB_ALLOC_IOC_WRITE):
 		ret = kmemlab_ioctl_io(kf, uarg, true);
 		break;
-	case KMEMLAB_ALLOC_IOC_READ:
+	case KMEMLAB_IOC_BASE(KMEMLAB_ALLOC_IOC_READ):
 		ret = kmemlab_ioctl_io(kf, uarg, false);
 		break;
-	case KMEMLAB_ALLOC_IOC_FREE:
+	case KMEMLAB_IOC_BASE(KMEMLAB_ALLOC_IOC_FREE):
 		ret = kmemlab_ioctl_free(kf, uarg);
 		break;
-	case KMEMLAB_ALLOC_IOC_STATS:
+	case KMEMLAB_IOC_BASE(KMEMLAB_ALLOC_IOC_STATS):
 		ret = kmemlab_ioctl_stats(kf, uarg);
 		break;
 	default:
@@ -638,7 +721,7 @@ static int kmemlab_open(struct inode *inode, struct file *file)
 {
 	struct kmemlab_file *kf;
 
-	kf = kzalloc(sizeof(*kf), GFP_KERNEL);
+	kf = kzalloc(sizeof(*kf), GFP_KERNEL_ACCOUNT);
 	if (!kf)
 		return -ENOMEM;
 	mutex_init(&kf->lock);
@@ -696,13 +779,17 @@ static int __init kmemlab_alloc_init(void)
 		pr_err("max_buffers, max_bytes and max_size must be non-zero\n");
 		return -EINVAL;
 	}
+	if (kmemlab_budget_init(&kmemlab_alloc_budget, max_total_percent)) {
+		pr_err("max_total_percent must be 1..100\n");
+		return -EINVAL;
+	}
 	ret = misc_register(&kmemlab_miscdev);
 	if (ret) {
 		pr_err("cannot register /dev/%s: %d\n", kmemlab_miscdev.nodename, ret);
 		return ret;
 	}
-	pr_info("ready: /dev/%s (quota %u buffers, %lu bytes per open file)\n",
-		kmemlab_miscdev.nodename, max_buffers, max_bytes);
+	pr_info("ready: /dev/%s (quota %u buffers, %lu bytes per open file; %llu bytes in all)\n",
+		kmemlab_miscdev.nodename, max_buffers, max_bytes, kmemlab_alloc_budget.limit);
 	return 0;
 }
 

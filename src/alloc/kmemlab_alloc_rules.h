@@ -22,6 +22,7 @@ struct kmemlab_alloc_limits {
 	unsigned int max_buffers;	/* per open file */
 	u64 max_bytes;			/* per open file */
 	u64 max_size;			/* one vmalloc-backed buffer */
+	u32 hardirq_rule;		/* enum kmemlab_hardirq_rule */
 };
 
 static inline bool kmemlab_is_vmalloc_family(u32 allocator)
@@ -108,6 +109,21 @@ static inline bool kmemlab_kvmalloc_too_big(u32 allocator, gfp_t gfp, size_t byt
 }
 
 /*
+ * The bytes a buffer of @bytes costs the module-wide budget: what the
+ * allocator sets aside, as far as a request tells (whole pages for the
+ * vmalloc family and kvmalloc, the power-of-two block for alloc_pages;
+ * kmalloc's size classes are at most twice the request).
+ */
+static inline u64 kmemlab_alloc_charge(u32 allocator, size_t bytes)
+{
+	if (allocator == KMEMLAB_ALLOC_PAGES)
+		return (u64)PAGE_SIZE << get_order(bytes);
+	if (kmemlab_is_vmalloc_family(allocator) || allocator == KMEMLAB_KVMALLOC)
+		return PAGE_ALIGN((u64)bytes);
+	return bytes;
+}
+
+/*
  * Validate an ALLOC request against the rules and the open file's quota
  * (@nr_bufs buffers, @bytes_held bytes).  Returns 0 with *gfp and *bytes
  * set, or -errno with *refusal saying why.
@@ -153,6 +169,14 @@ kmemlab_alloc_check(const struct kmemlab_alloc_request *req,
 	}
 	if (atomic_ctx && gfpflags_allow_blocking(*gfp)) {
 		*refusal = KMEMLAB_REFUSAL_SLEEP_IN_ATOMIC;
+		return -EINVAL;
+	}
+	/* PREEMPT_RT: the allocators take sleeping locks, so hard-IRQ
+	 * context may not allocate at all, not even with GFP_ATOMIC.
+	 */
+	if (req->context == KMEMLAB_CTX_HARDIRQ &&
+	    lim->hardirq_rule != KMEMLAB_HARDIRQ_ALLOWED) {
+		*refusal = KMEMLAB_REFUSAL_HARDIRQ_RT;
 		return -EINVAL;
 	}
 	if (kmemlab_is_vmalloc_family(a) &&

@@ -203,6 +203,39 @@ KMEMLAB_TEST(alloc_check_table)
 	}
 }
 
+/* Under PREEMPT_RT's rules hard-IRQ context allocates nothing, even
+ * GFP_ATOMIC; every other context keeps its usual rules.
+ */
+KMEMLAB_TEST(hardirq_refused_under_rt_rules)
+{
+	static const u32 rules[] = { KMEMLAB_HARDIRQ_PREEMPT_RT, KMEMLAB_HARDIRQ_LOCKDEP_RT };
+	struct kmemlab_alloc_request req = {
+		.allocator = KMEMLAB_KMALLOC, .gfp = KMEMLAB_GFP_ATOMIC, .size = 64,
+	};
+	struct kmemlab_alloc_limits lim = test_limits;
+	unsigned int i;
+	size_t bytes;
+	u32 refusal;
+	gfp_t gfp;
+
+	for (i = 0; i < ARRAY_SIZE(rules); i++) {
+		lim.hardirq_rule = rules[i];
+		req.context = KMEMLAB_CTX_HARDIRQ;
+		KT_EXPECT_EQ(kmemlab_alloc_check(&req, &lim, 0, 0, &gfp, &bytes, &refusal),
+			     -EINVAL);
+		KT_EXPECT_EQ(refusal, KMEMLAB_REFUSAL_HARDIRQ_RT);
+		req.context = KMEMLAB_CTX_SOFTIRQ;
+		KT_EXPECT_EQ(kmemlab_alloc_check(&req, &lim, 0, 0, &gfp, &bytes, &refusal), 0);
+		req.context = KMEMLAB_CTX_SPINLOCK;
+		KT_EXPECT_EQ(kmemlab_alloc_check(&req, &lim, 0, 0, &gfp, &bytes, &refusal), 0);
+	}
+	/* GFP_KERNEL there is refused for the older reason on every kernel. */
+	req.context = KMEMLAB_CTX_HARDIRQ;
+	req.gfp = KMEMLAB_GFP_KERNEL;
+	KT_EXPECT_EQ(kmemlab_alloc_check(&req, &lim, 0, 0, &gfp, &bytes, &refusal), -EINVAL);
+	KT_EXPECT_EQ(refusal, KMEMLAB_REFUSAL_SLEEP_IN_ATOMIC);
+}
+
 /*
  * The size classes the driver reports for kmalloc (kmalloc_size_roundup,
  * or ksize on 5.10) on a real object.
@@ -231,6 +264,7 @@ KMEMLAB_TEST_CASES(kmemlab_alloc_cases) = {
 	KT_CASE(allocator_families),
 	KT_CASE(kvmalloc_atomic_is_bounded_by_kmalloc),
 	KT_CASE(alloc_check_table),
+	KT_CASE(hardirq_refused_under_rt_rules),
 	KT_CASE(kmalloc_real_size_rounds_to_size_classes),
 	{}
 };

@@ -415,35 +415,39 @@ static long kmemlab_dma_ioctl(struct file *file, unsigned int cmd, unsigned long
 		struct kmemlab_dma_copy copy;
 		struct kmemlab_dma_info info;
 	} u;
-	size_t size;
+	size_t size, size_ver0;
+	u32 argsz;
 	int ret;
 
-	switch (cmd) {
-	case KMEMLAB_DMA_IOC_COPY:
+	/* By direction, type and number: the size comes from argsz. */
+	switch (KMEMLAB_IOC_BASE(cmd)) {
+	case KMEMLAB_IOC_BASE(KMEMLAB_DMA_IOC_COPY):
 		size = sizeof(u.copy);
+		size_ver0 = KMEMLAB_DMA_COPY_SIZE_VER0;
 		break;
-	case KMEMLAB_DMA_IOC_INFO:
+	case KMEMLAB_IOC_BASE(KMEMLAB_DMA_IOC_INFO):
 		size = sizeof(u.info);
+		size_ver0 = KMEMLAB_DMA_INFO_SIZE_VER0;
 		break;
 	default:
 		return -ENOTTY;
 	}
-	ret = kmemlab_copy_arg(&u, size, uarg);
+	ret = kmemlab_get_arg(&u, size, size_ver0, uarg, &argsz);
 	if (ret)
 		return ret;
-	if (cmd == KMEMLAB_DMA_IOC_COPY) {
+	if (KMEMLAB_IOC_BASE(cmd) == KMEMLAB_IOC_BASE(KMEMLAB_DMA_IOC_COPY)) {
 		ret = kmemlab_dma_copy(kd, &u.copy);
 		if (ret)
 			return ret;
 	} else {
 		memset(&u.info, 0, sizeof(u.info));
-		u.info.argsz = sizeof(u.info);
+		u.info.argsz = argsz;
 		u.info.dma_mask_bits = KMEMLAB_DMA_MASK_BITS;
 		u.info.jobs = atomic64_read(&kd->jobs);
 		u.info.bytes = atomic64_read(&kd->bytes);
 		u.info.bounced = atomic64_read(&kd->bounced);
 	}
-	return copy_to_user(uarg, &u, size) ? -EFAULT : 0;
+	return kmemlab_put_arg(uarg, &u, size, argsz);
 }
 
 static const struct file_operations kmemlab_dma_fops = {

@@ -730,34 +730,42 @@ static long kmemlab_edu_ioctl(struct file *file, unsigned int cmd,
 		struct kmemlab_edu_dma_xfer xfer;
 		struct kmemlab_edu_round_trip rt;
 	} u;
-	size_t size;
+	unsigned int base = KMEMLAB_IOC_BASE(cmd);
+	size_t size, size_ver0;
+	u32 argsz;
 	int ret;
 
-	switch (cmd) {
-	case KMEMLAB_EDU_IOC_INFO:
+	/* By direction, type and number: the size comes from argsz. */
+	switch (base) {
+	case KMEMLAB_IOC_BASE(KMEMLAB_EDU_IOC_INFO):
 		size = sizeof(u.info);
+		size_ver0 = KMEMLAB_EDU_INFO_SIZE_VER0;
 		break;
-	case KMEMLAB_EDU_IOC_LIVENESS:
+	case KMEMLAB_IOC_BASE(KMEMLAB_EDU_IOC_LIVENESS):
 		size = sizeof(u.live);
+		size_ver0 = KMEMLAB_EDU_LIVENESS_SIZE_VER0;
 		break;
-	case KMEMLAB_EDU_IOC_FACTORIAL:
+	case KMEMLAB_IOC_BASE(KMEMLAB_EDU_IOC_FACTORIAL):
 		size = sizeof(u.fact);
+		size_ver0 = KMEMLAB_EDU_FACTORIAL_SIZE_VER0;
 		break;
-	case KMEMLAB_EDU_IOC_DMA_XFER:
+	case KMEMLAB_IOC_BASE(KMEMLAB_EDU_IOC_DMA_XFER):
 		size = sizeof(u.xfer);
+		size_ver0 = KMEMLAB_EDU_DMA_XFER_SIZE_VER0;
 		break;
-	case KMEMLAB_EDU_IOC_ROUND_TRIP:
+	case KMEMLAB_IOC_BASE(KMEMLAB_EDU_IOC_ROUND_TRIP):
 		size = sizeof(u.rt);
+		size_ver0 = KMEMLAB_EDU_ROUND_TRIP_SIZE_VER0;
 		break;
 	default:
 		return -ENOTTY;
 	}
-	ret = kmemlab_copy_arg(&u, size, uarg);
+	ret = kmemlab_get_arg(&u, size, size_ver0, uarg, &argsz);
 	if (ret)
 		return ret;
 
 	/* ROUND_TRIP reads and writes user memory: it takes the locks itself. */
-	if (cmd == KMEMLAB_EDU_IOC_ROUND_TRIP) {
+	if (base == KMEMLAB_IOC_BASE(KMEMLAB_EDU_IOC_ROUND_TRIP)) {
 		ret = kmemlab_edu_ioc_round_trip(edu, &u.rt);
 		goto out_copy;
 	}
@@ -766,21 +774,22 @@ static long kmemlab_edu_ioctl(struct file *file, unsigned int cmd,
 		ret = -ENODEV;
 		goto out_unlock;
 	}
-	switch (cmd) {
-	case KMEMLAB_EDU_IOC_INFO:
+	switch (base) {
+	case KMEMLAB_IOC_BASE(KMEMLAB_EDU_IOC_INFO):
 		edu_fill_info(edu, &u.info);
+		u.info.argsz = argsz;
 		break;
-	case KMEMLAB_EDU_IOC_LIVENESS:
+	case KMEMLAB_IOC_BASE(KMEMLAB_EDU_IOC_LIVENESS):
 		edu_write32(edu, EDU_REG_LIVENESS, u.live.value);
 		u.live.readback = edu_read32(edu, EDU_REG_LIVENESS);
 		u.live.alive = u.live.readback == ~u.live.value;
 		break;
-	case KMEMLAB_EDU_IOC_FACTORIAL:
+	case KMEMLAB_IOC_BASE(KMEMLAB_EDU_IOC_FACTORIAL):
 		u.fact.result = 0;
 		u.fact.by_irq = 0;
 		ret = kmemlab_edu_factorial(edu, &u.fact);
 		break;
-	case KMEMLAB_EDU_IOC_DMA_XFER:
+	case KMEMLAB_IOC_BASE(KMEMLAB_EDU_IOC_DMA_XFER):
 		ret = kmemlab_edu_ioc_xfer(edu, &u.xfer);
 		break;
 	}
@@ -789,9 +798,9 @@ out_unlock:
 out_copy:
 	if (ret)
 		return ret;
-	if (_IOC_DIR(cmd) & _IOC_READ && copy_to_user(uarg, &u, size))
-		return -EFAULT;
-	return 0;
+	if (!(_IOC_DIR(cmd) & _IOC_READ))
+		return 0;
+	return kmemlab_put_arg(uarg, &u, size, argsz);
 }
 
 /* write(): up to KMEMLAB_EDU_RW_MAX bytes through the device and back over

@@ -406,42 +406,48 @@ static long kmemlab_mmap_ioctl(struct file *file, unsigned int cmd, unsigned lon
 		struct kmemlab_mmap_check check;
 		struct kmemlab_mmap_stats stats;
 	} u;
-	size_t size;
+	size_t size, size_ver0;
+	u32 argsz;
 	int ret;
 
-	switch (cmd) {
-	case KMEMLAB_MMAP_IOC_FILL:
+	/* By direction, type and number: the size comes from argsz. */
+	switch (KMEMLAB_IOC_BASE(cmd)) {
+	case KMEMLAB_IOC_BASE(KMEMLAB_MMAP_IOC_FILL):
 		size = sizeof(u.fill);
+		size_ver0 = KMEMLAB_MMAP_FILL_SIZE_VER0;
 		break;
-	case KMEMLAB_MMAP_IOC_CHECK:
+	case KMEMLAB_IOC_BASE(KMEMLAB_MMAP_IOC_CHECK):
 		size = sizeof(u.check);
+		size_ver0 = KMEMLAB_MMAP_CHECK_SIZE_VER0;
 		break;
-	case KMEMLAB_MMAP_IOC_STATS:
+	case KMEMLAB_IOC_BASE(KMEMLAB_MMAP_IOC_STATS):
 		size = sizeof(u.stats);
+		size_ver0 = KMEMLAB_MMAP_STATS_SIZE_VER0;
 		break;
 	default:
 		return -ENOTTY;
 	}
-	ret = kmemlab_copy_arg(&u, size, uarg);
+	ret = kmemlab_get_arg(&u, size, size_ver0, uarg, &argsz);
 	if (ret)
 		return ret;
-	switch (cmd) {
-	case KMEMLAB_MMAP_IOC_FILL:
+	switch (KMEMLAB_IOC_BASE(cmd)) {
+	case KMEMLAB_IOC_BASE(KMEMLAB_MMAP_IOC_FILL):
 		if (u.fill.reserved)
 			return -EINVAL;
 		return kmemlab_mmap_fill_check(mf, u.fill.method, u.fill.seed, true, NULL);
-	case KMEMLAB_MMAP_IOC_CHECK:
+	case KMEMLAB_IOC_BASE(KMEMLAB_MMAP_IOC_CHECK):
 		if (u.check.reserved)
 			return -EINVAL;
 		ret = kmemlab_mmap_fill_check(mf, u.check.method, u.check.seed, false, &u.check);
 		break;
-	case KMEMLAB_MMAP_IOC_STATS:
+	case KMEMLAB_IOC_BASE(KMEMLAB_MMAP_IOC_STATS):
 		kmemlab_mmap_stats(mf, &u.stats);
+		u.stats.argsz = argsz;
 		break;
 	}
 	if (ret)
 		return ret;
-	return copy_to_user(uarg, &u, size) ? -EFAULT : 0;
+	return kmemlab_put_arg(uarg, &u, size, argsz);
 }
 
 static int kmemlab_mmap_open(struct inode *inode, struct file *file)

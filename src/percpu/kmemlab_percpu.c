@@ -219,9 +219,10 @@ static int kmemlab_ioctl_run(void __user *uarg)
 	struct kmemlab_percpu_run req;
 	struct task_struct **threads;
 	unsigned int m;
+	u32 argsz;
 	int ret;
 
-	ret = kmemlab_copy_arg(&req, sizeof(req), uarg);
+	ret = kmemlab_get_arg(&req, sizeof(req), KMEMLAB_PERCPU_RUN_SIZE_VER0, uarg, &argsz);
 	if (ret)
 		return ret;
 	ret = kmemlab_percpu_check_run(&req, max_iterations);
@@ -241,8 +242,8 @@ static int kmemlab_ioctl_run(void __user *uarg)
 			ret = kmemlab_run_method(m, req.iterations, threads,
 						 &req.threads, &req.result[m]);
 	mutex_unlock(&kmemlab_run_lock);
-	if (!ret && copy_to_user(uarg, &req, sizeof(req)))
-		ret = -EFAULT;
+	if (!ret)
+		ret = kmemlab_put_arg(uarg, &req, sizeof(req), argsz);
 out_free_threads:
 	kfree(threads);
 	return ret;
@@ -252,13 +253,14 @@ static int kmemlab_ioctl_totals(void __user *uarg)
 {
 	struct kmemlab_percpu_totals t;
 	unsigned int m;
+	u32 argsz;
 	int ret;
 
-	ret = kmemlab_copy_arg(&t, sizeof(t), uarg);
+	ret = kmemlab_get_arg(&t, sizeof(t), KMEMLAB_PERCPU_TOTALS_SIZE_VER0, uarg, &argsz);
 	if (ret)
 		return ret;
 	memset(&t, 0, sizeof(t));
-	t.argsz = sizeof(t);
+	t.argsz = argsz;
 	t.online_cpus = num_online_cpus();
 	t.possible_cpus = num_possible_cpus();
 	t.max_iterations = min_t(unsigned long, max_iterations, U32_MAX);
@@ -268,7 +270,7 @@ static int kmemlab_ioctl_totals(void __user *uarg)
 		t.expected[m] = kmemlab_expected[m];
 	}
 	mutex_unlock(&kmemlab_run_lock);
-	return copy_to_user(uarg, &t, sizeof(t)) ? -EFAULT : 0;
+	return kmemlab_put_arg(uarg, &t, sizeof(t), argsz);
 }
 
 static void kmemlab_reset(void)
@@ -295,12 +297,13 @@ static long kmemlab_percpu_ioctl(struct file *file, unsigned int cmd,
 {
 	void __user *uarg = (void __user *)arg;
 
-	switch (cmd) {
-	case KMEMLAB_PERCPU_IOC_RUN:
+	/* By direction, type and number: the size comes from argsz. */
+	switch (KMEMLAB_IOC_BASE(cmd)) {
+	case KMEMLAB_IOC_BASE(KMEMLAB_PERCPU_IOC_RUN):
 		return kmemlab_ioctl_run(uarg);
-	case KMEMLAB_PERCPU_IOC_TOTALS:
+	case KMEMLAB_IOC_BASE(KMEMLAB_PERCPU_IOC_TOTALS):
 		return kmemlab_ioctl_totals(uarg);
-	case KMEMLAB_PERCPU_IOC_RESET:
+	case KMEMLAB_IOC_BASE(KMEMLAB_PERCPU_IOC_RESET):
 		kmemlab_reset();
 		return 0;
 	default:

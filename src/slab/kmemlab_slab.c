@@ -18,7 +18,9 @@
  *  - kmem_cache_alloc_bulk()/kmem_cache_free_bulk() next to one-by-one calls;
  *  - a mempool on top of the cache: its reserve answers when the cache
  *    cannot (MEMPOOL_PRESSURE makes the cache's allocation fail on purpose,
- *    as it would when memory is short).
+ *    as it would when memory is short);
+ *  - bounds on what user space can make the cache hold: max_objects per
+ *    open file, and a module-wide budget of max_total_percent of RAM.
  *
  * What you will see: /dev/kmemlab/slab (root only), driven through the
  * ioctls in include/uapi/kmemlab/slab.h; /sys/kernel/slab/kmemlab_desc/ on
@@ -39,6 +41,7 @@
 #include <linux/uaccess.h>
 
 #include <kmemlab/slab.h>
+#include "kmemlab_budget.h"
 #include "kmemlab_compat.h"
 #include "kmemlab_ioctl.h"
 #include "kmemlab_slab_rules.h"
@@ -50,6 +53,11 @@ MODULE_PARM_DESC(max_objects, "Most objects one open file may hold (default 4096
 static unsigned int pool_min = 16;
 module_param(pool_min, uint, 0444);
 MODULE_PARM_DESC(pool_min, "Objects the mempool keeps in reserve (default 16)");
+
+static unsigned int max_total_percent = KMEMLAB_BUDGET_DEFAULT_PERCENT;
+module_param(max_total_percent, uint, 0444);
+MODULE_PARM_DESC(max_total_percent,
+		 "Most memory all open files' objects together may take, in percent of RAM (1-100, default 10)");
 
 #define KMEMLAB_SLAB_CACHE_NAME "kmemlab_desc"
 
@@ -73,6 +81,13 @@ static bool kmemlab_pool_pressure;	/* under kmemlab_pool_lock */
 static atomic64_t kmemlab_ctor_calls = ATOMIC64_INIT(0);
 static atomic64_t kmemlab_in_use = ATOMIC64_INIT(0);
 static atomic64_t kmemlab_allocations = ATOMIC64_INIT(0);
+/* What every file's objects take, in bytes (objects * cache object size). */
+static struct kmemlab_budget kmemlab_slab_budget;
+
+static u64 kmemlab_objects_bytes(u32 count)
+{
+	return (u64)count * kmem_cache_size(kmemlab_desc_cache);
+}
 
 /* Per open file: a stack of objects (array for indexing, list for the
  * descriptor's own list node), under @lock.
@@ -209,12 +224,16 @@ static int kmemlab_alloc_mempool(struct kmemlab_slab_file *kf, u32 count,
 static int kmemlab_ioctl_alloc(struct kmemlab_slab_file *kf, void __user *uarg)
 {
 	struct kmemlab_slab_alloc req;
+	u32 argsz;
 	int ret;
 
-	ret = kmemlab_copy_arg(&req, sizeof(req), uarg);
+	ret = kmemlab_get_arg(&req, sizeof(req), KMEMLAB_SLAB_ALLOC_SIZE_VER0, uarg, &argsz);
 	if (ret)
 		return ret;
 	ret = kmemlab_slab_check_alloc(&req, kf->held, max_objects);
+	if (ret)
+		return ret;
+	ret = kmemlab_budget_charge(&kmemlab_slab_budget, kmemlab_objects_bytes(req.count));
 	if (ret)
 		return ret;
 
@@ -232,12 +251,14 @@ static int kmemlab_ioctl_alloc(struct kmemlab_slab_file *kf, void __user *uarg)
 					    &req.from_reserve);
 		break;
 	}
-	if (ret)
+	if (ret) {
+		kmemlab_budget_uncharge(&kmemlab_slab_budget, kmemlab_objects_bytes(req.count));
 		return ret;
+	}
 	atomic64_add(req.count, &kmemlab_in_use);
 	atomic64_add(req.count, &kmemlab_allocations);
 	req.held = kf->held;
-	return copy_to_user(uarg, &req, sizeof(req)) ? -EFAULT : 0;
+	return kmemlab_put_arg(uarg, &req, sizeof(req), argsz);
 }
 
 /* Free the newest @count objects; with @bulk, the ones that came from the
@@ -263,14 +284,16 @@ static void kmemlab_free_top(struct kmemlab_slab_file *kf, u32 count, bool bulk)
 	if (n_bulk)
 		kmem_cache_free_bulk(kmemlab_desc_cache, n_bulk, (void **)top);
 	atomic64_sub(count, &kmemlab_in_use);
+	kmemlab_budget_uncharge(&kmemlab_slab_budget, kmemlab_objects_bytes(count));
 }
 
 static int kmemlab_ioctl_free(struct kmemlab_slab_file *kf, void __user *uarg)
 {
 	struct kmemlab_slab_free req;
+	u32 argsz;
 	int ret;
 
-	ret = kmemlab_copy_arg(&req, sizeof(req), uarg);
+	ret = kmemlab_get_arg(&req, sizeof(req), KMEMLAB_SLAB_FREE_SIZE_VER0, uarg, &argsz);
 	if (ret)
 		return ret;
 	ret = kmemlab_slab_check_free(&req, kf->held);
@@ -278,7 +301,7 @@ static int kmemlab_ioctl_free(struct kmemlab_slab_file *kf, void __user *uarg)
 		return ret;
 	kmemlab_free_top(kf, req.count, req.bulk);
 	req.held = kf->held;
-	return copy_to_user(uarg, &req, sizeof(req)) ? -EFAULT : 0;
+	return kmemlab_put_arg(uarg, &req, sizeof(req), argsz);
 }
 
 /* Copy straight between user space and the object's payload: the cache's
@@ -290,9 +313,10 @@ static int kmemlab_ioctl_io(struct kmemlab_slab_file *kf, void __user *uarg,
 	struct kmemlab_slab_io io;
 	struct kmemlab_desc *d;
 	void __user *data;
+	u32 argsz;
 	int ret;
 
-	ret = kmemlab_copy_arg(&io, sizeof(io), uarg);
+	ret = kmemlab_get_arg(&io, sizeof(io), KMEMLAB_SLAB_IO_SIZE_VER0, uarg, &argsz);
 	if (ret)
 		return ret;
 	ret = kmemlab_slab_check_io(&io, kf->held);
@@ -314,13 +338,14 @@ static int kmemlab_ioctl_io(struct kmemlab_slab_file *kf, void __user *uarg,
 static int kmemlab_ioctl_stats(struct kmemlab_slab_file *kf, void __user *uarg)
 {
 	struct kmemlab_slab_stats st;
+	u32 argsz;
 	int ret;
 
-	ret = kmemlab_copy_arg(&st, sizeof(st), uarg);
+	ret = kmemlab_get_arg(&st, sizeof(st), KMEMLAB_SLAB_STATS_SIZE_VER0, uarg, &argsz);
 	if (ret)
 		return ret;
 	memset(&st, 0, sizeof(st));
-	st.argsz = sizeof(st);
+	st.argsz = argsz;
 	st.held = kf->held;
 	st.max_objects = max_objects;
 	st.object_size = sizeof(struct kmemlab_desc);
@@ -336,7 +361,9 @@ static int kmemlab_ioctl_stats(struct kmemlab_slab_file *kf, void __user *uarg)
 	st.pool_free = kmemlab_pool->curr_nr;
 	mutex_unlock(&kmemlab_pool_lock);
 	kmemlab_strscpy_array(st.cache_name, KMEMLAB_SLAB_CACHE_NAME);
-	return copy_to_user(uarg, &st, sizeof(st)) ? -EFAULT : 0;
+	st.module_bytes = kmemlab_budget_used(&kmemlab_slab_budget);
+	st.module_limit = kmemlab_slab_budget.limit;
+	return kmemlab_put_arg(uarg, &st, sizeof(st), argsz);
 }
 
 static long kmemlab_slab_ioctl(struct file *file, unsigned int cmd,
@@ -346,21 +373,23 @@ static long kmemlab_slab_ioctl(struct file *file, unsigned int cmd,
 	void __user *uarg = (void __user *)arg;
 	long ret;
 
-	mutex_lock(&kf->lock);
-	switch (cmd) {
-	case KMEMLAB_SLAB_IOC_ALLOC:
+	if (mutex_lock_killable(&kf->lock))
+		return -EINTR;
+	/* By direction, type and number: the size comes from argsz. */
+	switch (KMEMLAB_IOC_BASE(cmd)) {
+	case KMEMLAB_IOC_BASE(KMEMLAB_SLAB_IOC_ALLOC):
 		ret = kmemlab_ioctl_alloc(kf, uarg);
 		break;
-	case KMEMLAB_SLAB_IOC_FREE:
+	case KMEMLAB_IOC_BASE(KMEMLAB_SLAB_IOC_FREE):
 		ret = kmemlab_ioctl_free(kf, uarg);
 		break;
-	case KMEMLAB_SLAB_IOC_PAYLOAD_WRITE:
+	case KMEMLAB_IOC_BASE(KMEMLAB_SLAB_IOC_PAYLOAD_WRITE):
 		ret = kmemlab_ioctl_io(kf, uarg, true);
 		break;
-	case KMEMLAB_SLAB_IOC_PAYLOAD_READ:
+	case KMEMLAB_IOC_BASE(KMEMLAB_SLAB_IOC_PAYLOAD_READ):
 		ret = kmemlab_ioctl_io(kf, uarg, false);
 		break;
-	case KMEMLAB_SLAB_IOC_STATS:
+	case KMEMLAB_IOC_BASE(KMEMLAB_SLAB_IOC_STATS):
 		ret = kmemlab_ioctl_stats(kf, uarg);
 		break;
 	default:
@@ -375,10 +404,10 @@ static int kmemlab_slab_open(struct inode *inode, struct file *file)
 {
 	struct kmemlab_slab_file *kf;
 
-	kf = kzalloc(sizeof(*kf), GFP_KERNEL);
+	kf = kzalloc(sizeof(*kf), GFP_KERNEL_ACCOUNT);
 	if (!kf)
 		return -ENOMEM;
-	kf->objs = kvcalloc(max_objects, sizeof(*kf->objs), GFP_KERNEL);
+	kf->objs = kvcalloc(max_objects, sizeof(*kf->objs), GFP_KERNEL_ACCOUNT);
 	if (!kf->objs) {
 		kfree(kf);
 		return -ENOMEM;
@@ -398,6 +427,7 @@ static int kmemlab_slab_release(struct inode *inode, struct file *file)
 	list_for_each_entry_safe(d, tmp, &kf->list, node)
 		kmemlab_desc_release(d);
 	atomic64_sub(kf->held, &kmemlab_in_use);
+	kmemlab_budget_uncharge(&kmemlab_slab_budget, kmemlab_objects_bytes(kf->held));
 	kvfree(kf->objs);
 	mutex_destroy(&kf->lock);
 	kfree(kf);
@@ -427,6 +457,10 @@ static int __init kmemlab_slab_init(void)
 
 	if (!max_objects || max_objects > 1U << 20 || !pool_min) {
 		pr_err("max_objects must be 1..1048576 and pool_min non-zero\n");
+		return -EINVAL;
+	}
+	if (kmemlab_budget_init(&kmemlab_slab_budget, max_total_percent)) {
+		pr_err("max_total_percent must be 1..100\n");
 		return -EINVAL;
 	}
 	kmemlab_desc_cache =

@@ -9,14 +9,20 @@
  * freed on close.  The node is root-only (mode 0600).
  *
  * Conventions for every ioctl below:
- *  - The argument starts with __u32 argsz = sizeof(the struct) as this
- *    header defines it.  A smaller argsz gets EINVAL; a larger one (a newer
- *    header) is accepted only if the bytes the driver does not know are zero,
- *    else E2BIG; an argsz above 4096 is E2BIG.
+ *  - The argument starts with __u32 argsz = sizeof(the struct) as the
+ *    caller's header defines it; the driver reads the size from argsz, not
+ *    from the command number (which _IOWR() makes depend on it too), so
+ *    programs built with an older or newer header keep working:
+ *    argsz below the struct's first published size (*_SIZE_VER0) is EINVAL;
+ *    a larger struct than the driver knows is accepted only if the bytes it
+ *    does not know are zero, else E2BIG; an argsz above 4096 is E2BIG.  The
+ *    fields an older struct lacks read as zero, and the driver writes back
+ *    at most argsz bytes; it never changes argsz.
  *  - Fields marked "in, must be 0" (reserved) are checked: non-zero is EINVAL.
  *  - Errors: EFAULT bad pointer, EINVAL malformed request, ENOTTY unknown
  *    ioctl, ENOENT unknown handle, E2BIG size beyond what the allocator can
- *    ever give, ENOSPC per-open quota reached, ENOMEM the allocation failed,
+ *    ever give, ENOSPC the open file's quota or the module-wide limit
+ *    reached, ENOMEM the allocation failed,
  *    EOPNOTSUPP the running kernel lacks the allocator, EINTR interrupted by
  *    a fatal signal while waiting for an atomic-context allocation.
  *    ALLOC and REALLOC also write "refusal" (enum kmemlab_refusal) back when
@@ -121,6 +127,12 @@ enum kmemlab_refusal {
 	KMEMLAB_REFUSAL_UNSUPPORTED,
 	/* EINVAL: REALLOC works on kmalloc-family and kvmalloc buffers */
 	KMEMLAB_REFUSAL_NOT_REALLOCABLE,
+	/* ENOSPC: all open files together hold max_total_percent of RAM */
+	KMEMLAB_REFUSAL_MODULE_LIMIT,
+	/* EINVAL: hard-IRQ context may not allocate under PREEMPT_RT's rules
+	 * (see struct kmemlab_alloc_stats.hardirq_rule)
+	 */
+	KMEMLAB_REFUSAL_HARDIRQ_RT,
 	KMEMLAB_REFUSAL_COUNT
 };
 
@@ -139,6 +151,7 @@ struct kmemlab_buf_info {
 	__u32 context_info;	/* out: KMEMLAB_CTXINFO_* */
 	__u32 order;		/* out: page order (alloc_pages), else 0 */
 };
+#define KMEMLAB_BUF_INFO_SIZE_VER0	56
 
 /* ALLOC: allocate a buffer. */
 struct kmemlab_alloc_request {
@@ -152,6 +165,7 @@ struct kmemlab_alloc_request {
 	__u64 count;		/* in: kcalloc: elements (> 0); others: must be 0 */
 	struct kmemlab_buf_info info;	/* out: the new buffer */
 };
+#define KMEMLAB_ALLOC_REQUEST_SIZE_VER0	96
 
 /* REALLOC: resize a kmalloc/kzalloc/kcalloc (krealloc, krealloc_array) or
  * kvmalloc (kvrealloc) buffer in process context; contents are kept up to
@@ -167,6 +181,7 @@ struct kmemlab_realloc_request {
 	__u32 reserved;		/* in: must be 0 */
 	struct kmemlab_buf_info info;	/* out: the buffer after resizing */
 };
+#define KMEMLAB_REALLOC_REQUEST_SIZE_VER0 88
 
 /* WRITE / READ: copy bytes between user memory and a buffer. */
 struct kmemlab_buf_io {
@@ -176,11 +191,28 @@ struct kmemlab_buf_io {
 	__u64 length;		/* in: bytes; offset + length <= size */
 	__u64 data;		/* in: user pointer, cast to __u64 */
 };
+#define KMEMLAB_BUF_IO_SIZE_VER0	32
 
 /* FREE: free one buffer. */
 struct kmemlab_buf_handle {
 	__u32 argsz;		/* in: sizeof(struct kmemlab_buf_handle) */
 	__u32 handle;		/* in */
+};
+#define KMEMLAB_BUF_HANDLE_SIZE_VER0	8
+
+/*
+ * Why hard-IRQ context may not allocate here (struct
+ * kmemlab_alloc_stats.hardirq_rule).  On PREEMPT_RT, spinlock_t is a
+ * sleeping lock and the allocators take spinlock_t locks (SLUB's per-CPU
+ * lock, the zone locks): no allocation may run in hard-IRQ context, not
+ * even GFP_ATOMIC.  A non-RT kernel allows it, unless lockdep checks RT's
+ * lock nesting rules there too (CONFIG_PROVE_RAW_LOCK_NESTING), when the
+ * driver follows them as an RT kernel would.
+ */
+enum kmemlab_hardirq_rule {
+	KMEMLAB_HARDIRQ_ALLOWED = 0,	/* GFP_ATOMIC/GFP_NOWAIT may run there */
+	KMEMLAB_HARDIRQ_PREEMPT_RT,	/* refused: a PREEMPT_RT kernel */
+	KMEMLAB_HARDIRQ_LOCKDEP_RT,	/* refused: RT's rules checked by lockdep */
 };
 
 /* STATS: this open file's use and limits, and the module-wide totals. */
@@ -193,7 +225,18 @@ struct kmemlab_alloc_stats {
 	__u64 max_bytes;	/* out: quota: bytes per open file */
 	__u64 max_size;		/* out: largest single vmalloc-family buffer */
 	__u64 global_bytes;	/* out: bytes, all open files */
+	/* Since version 1: */
+	__u64 global_held;	/* out: what the allocators set aside for all
+				 * open files' buffers (page-rounded for the
+				 * vmalloc family and alloc_pages), charged
+				 * against global_limit
+				 */
+	__u64 global_limit;	/* out: max_total_percent of RAM, in bytes */
+	__u32 hardirq_rule;	/* out: enum kmemlab_hardirq_rule */
+	__u32 reserved;		/* out: 0 */
 };
+#define KMEMLAB_ALLOC_STATS_SIZE_VER0	48	/* up to global_bytes */
+#define KMEMLAB_ALLOC_STATS_SIZE_VER1	72
 
 #define KMEMLAB_ALLOC_IOC_MAGIC	0xB7
 

@@ -11,8 +11,9 @@
  * returns that buffer's content: the data survives only if the mapping,
  * ownership and syncs were right.
  *
- * Conventions as in kmemlab/alloc.h: __u32 argsz first (smaller: EINVAL;
- * larger: the unknown tail must be zero, else E2BIG; above 4096: E2BIG),
+ * Conventions as in kmemlab/alloc.h: __u32 argsz first, the size of the
+ * caller's struct (below *_SIZE_VER0: EINVAL; larger than the driver's:
+ * the unknown tail must be zero, else E2BIG; above 4096: E2BIG),
  * reserved fields must be zero (EINVAL).  Errors: EFAULT bad pointer,
  * EINVAL malformed request, ENOTTY unknown ioctl, ENOMEM no memory or no
  * mapping, EINTR a fatal signal while waiting for a free engine.  The node
@@ -49,6 +50,7 @@ struct kmemlab_dma_copy {
 	__u32 bounced;		/* out: 1 when a streaming mapping bounced */
 	__u32 reserved;		/* in: 0 */
 };
+#define KMEMLAB_DMA_COPY_SIZE_VER0	48
 
 struct kmemlab_dma_info {
 	__u32 argsz;		/* in: sizeof(struct kmemlab_dma_info) */
@@ -57,6 +59,7 @@ struct kmemlab_dma_info {
 	__u64 bytes;		/* out: bytes the engine copied */
 	__u64 bounced;		/* out: streaming mappings that bounced */
 };
+#define KMEMLAB_DMA_INFO_SIZE_VER0	32
 
 #define KMEMLAB_DMA_IOC_MAGIC	0xBB
 

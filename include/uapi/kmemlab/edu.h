@@ -13,8 +13,9 @@
  * table.  write() sends up to KMEMLAB_EDU_RW_MAX bytes through the device
  * and back (the kept streaming mapping); read() returns what came back.
  *
- * Conventions as in kmemlab/alloc.h: __u32 argsz first (smaller: EINVAL;
- * larger: the unknown tail must be zero, else E2BIG; above 4096: E2BIG),
+ * Conventions as in kmemlab/alloc.h: __u32 argsz first, the size of the
+ * caller's struct (below *_SIZE_VER0: EINVAL; larger than the driver's:
+ * the unknown tail must be zero, else E2BIG; above 4096: E2BIG),
  * reserved fields must be zero (EINVAL).  Errors: EFAULT bad pointer,
  * EINVAL malformed request, ENOTTY unknown ioctl, ENODEV the device was
  * removed while the file was open (every call on that file from then on),
@@ -54,6 +55,7 @@ struct kmemlab_edu_info {
 	__u64 dma_timeouts;	/* out: commands that outlived dma_timeout_ms */
 	__u64 dma_bounced;	/* out: streaming mappings that bounced */
 };
+#define KMEMLAB_EDU_INFO_SIZE_VER0	112
 
 /* LIVENESS: the device returns the bitwise NOT of what is written. */
 struct kmemlab_edu_liveness {
@@ -62,6 +64,7 @@ struct kmemlab_edu_liveness {
 	__u32 readback;		/* out: what the register read back */
 	__u32 alive;		/* out: 1 when readback == ~value */
 };
+#define KMEMLAB_EDU_LIVENESS_SIZE_VER0	16
 
 /*
  * FACTORIAL: the device computes n! in 32 bits (it wraps above 12!; from
@@ -75,6 +78,7 @@ struct kmemlab_edu_factorial {
 	__u32 result;		/* out: n! modulo 2^32 */
 	__u32 by_irq;		/* out: 1: completion came by interrupt */
 };
+#define KMEMLAB_EDU_FACTORIAL_SIZE_VER0	16
 
 /*
  * The device's DMA window is 4096 bytes at device address 0x40000, but
@@ -107,6 +111,7 @@ struct kmemlab_edu_dma_xfer {
 	__u32 count;		/* in: bytes, 1..KMEMLAB_EDU_DMA_WINDOW */
 	__u32 reserved;		/* in: 0 */
 };
+#define KMEMLAB_EDU_DMA_XFER_SIZE_VER0	24
 
 /* How ROUND_TRIP maps the data (the chapter's ways of doing DMA). */
 enum kmemlab_edu_dma_method {
@@ -138,6 +143,7 @@ struct kmemlab_edu_round_trip {
 				 */
 	__u32 reserved;		/* in: 0 */
 };
+#define KMEMLAB_EDU_ROUND_TRIP_SIZE_VER0 48
 
 #define KMEMLAB_EDU_IOC_MAGIC	0xBA
 

@@ -18,8 +18,9 @@
  * before the VMA exists, the others fill the VMA in f_op->mmap.  STATS
  * says which (api).
  *
- * ioctl conventions as in kmemlab/alloc.h: __u32 argsz first (smaller:
- * EINVAL; larger: the unknown tail must be zero, else E2BIG), reserved
+ * ioctl conventions as in kmemlab/alloc.h: __u32 argsz first, the size of
+ * the caller's struct (below *_SIZE_VER0: EINVAL; larger than the
+ * driver's: the unknown tail must be zero, else E2BIG), reserved
  * fields zero (EINVAL); EFAULT bad pointer, ENOTTY unknown ioctl, ENOMEM.
  * The node is root-only.
  */
@@ -47,6 +48,7 @@ struct kmemlab_mmap_fill {
 	__u32 seed;		/* in: byte i is (__u8)(i * 7 + seed) */
 	__u32 reserved;		/* in: 0 */
 };
+#define KMEMLAB_MMAP_FILL_SIZE_VER0	16
 
 /* CHECK: the kernel compares the buffer with that pattern. */
 struct kmemlab_mmap_check {
@@ -57,6 +59,7 @@ struct kmemlab_mmap_check {
 	__u32 first_mismatch;	/* out: offset of the first, or the size */
 	__u32 reserved;		/* in: 0 */
 };
+#define KMEMLAB_MMAP_CHECK_SIZE_VER0	24
 
 /* STATS: what this file's buffers are doing. */
 struct kmemlab_mmap_stats {
@@ -68,6 +71,7 @@ struct kmemlab_mmap_stats {
 	__u32 api;		/* out: enum kmemlab_mmap_api, for the module */
 	__u32 reserved;		/* out: 0 */
 };
+#define KMEMLAB_MMAP_STATS_SIZE_VER0	40
 
 /* How the module builds its mappings on this kernel. */
 enum kmemlab_mmap_api {

@@ -10,8 +10,9 @@
  * bounded by max_iterations (module parameter, reported by TOTALS).  The
  * node is root-only (mode 0600).
  *
- * Conventions as in kmemlab/alloc.h: __u32 argsz first (smaller: EINVAL;
- * larger: the unknown tail must be zero, else E2BIG; above 4096: E2BIG),
+ * Conventions as in kmemlab/alloc.h: __u32 argsz first, the size of the
+ * caller's struct (below *_SIZE_VER0: EINVAL; larger than the driver's:
+ * the unknown tail must be zero, else E2BIG; above 4096: E2BIG),
  * reserved fields must be zero (EINVAL).  Errors: EFAULT bad pointer,
  * EINVAL malformed request (no or unknown method, iterations 0 or above
  * max_iterations), ENOTTY unknown ioctl, EINTR a signal arrived while
@@ -51,6 +52,7 @@ struct kmemlab_percpu_run {
 	__u32 reserved;		/* in: must be 0 */
 	struct kmemlab_percpu_result result[KMEMLAB_PERCPU_METHODS]; /* out */
 };
+#define KMEMLAB_PERCPU_RUN_SIZE_VER0	144
 
 /* TOTALS: every counter since load or RESET, summed over all possible
  * CPUs (online or not).
@@ -63,6 +65,7 @@ struct kmemlab_percpu_totals {
 	__u64 total[KMEMLAB_PERCPU_METHODS];	/* out: counted */
 	__u64 expected[KMEMLAB_PERCPU_METHODS];	/* out: asked for */
 };
+#define KMEMLAB_PERCPU_TOTALS_SIZE_VER0	96
 
 #define KMEMLAB_PERCPU_IOC_MAGIC	0xB9
 

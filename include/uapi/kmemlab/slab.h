@@ -9,15 +9,21 @@
  *
  * An open file holds a stack of objects: ALLOC pushes, FREE pops, and
  * objects are addressed by index 0..held-1.  At most max_objects (module
- * parameter, see STATS) per open file; all are freed on close.  Payloads
- * read as zero after ALLOC.  The node is root-only (mode 0600).
+ * parameter, see STATS) per open file, and all open files together at most
+ * max_total_percent of RAM (see STATS); all are freed on close.  Objects
+ * are charged to the caller's memory cgroup (SLAB_ACCOUNT).  Payloads read
+ * as zero after ALLOC.  The node is root-only (mode 0600) unless a group is
+ * given it (the packages give it to group kmemlab, mode 0660).
  *
- * Conventions as in kmemlab/alloc.h: __u32 argsz first (smaller: EINVAL;
- * larger: the unknown tail must be zero, else E2BIG; above 4096: E2BIG),
- * reserved fields must be zero (EINVAL).  Errors: EFAULT bad pointer,
- * EINVAL malformed request or an index/range outside what is held or
- * outside the payload, ENOTTY unknown ioctl, ENOSPC quota reached, ENOMEM
- * allocation failed (nothing was allocated then: ALLOC is all or nothing).
+ * Conventions as in kmemlab/alloc.h: __u32 argsz first, the size of the
+ * caller's struct (below *_SIZE_VER0: EINVAL; larger than the driver's:
+ * the unknown tail must be zero, else E2BIG; above 4096: E2BIG), reserved
+ * fields must be zero (EINVAL).  Errors: EFAULT bad pointer, EINVAL
+ * malformed request or an index/range outside what is held or outside the
+ * payload, ENOTTY unknown ioctl, ENOSPC the file's quota or the module-wide
+ * limit reached, ENOMEM allocation failed (nothing was allocated then:
+ * ALLOC is all or nothing), EINTR a fatal signal while waiting for another
+ * request on the same file.
  */
 #ifndef _UAPI_KMEMLAB_SLAB_H
 #define _UAPI_KMEMLAB_SLAB_H
@@ -51,6 +57,7 @@ struct kmemlab_slab_alloc {
 	__u32 from_reserve;	/* out: MEMPOOL*: objects the pool's reserve gave */
 	__u32 reserved;		/* in: must be 0 */
 };
+#define KMEMLAB_SLAB_ALLOC_SIZE_VER0	24
 
 /* FREE: pop @count objects (the newest first). */
 struct kmemlab_slab_free {
@@ -59,6 +66,7 @@ struct kmemlab_slab_free {
 	__u32 bulk;		/* in: 1: kmem_cache_free_bulk(), 0: one by one */
 	__u32 held;		/* out: objects this file holds now */
 };
+#define KMEMLAB_SLAB_FREE_SIZE_VER0	16
 
 /* PAYLOAD_WRITE / PAYLOAD_READ: copy bytes of one object's payload. */
 struct kmemlab_slab_io {
@@ -68,6 +76,7 @@ struct kmemlab_slab_io {
 	__u32 length;		/* in: offset + length <= KMEMLAB_SLAB_PAYLOAD_SIZE */
 	__u64 data;		/* in: user pointer, cast to __u64 */
 };
+#define KMEMLAB_SLAB_IO_SIZE_VER0	24
 
 /* STATS: the cache as the kernel sees it, and this file's use. */
 struct kmemlab_slab_stats {
@@ -91,7 +100,15 @@ struct kmemlab_slab_stats {
 	__u32 pool_min;		/* out: the mempool's reserve size */
 	__u32 pool_free;	/* out: elements in the reserve now */
 	char cache_name[32];	/* out: /sys/kernel/slab/<cache_name> on SLUB */
+	/* Since version 1: */
+	__u64 module_bytes;	/* out: bytes all open files' objects take
+				 * (in_use * cache_object_size), charged
+				 * against module_limit
+				 */
+	__u64 module_limit;	/* out: max_total_percent of RAM, in bytes */
 };
+#define KMEMLAB_SLAB_STATS_SIZE_VER0	96	/* up to cache_name */
+#define KMEMLAB_SLAB_STATS_SIZE_VER1	112
 
 #define KMEMLAB_SLAB_IOC_MAGIC	0xB8
 
