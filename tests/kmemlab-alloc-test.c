@@ -3,9 +3,13 @@
  * kmemlab-alloc-test - TAP tests for /dev/kmemlab/alloc (kmemlab_alloc).
  *
  * Runs as root inside the QEMU guest (tests/qemu/) or on any machine with
- * the module loaded.  Covers every ioctl, every allocator, every context,
- * the GFP and scope rules, bad input at the boundary, quotas, several
- * processes at once, and unloading while buffers are held.
+ * the module loaded.  Covers every ioctl (and its struct as an older and a
+ * newer header sends it), every allocator, every context, the GFP and
+ * scope rules, PREEMPT_RT's hard-IRQ rule (predicted from
+ * /sys/kernel/realtime and /proc/lockdep), bad input at the boundary, the
+ * per-file quotas and the module-wide limit, charging to the caller's
+ * memory cgroup, several processes at once, and unloading while buffers
+ * are held.
  *
  * Usage: kmemlab-alloc-test [--module-dir DIR]
  * With --module-dir (holding kmemlab_alloc.ko) the unload/reload tests run
@@ -24,7 +28,9 @@
 
 #include <kmemlab/alloc.h>
 
+#include "argsz.h"
 #include "kmodule.h"
+#include "memcg.h"
 #include "tap.h"
 
 #define DEV "/dev/kmemlab/alloc"
@@ -33,6 +39,8 @@
 #define PAGE 4096UL
 
 static char module_path[4096];
+/* Whether hard-IRQ context may allocate on this kernel (STATS). */
+static uint32_t hardirq_rule;
 
 static int dev_open(void)
 {
@@ -263,6 +271,14 @@ static void test_contexts(int fd)
 						  anames[allocs[a]], bnames[b], cnames[ctx]);
 					continue;
 				}
+				if (ctx == KMEMLAB_CTX_HARDIRQ && hardirq_rule) {
+					EXPECT_ERRNO(ret, EINVAL, "%s %s in %s context: refused",
+						     anames[allocs[a]], bnames[b], cnames[ctx]);
+					EXPECT_EQ(req.refusal, KMEMLAB_REFUSAL_HARDIRQ_RT,
+						  "%s %s in %s context: because of PREEMPT_RT's rules",
+						  anames[allocs[a]], bnames[b], cnames[ctx]);
+					continue;
+				}
 				if (!EXPECT_OK(ret, "%s %s in %s context: allocated",
 					       anames[allocs[a]], bnames[b], cnames[ctx]))
 					continue;
@@ -277,7 +293,7 @@ static void test_contexts(int fd)
 	/* What each base allows, as the allocator saw it. */
 	{
 		struct kmemlab_alloc_request k = req_of(KMEMLAB_KMALLOC, KMEMLAB_CTX_PROCESS, KMEMLAB_GFP_KERNEL, 64);
-		struct kmemlab_alloc_request at = req_of(KMEMLAB_KMALLOC, KMEMLAB_CTX_HARDIRQ, KMEMLAB_GFP_ATOMIC, 64);
+		struct kmemlab_alloc_request at = req_of(KMEMLAB_KMALLOC, KMEMLAB_CTX_SOFTIRQ, KMEMLAB_GFP_ATOMIC, 64);
 		struct kmemlab_alloc_request nw = req_of(KMEMLAB_KMALLOC, KMEMLAB_CTX_SOFTIRQ, KMEMLAB_GFP_NOWAIT, 64);
 
 		if (!alloc(fd, &k)) {
@@ -321,10 +337,10 @@ static void test_contexts(int fd)
 							  KMEMLAB_GFP_ATOMIC, 8 << 20);
 
 		EXPECT_ERRNO(alloc(fd, &req), E2BIG, "kvmalloc 8 MiB GFP_ATOMIC in hardirq: E2BIG");
-		req = req_of(KMEMLAB_KVMALLOC, KMEMLAB_CTX_HARDIRQ, KMEMLAB_GFP_ATOMIC, 64 << 10);
-		if (EXPECT_OK(alloc(fd, &req), "kvmalloc 64 KiB GFP_ATOMIC in hardirq: allocated")) {
+		req = req_of(KMEMLAB_KVMALLOC, KMEMLAB_CTX_SOFTIRQ, KMEMLAB_GFP_ATOMIC, 64 << 10);
+		if (EXPECT_OK(alloc(fd, &req), "kvmalloc 64 KiB GFP_ATOMIC in softirq: allocated")) {
 			EXPECT_TRUE(!(req.info.flags & KMEMLAB_BUF_VMALLOC),
-				    "kvmalloc in hardirq: took the kmalloc path");
+				    "kvmalloc in softirq: took the kmalloc path");
 			buf_free(fd, req.info.handle);
 		}
 	}
@@ -467,10 +483,6 @@ static void test_realloc(int fd)
 static void test_bad_input(int fd)
 {
 	struct kmemlab_alloc_request req;
-	struct {
-		struct kmemlab_alloc_request req;
-		uint64_t tail;
-	} big;
 	void *unmapped;
 	char buf[64];
 
@@ -502,21 +514,6 @@ static void test_bad_input(int fd)
 	EXPECT_ERRNO(alloc(fd, &req), E2BIG, "vmalloc beyond max_size: E2BIG");
 	req = req_of(KMEMLAB_VMALLOC, KMEMLAB_CTX_PROCESS, KMEMLAB_GFP_KERNEL, UINT64_MAX);
 	EXPECT_ERRNO(alloc(fd, &req), E2BIG, "vmalloc of 2^64-1 bytes: E2BIG");
-
-	/* argsz: too small, bigger with a zero tail (accepted), non-zero tail. */
-	req = req_of(KMEMLAB_KMALLOC, KMEMLAB_CTX_PROCESS, KMEMLAB_GFP_KERNEL, 64);
-	req.argsz = sizeof(req) - 8;
-	EXPECT_ERRNO(ioctl(fd, KMEMLAB_ALLOC_IOC_ALLOC, &req), EINVAL, "argsz smaller than the struct: EINVAL");
-	memset(&big, 0, sizeof(big));
-	big.req = req_of(KMEMLAB_KMALLOC, KMEMLAB_CTX_PROCESS, KMEMLAB_GFP_KERNEL, 64);
-	big.req.argsz = sizeof(big);
-	if (EXPECT_OK(ioctl(fd, KMEMLAB_ALLOC_IOC_ALLOC, &big), "argsz larger, zero tail: accepted"))
-		buf_free(fd, big.req.info.handle);
-	big.tail = 1;
-	EXPECT_ERRNO(ioctl(fd, KMEMLAB_ALLOC_IOC_ALLOC, &big), E2BIG, "argsz larger, non-zero tail: E2BIG");
-	big.tail = 0;
-	big.req.argsz = 1U << 30;
-	EXPECT_ERRNO(ioctl(fd, KMEMLAB_ALLOC_IOC_ALLOC, &big), E2BIG, "argsz of 1 GiB: E2BIG");
 
 	/* Pointers: NULL, unmapped, kernel address. */
 	EXPECT_ERRNO(ioctl(fd, KMEMLAB_ALLOC_IOC_ALLOC, NULL), EFAULT, "ALLOC with a NULL argument: EFAULT");
@@ -582,7 +579,15 @@ static void test_quota(int fd)
 	stats(fd, &st);
 	EXPECT_TRUE(st.buffers == 0 && st.bytes == 0, "STATS: all freed");
 
-	/* The byte quota: two 32 MiB buffers fill 64 MiB. */
+	/* The byte quota: two 32 MiB buffers fill 64 MiB, if the module-wide
+	 * limit (a share of RAM) leaves room for them.
+	 */
+	if (st.global_limit - st.global_held < (65ULL << 20)) {
+		for (i = 0; i < 3; i++)
+			tap_skip("the module-wide limit is below 65 MiB on this machine",
+				 "byte quota: check %u", i + 1);
+		return;
+	}
 	req = req_of(KMEMLAB_VMALLOC, KMEMLAB_CTX_PROCESS, KMEMLAB_GFP_KERNEL, 32 << 20);
 	EXPECT_OK(alloc(fd, &req), "byte quota: vmalloc 32 MiB");
 	handles[0] = req.info.handle;
@@ -593,6 +598,292 @@ static void test_quota(int fd)
 	EXPECT_ERRNO(alloc(fd, &req), ENOSPC, "byte quota: one byte more is ENOSPC");
 	buf_free(fd, handles[0]);
 	buf_free(fd, handles[1]);
+}
+
+/* Does the one-line file @path read "1"?  (Missing: no.) */
+static bool file_says_one(const char *path)
+{
+	char buf[8] = "";
+	FILE *f = fopen(path, "re");
+	bool one;
+
+	if (!f)
+		return false;
+	one = fgets(buf, sizeof(buf), f) && buf[0] == '1';
+	fclose(f);
+	return one;
+}
+
+/*
+ * PREEMPT_RT's rule, predicted from the facts of this kernel: an RT
+ * kernel says so in /sys/kernel/realtime; lockdep (/proc/lockdep) may be
+ * checking RT's lock nesting on a non-RT kernel; without either,
+ * GFP_ATOMIC may allocate in hard-IRQ context.
+ */
+static void test_hardirq_rule(int fd)
+{
+	static const char *const rule_names[] = {
+		[KMEMLAB_HARDIRQ_ALLOWED] = "allowed",
+		[KMEMLAB_HARDIRQ_PREEMPT_RT] = "refused: PREEMPT_RT kernel",
+		[KMEMLAB_HARDIRQ_LOCKDEP_RT] = "refused: lockdep checks RT's rules",
+	};
+	struct kmemlab_alloc_request req = req_of(KMEMLAB_KMALLOC, KMEMLAB_CTX_HARDIRQ,
+						  KMEMLAB_GFP_ATOMIC, 64);
+	bool rt = file_says_one("/sys/kernel/realtime");
+	bool lockdep = access("/proc/lockdep", F_OK) == 0;
+	struct kmemlab_alloc_stats st;
+	int ret;
+
+	ASSERT_OK(stats(fd, &st), "STATS: the hard-IRQ rule");
+	hardirq_rule = st.hardirq_rule;
+	ASSERT_TRUE(hardirq_rule <= KMEMLAB_HARDIRQ_LOCKDEP_RT, "hard-IRQ rule %u is known",
+		    hardirq_rule);
+	tap_diag("hard-IRQ allocations: %s (realtime %d, lockdep %d)", rule_names[hardirq_rule],
+		 rt, lockdep);
+	if (rt)
+		EXPECT_EQ(hardirq_rule, KMEMLAB_HARDIRQ_PREEMPT_RT,
+			  "/sys/kernel/realtime is 1: hard-IRQ allocations refused as PREEMPT_RT requires");
+	else if (lockdep)
+		EXPECT_TRUE(hardirq_rule != KMEMLAB_HARDIRQ_PREEMPT_RT,
+			    "not RT, lockdep on: allowed, or refused by lockdep's RT nesting check");
+	else
+		EXPECT_EQ(hardirq_rule, KMEMLAB_HARDIRQ_ALLOWED,
+			  "not RT, no lockdep: GFP_ATOMIC may allocate in hard-IRQ context");
+	ret = alloc(fd, &req);
+	if (hardirq_rule) {
+		EXPECT_ERRNO(ret, EINVAL, "kmalloc GFP_ATOMIC in hard-IRQ context: EINVAL");
+		EXPECT_EQ(req.refusal, KMEMLAB_REFUSAL_HARDIRQ_RT,
+			  "... refused because the allocators take sleeping locks under RT");
+	} else if (EXPECT_OK(ret, "kmalloc GFP_ATOMIC in hard-IRQ context: allocated")) {
+		EXPECT_TRUE(req.info.context_info & KMEMLAB_CTXINFO_HARDIRQ,
+			    "... and it ran in hard-IRQ context (info %#x)", req.info.context_info);
+		buf_free(fd, req.info.handle);
+	}
+}
+
+/* MemAvailable from /proc/meminfo, in bytes (0 if unreadable). */
+static uint64_t mem_available(void)
+{
+	char line[128];
+	unsigned long long kb = 0;
+	FILE *f = fopen("/proc/meminfo", "re");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "MemAvailable: %llu kB", &kb) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return kb * 1024;
+}
+
+/*
+ * Per-open quotas do not bound a process that opens many files: the
+ * module-wide limit does.  14 files each asking their whole 64 MiB quota
+ * (896 MiB, more than a 1 GiB guest has) get ENOSPC from the limit, and
+ * the machine keeps its memory.
+ */
+static void test_module_limit(void)
+{
+	enum { NFILES = 14 };
+	const uint64_t chunk = 32 << 20;
+	int fds[NFILES], i, k, granted = 0, limited = 0, other = 0;
+	struct kmemlab_alloc_stats st0, st;
+	uint64_t avail0, avail1, fell;
+
+	fds[0] = dev_open();
+	ASSERT_TRUE(fds[0] >= 0 && !stats(fds[0], &st0), "module limit: STATS");
+	EXPECT_TRUE(st0.global_limit > 0 && st0.global_held <= st0.global_limit,
+		    "module limit: %llu MiB, %llu bytes held", st0.global_limit >> 20,
+		    (unsigned long long)st0.global_held);
+	if (st0.global_limit >= (uint64_t)NFILES * 2 * chunk) {
+		close(fds[0]);
+		tap_skip("the limit exceeds what the test asks (a machine above 9 GiB)",
+			 "module limit: 14 files asking 64 MiB each are refused past it");
+		return;
+	}
+	avail0 = mem_available();
+	for (i = 0; i < NFILES; i++) {
+		if (i > 0)
+			fds[i] = dev_open();
+		for (k = 0; k < 2 && fds[i] >= 0; k++) {
+			struct kmemlab_alloc_request req = req_of(KMEMLAB_VMALLOC, KMEMLAB_CTX_PROCESS,
+								  KMEMLAB_GFP_KERNEL, chunk);
+
+			if (!alloc(fds[i], &req)) {
+				granted++;
+			} else if (errno == ENOSPC && req.refusal == KMEMLAB_REFUSAL_MODULE_LIMIT) {
+				limited++;
+			} else {
+				other++;
+				tap_diag("  file %d: errno %d (%s), refusal %u", i, errno,
+					 strerror(errno), req.refusal);
+			}
+		}
+	}
+	stats(fds[0], &st);
+	avail1 = mem_available();
+	fell = avail0 > avail1 ? avail0 - avail1 : 0;
+	EXPECT_TRUE(limited > 0 && granted * chunk <= st.global_limit,
+		    "module limit: %d of %d 32 MiB buffers granted, %d refused with ENOSPC (module limit)",
+		    granted, 2 * NFILES, limited);
+	EXPECT_EQ(other, 0, "module limit: no other error");
+	EXPECT_TRUE(st.global_held <= st.global_limit,
+		    "module limit: held %llu MiB <= limit %llu MiB",
+		    (unsigned long long)st.global_held >> 20, (unsigned long long)st.global_limit >> 20);
+	EXPECT_TRUE(fell <= st.global_limit + (32 << 20),
+		    "module limit: MemAvailable fell by %llu MiB, no more than the limit and 32 MiB",
+		    (unsigned long long)fell >> 20);
+	for (i = NFILES - 1; i >= 0; i--)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	fds[0] = dev_open();
+	stats(fds[0], &st);
+	EXPECT_EQ(st.global_held, st0.global_held, "module limit: closing the files gave it all back");
+	close(fds[0]);
+}
+
+/* A memcg step: allocate *@arg on a file of the child's own. */
+static int alloc_step(void *arg)
+{
+	int fd = dev_open();
+
+	return fd < 0 ? -1 : alloc(fd, arg);
+}
+
+/*
+ * __GFP_ACCOUNT charges what process context allocates to the caller's
+ * memory cgroup; a timer callback has no task of its own, so what it
+ * allocates is not charged.
+ */
+static void test_memcg(void)
+{
+	struct kmemlab_alloc_request req;
+	const char *why;
+	char cg[128];
+	long long grew;
+
+	if (memcg_make("kmemlab-alloc-test", cg, sizeof(cg), &why)) {
+		tap_skip(why, "memcg: process-context buffers are charged to the caller's cgroup");
+		tap_skip(why, "memcg: softirq-context buffers are not charged");
+		return;
+	}
+	/* memory.current counts in batches: allow one either way. */
+	req = req_of(KMEMLAB_VMALLOC, KMEMLAB_CTX_PROCESS, KMEMLAB_GFP_KERNEL, 8 << 20);
+	grew = memcg_growth(cg, "memory.current", alloc_step, &req);
+	EXPECT_TRUE(grew >= (8 << 20) - MEMCG_BATCH,
+		    "memcg: an 8 MiB vmalloc buffer is charged to the caller's cgroup (+%lld KiB)",
+		    grew / 1024);
+	req = req_of(KMEMLAB_KMALLOC, KMEMLAB_CTX_SOFTIRQ, KMEMLAB_GFP_ATOMIC, 2 << 20);
+	grew = memcg_growth(cg, "memory.current", alloc_step, &req);
+	EXPECT_TRUE(grew >= 0 && grew < (1 << 20),
+		    "memcg: a 2 MiB kmalloc in softirq context is not charged (+%lld KiB)",
+		    grew / 1024);
+	EXPECT_OK(rmdir(cg), "memcg: the cgroup empties when its processes exit");
+}
+
+/* The argsz checks: every ioctl, as older and newer headers send it. */
+struct argsz_ctx {
+	int fd;
+	uint32_t handle;	/* a buffer of 256 bytes the file holds */
+	char data[64];
+};
+
+static void prep_alloc(void *arg, void *ctx)
+{
+	struct kmemlab_alloc_request *r = arg;
+
+	(void)ctx;
+	*r = req_of(KMEMLAB_KMALLOC, KMEMLAB_CTX_PROCESS, KMEMLAB_GFP_KERNEL, 64);
+}
+
+static void undo_alloc(int fd, void *arg, void *ctx)
+{
+	(void)ctx;
+	buf_free(fd, ((struct kmemlab_alloc_request *)arg)->info.handle);
+}
+
+static void prep_info(void *arg, void *ctx)
+{
+	((struct kmemlab_buf_info *)arg)->handle = ((struct argsz_ctx *)ctx)->handle;
+}
+
+static void prep_realloc(void *arg, void *ctx)
+{
+	struct kmemlab_realloc_request *r = arg;
+
+	r->handle = ((struct argsz_ctx *)ctx)->handle;
+	r->gfp = KMEMLAB_GFP_KERNEL;
+	r->new_size = 256;
+}
+
+static void prep_io(void *arg, void *ctx)
+{
+	struct kmemlab_buf_io *io = arg;
+	struct argsz_ctx *c = ctx;
+
+	io->handle = c->handle;
+	io->length = sizeof(c->data);
+	io->data = (uintptr_t)c->data;
+}
+
+static void prep_free(void *arg, void *ctx)
+{
+	struct argsz_ctx *c = ctx;
+	struct kmemlab_alloc_request r = req_of(KMEMLAB_KMALLOC, KMEMLAB_CTX_PROCESS,
+						KMEMLAB_GFP_KERNEL, 16);
+
+	/* A fresh buffer to free each time. */
+	((struct kmemlab_buf_handle *)arg)->handle = alloc(c->fd, &r) ? 0 : r.info.handle;
+}
+
+static void prep_nothing(void *arg, void *ctx)
+{
+	(void)arg;
+	(void)ctx;
+}
+
+/* On a file of its own: the rejected FREE requests leave their buffers. */
+static void test_argsz(void)
+{
+	int fd = dev_open();
+	struct argsz_ctx ctx = { .fd = fd };
+	struct kmemlab_alloc_request req = req_of(KMEMLAB_KMALLOC, KMEMLAB_CTX_PROCESS,
+						  KMEMLAB_GFP_KERNEL, 256);
+	const struct argsz_case cases[] = {
+		{ "ALLOC", KMEMLAB_ALLOC_IOC_ALLOC, sizeof(struct kmemlab_alloc_request),
+		  KMEMLAB_ALLOC_REQUEST_SIZE_VER0, prep_alloc, undo_alloc, &ctx },
+		{ "INFO", KMEMLAB_ALLOC_IOC_INFO, sizeof(struct kmemlab_buf_info),
+		  KMEMLAB_BUF_INFO_SIZE_VER0, prep_info, NULL, &ctx },
+		{ "REALLOC", KMEMLAB_ALLOC_IOC_REALLOC, sizeof(struct kmemlab_realloc_request),
+		  KMEMLAB_REALLOC_REQUEST_SIZE_VER0, prep_realloc, NULL, &ctx },
+		{ "WRITE", KMEMLAB_ALLOC_IOC_WRITE, sizeof(struct kmemlab_buf_io),
+		  KMEMLAB_BUF_IO_SIZE_VER0, prep_io, NULL, &ctx },
+		{ "READ", KMEMLAB_ALLOC_IOC_READ, sizeof(struct kmemlab_buf_io),
+		  KMEMLAB_BUF_IO_SIZE_VER0, prep_io, NULL, &ctx },
+		{ "FREE", KMEMLAB_ALLOC_IOC_FREE, sizeof(struct kmemlab_buf_handle),
+		  KMEMLAB_BUF_HANDLE_SIZE_VER0, prep_free, NULL, &ctx },
+		{ "STATS", KMEMLAB_ALLOC_IOC_STATS, sizeof(struct kmemlab_alloc_stats),
+		  KMEMLAB_ALLOC_STATS_SIZE_VER0, prep_nothing, NULL, &ctx },
+	};
+	struct kmemlab_alloc_stats st;
+	size_t i;
+
+	if (!EXPECT_OK(alloc(fd, &req), "argsz: a buffer to work on")) {
+		close(fd);
+		return;
+	}
+	ctx.handle = req.info.handle;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		argsz_checks(fd, &cases[i]);
+	buf_free(fd, ctx.handle);
+	/* A program built before version 1 reads the old STATS, and no more. */
+	memset(&st, 0xff, sizeof(st));
+	st.argsz = KMEMLAB_ALLOC_STATS_SIZE_VER0;
+	EXPECT_OK(ioctl(fd, argsz_cmd(KMEMLAB_ALLOC_IOC_STATS, KMEMLAB_ALLOC_STATS_SIZE_VER0), &st),
+		  "STATS from a version-0 program");
+	EXPECT_TRUE(st.max_buffers > 0 && st.global_limit == UINT64_MAX,
+		    "... gets version 0's fields and nothing past them");
+	close(fd);
 }
 
 /* Buffers belong to their open file; closing frees them. */
@@ -633,7 +924,8 @@ static void test_concurrency(void)
 			int fd = dev_open(), r, bad = 0;
 
 			for (r = 0; r < ROUNDS && fd >= 0; r++) {
-				uint32_t ctx = KMEMLAB_CTX_PROCESS + (r + i) % 4;
+				/* Hard-IRQ context only where the kernel allows it. */
+				uint32_t ctx = KMEMLAB_CTX_PROCESS + (r + i) % (hardirq_rule ? 3 : 4);
 				uint32_t allocr = r % 3 == 0 ? KMEMLAB_KVMALLOC : KMEMLAB_KMALLOC;
 				struct kmemlab_alloc_request req = req_of(allocr, ctx,
 					ctx == KMEMLAB_CTX_PROCESS ? KMEMLAB_GFP_KERNEL : KMEMLAB_GFP_ATOMIC,
@@ -660,7 +952,7 @@ static void test_unload(void)
 	int fd, i;
 
 	if (!module_path[0]) {
-		for (i = 0; i < 6; i++)
+		for (i = 0; i < 8; i++)
 			tap_skip("no --module-dir given", "unload/reload test %d", i + 1);
 		return;
 	}
@@ -675,6 +967,10 @@ static void test_unload(void)
 	EXPECT_OK(kmodule_wait_node(DEV, false), "unload: " DEV " is gone");
 
 	EXPECT_ERRNO(kmodule_load(module_path, "max_buffers=0"), EINVAL, "load with max_buffers=0: EINVAL");
+	EXPECT_ERRNO(kmodule_load(module_path, "max_total_percent=0"), EINVAL,
+		     "load with max_total_percent=0: EINVAL");
+	EXPECT_ERRNO(kmodule_load(module_path, "max_total_percent=101"), EINVAL,
+		     "load with max_total_percent=101: EINVAL");
 	ASSERT_OK(kmodule_load(module_path, "max_buffers=2"), "load with max_buffers=2");
 	kmodule_wait_node(DEV, true);
 	fd = dev_open();
@@ -712,6 +1008,8 @@ int main(int argc, char **argv)
 	fd = dev_open();
 	if (!EXPECT_TRUE(fd >= 0, "open " DEV))
 		return tap_done();
+	test_hardirq_rule(fd);
+	test_argsz();
 	test_quota(fd);
 	test_allocators(fd);
 	test_contexts(fd);
@@ -720,6 +1018,8 @@ int main(int argc, char **argv)
 	test_bad_input(fd);
 	close(fd);
 	test_files();
+	test_module_limit();
+	test_memcg();
 	test_concurrency();
 	test_unload();
 	return tap_done();

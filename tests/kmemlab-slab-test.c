@@ -5,8 +5,10 @@
  * Exact counts, the cache's statistics moving as expected (from the driver
  * and from SLUB's /sys/kernel/slab/kmemlab_desc/), the constructor running
  * per slab object and not per allocation, the usercopy window, bulk calls,
- * the mempool's reserve, quotas, bad input, several processes at once, and
- * unloading while objects are held.
+ * the mempool's reserve, quotas and the module-wide limit, objects charged
+ * to the caller's memory cgroup (SLAB_ACCOUNT), every ioctl's struct as an
+ * older and a newer header sends it, bad input, several processes at once,
+ * and unloading while objects are held.
  * Usage: kmemlab-slab-test [--module-dir DIR]
  */
 #define _GNU_SOURCE
@@ -22,7 +24,9 @@
 
 #include <kmemlab/slab.h>
 
+#include "argsz.h"
 #include "kmodule.h"
+#include "memcg.h"
 #include "tap.h"
 
 #define DEV "/dev/kmemlab/slab"
@@ -287,8 +291,6 @@ static void test_quota_and_bad_input(int fd)
 	a.reserved = 1;
 	EXPECT_ERRNO(ioctl(fd, KMEMLAB_SLAB_IOC_ALLOC, &a), EINVAL, "ALLOC with reserved != 0: EINVAL");
 	a.reserved = 0;
-	a.argsz = 8;
-	EXPECT_ERRNO(ioctl(fd, KMEMLAB_SLAB_IOC_ALLOC, &a), EINVAL, "ALLOC with a short argsz: EINVAL");
 	EXPECT_ERRNO(slab_free(fd, 1, 0), EINVAL, "FREE with nothing held: EINVAL");
 	slab_alloc(fd, KMEMLAB_SLAB_BULK, 2, NULL);
 	EXPECT_ERRNO(slab_free(fd, 3, 0), EINVAL, "FREE more than held: EINVAL");
@@ -297,6 +299,161 @@ static void test_quota_and_bad_input(int fd)
 	EXPECT_ERRNO(ioctl(fd, KMEMLAB_SLAB_IOC_STATS, NULL), EFAULT, "STATS into NULL: EFAULT");
 	EXPECT_ERRNO(ioctl(fd, _IO(KMEMLAB_SLAB_IOC_MAGIC, 42)), ENOTTY, "unknown ioctl: ENOTTY");
 	EXPECT_ERRNO(lseek(fd, 0, SEEK_SET), ESPIPE, "lseek: ESPIPE");
+}
+
+/* The argsz checks: every ioctl, as older and newer headers send it. */
+struct argsz_ctx {
+	int fd;
+	unsigned char data[16];
+};
+
+static void prep_alloc(void *arg, void *ctx)
+{
+	struct kmemlab_slab_alloc *a = arg;
+
+	(void)ctx;
+	a->how = KMEMLAB_SLAB_ONE_BY_ONE;
+	a->count = 1;
+}
+
+static void undo_alloc(int fd, void *arg, void *ctx)
+{
+	(void)arg;
+	(void)ctx;
+	slab_free(fd, 1, 0);
+}
+
+static void prep_free(void *arg, void *ctx)
+{
+	struct kmemlab_slab_free *f = arg;
+
+	/* An object to free each time. */
+	slab_alloc(((struct argsz_ctx *)ctx)->fd, KMEMLAB_SLAB_ONE_BY_ONE, 1, NULL);
+	f->count = 1;
+}
+
+static void prep_io(void *arg, void *ctx)
+{
+	struct kmemlab_slab_io *io = arg;
+	struct argsz_ctx *c = ctx;
+
+	io->index = 0;
+	io->length = sizeof(c->data);
+	io->data = (uintptr_t)c->data;
+}
+
+static void prep_nothing(void *arg, void *ctx)
+{
+	(void)arg;
+	(void)ctx;
+}
+
+/* On a file of its own: the rejected FREE requests leave their objects. */
+static void test_argsz(void)
+{
+	int fd = open(DEV, O_RDWR | O_CLOEXEC);
+	struct argsz_ctx ctx = { .fd = fd };
+	const struct argsz_case cases[] = {
+		{ "ALLOC", KMEMLAB_SLAB_IOC_ALLOC, sizeof(struct kmemlab_slab_alloc),
+		  KMEMLAB_SLAB_ALLOC_SIZE_VER0, prep_alloc, undo_alloc, &ctx },
+		{ "FREE", KMEMLAB_SLAB_IOC_FREE, sizeof(struct kmemlab_slab_free),
+		  KMEMLAB_SLAB_FREE_SIZE_VER0, prep_free, NULL, &ctx },
+		{ "PAYLOAD_WRITE", KMEMLAB_SLAB_IOC_PAYLOAD_WRITE, sizeof(struct kmemlab_slab_io),
+		  KMEMLAB_SLAB_IO_SIZE_VER0, prep_io, NULL, &ctx },
+		{ "PAYLOAD_READ", KMEMLAB_SLAB_IOC_PAYLOAD_READ, sizeof(struct kmemlab_slab_io),
+		  KMEMLAB_SLAB_IO_SIZE_VER0, prep_io, NULL, &ctx },
+		{ "STATS", KMEMLAB_SLAB_IOC_STATS, sizeof(struct kmemlab_slab_stats),
+		  KMEMLAB_SLAB_STATS_SIZE_VER0, prep_nothing, NULL, &ctx },
+	};
+	size_t i;
+
+	if (!EXPECT_OK(slab_alloc(fd, KMEMLAB_SLAB_ONE_BY_ONE, 1, NULL),
+		       "argsz: an object to work on")) {
+		close(fd);
+		return;
+	}
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		argsz_checks(fd, &cases[i]);
+	close(fd);
+}
+
+/* A memcg step: hold 512 objects on a file of the child's own. */
+static int alloc_step(void *arg)
+{
+	int fd = open(DEV, O_RDWR | O_CLOEXEC);
+
+	(void)arg;
+	return fd < 0 ? -1 : slab_alloc(fd, KMEMLAB_SLAB_ONE_BY_ONE, 512, NULL);
+}
+
+/* SLAB_ACCOUNT: the objects are charged to the caller's memory cgroup. */
+static void test_memcg(int fd)
+{
+	uint64_t size = stats(fd).cache_object_size;
+	const char *why;
+	long long grew;
+	char cg[128];
+
+	if (memcg_make("kmemlab-slab-test", cg, sizeof(cg), &why)) {
+		tap_skip(why, "memcg: objects are charged to the caller's cgroup");
+		return;
+	}
+	/* memory.stat's "slab": the bytes of slab objects charged. */
+	grew = memcg_growth(cg, "slab", alloc_step, NULL);
+	EXPECT_TRUE(grew >= (long long)(512 * size),
+		    "memcg: 512 objects of %llu bytes are charged to the caller's cgroup (slab +%lld bytes)",
+		    (unsigned long long)size, grew);
+	EXPECT_OK(rmdir(cg), "memcg: the cgroup empties when its process exits");
+}
+
+/*
+ * Per-file quotas do not bound a process that opens many files: the
+ * module-wide limit does.  With max_total_percent=1, files filling their
+ * quota one after another meet ENOSPC before the limit is passed, and
+ * closing them gives everything back.
+ */
+static void test_module_limit(void)
+{
+	enum { MAX_FILES = 512 };
+	static int fds[MAX_FILES];
+	struct kmemlab_slab_stats st;
+	int n, i, err = 0;
+	bool limited = false;
+
+	ASSERT_OK(kmodule_unload(MODNAME), "module limit: unload");
+	ASSERT_OK(kmodule_load(module_path, "max_total_percent=1"), "load with max_total_percent=1");
+	kmodule_wait_node(DEV, true);
+	for (n = 0; n < MAX_FILES && !limited; n++) {
+		fds[n] = open(DEV, O_RDWR | O_CLOEXEC);
+		if (fds[n] < 0) {
+			err = errno;
+			break;
+		}
+		while (!limited && !slab_alloc(fds[n], KMEMLAB_SLAB_BULK, KMEMLAB_SLAB_MAX_BATCH, NULL))
+			;
+		err = errno;
+		limited = err == ENOSPC && stats(fds[n]).held < stats(fds[n]).max_objects;
+	}
+	st = stats(fds[0]);
+	EXPECT_TRUE(limited, "module limit: %d files filling their quotas meet ENOSPC before their quota (errno %d)",
+		    n, err);
+	EXPECT_TRUE(st.module_limit > 0 && st.module_bytes <= st.module_limit &&
+		    st.module_limit - st.module_bytes < KMEMLAB_SLAB_MAX_BATCH * st.cache_object_size,
+		    "module limit: %llu of %llu bytes held, less than a batch short of it",
+		    (unsigned long long)st.module_bytes, (unsigned long long)st.module_limit);
+	for (i = n - 1; i >= 0; i--)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	fds[0] = open(DEV, O_RDWR | O_CLOEXEC);
+	st = stats(fds[0]);
+	EXPECT_TRUE(st.module_bytes == 0 && st.in_use == 0,
+		    "module limit: closing the files gave it all back");
+	close(fds[0]);
+	ASSERT_OK(kmodule_unload(MODNAME), "module limit: unload again");
+	EXPECT_ERRNO(kmodule_load(module_path, "max_total_percent=0"), EINVAL,
+		     "load with max_total_percent=0: EINVAL");
+	EXPECT_OK(kmodule_load(module_path, ""), "load back with defaults");
+	kmodule_wait_node(DEV, true);
 }
 
 static void test_processes(void)
@@ -338,10 +495,11 @@ static void test_unload(void)
 	int fd, i;
 
 	if (!module_path[0]) {
-		for (i = 0; i < 5; i++)
+		for (i = 0; i < 14; i++)
 			tap_skip("no --module-dir given", "unload/reload test %d", i + 1);
 		return;
 	}
+	test_module_limit();
 	fd = open(DEV, O_RDWR | O_CLOEXEC);
 	ASSERT_OK(slab_alloc(fd, KMEMLAB_SLAB_BULK, 100, NULL), "unload: hold 100 objects");
 	EXPECT_ERRNO(kmodule_unload(MODNAME), EWOULDBLOCK,
@@ -369,7 +527,9 @@ int main(int argc, char **argv)
 	test_constructor(fd);
 	test_mempool(fd);
 	test_quota_and_bad_input(fd);
+	test_memcg(fd);
 	close(fd);
+	test_argsz();
 	test_processes();
 	test_unload();
 	return tap_done();

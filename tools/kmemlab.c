@@ -94,6 +94,8 @@ static const char *const refusal_text[KMEMLAB_REFUSAL_COUNT] = {
 	[KMEMLAB_REFUSAL_QUOTA] = "per-open quota used up",
 	[KMEMLAB_REFUSAL_UNSUPPORTED] = "not in this kernel",
 	[KMEMLAB_REFUSAL_NOT_REALLOCABLE] = "only kmalloc and kvmalloc buffers resize",
+	[KMEMLAB_REFUSAL_MODULE_LIMIT] = "module-wide limit reached (max_total_percent of RAM)",
+	[KMEMLAB_REFUSAL_HARDIRQ_RT] = "PREEMPT_RT: allocators take sleeping locks, not in hard IRQ",
 };
 
 static int lookup(const char *const *names, int count, const char *name)
@@ -294,7 +296,7 @@ static int cmd_alloc_table(void)
 {
 	static const uint64_t sizes[] = { 100, 5000, 200000, 3 << 20, 8 << 20 };
 	int fd = open_device(ALLOC_DEV, "kmemlab_alloc");
-	char b1[32], b2[32];
+	char b1[32], b2[32], b3[32];
 	unsigned int a, s;
 	bool first = true;
 
@@ -346,10 +348,18 @@ static int cmd_alloc_table(void)
 	if (json) {
 		printf("\n]\n");
 	} else {
+		struct kmemlab_alloc_stats st = { .argsz = sizeof(st) };
+
 		printf("\nreserved: what the allocator set aside (kmalloc rounds up to its size classes).\n"
 		       "runs: physically contiguous stretches; 1 means one contiguous block.\n"
 		       "kmalloc memory is physically contiguous and limited to 4 MiB; vmalloc is only\n"
 		       "virtually contiguous but can be large; kvmalloc tries kmalloc, then vmalloc.\n");
+		if (!ioctl(fd, KMEMLAB_ALLOC_IOC_STATS, &st))
+			printf("\nmodule-wide: %s held by every open file together, of at most %s\n"
+			       "(max_total_percent of RAM); each open file may hold %u buffers, %s.\n",
+			       human(st.global_held, b1, sizeof(b1)),
+			       human(st.global_limit, b2, sizeof(b2)), st.max_buffers,
+			       human(st.max_bytes, b3, sizeof(b3)));
 	}
 	close(fd);
 	return 0;
@@ -492,6 +502,26 @@ static int cmd_realloc(void)
 }
 
 /* kmemlab gfp: every GFP base in every context. */
+/* What this kernel's rule for hard-IRQ allocations means (PREEMPT_RT). */
+static const char *hardirq_text(uint32_t rule)
+{
+	switch (rule) {
+	case KMEMLAB_HARDIRQ_PREEMPT_RT:
+		return "This is a PREEMPT_RT kernel: spinlock_t sleeps there, and the allocators\n"
+		       "take spinlock_t locks, so hard-IRQ context may not allocate at all, not\n"
+		       "even with GFP_ATOMIC. Allocate before, or in a threaded handler.\n";
+	case KMEMLAB_HARDIRQ_LOCKDEP_RT:
+		return "This kernel's lockdep checks PREEMPT_RT's lock nesting rules\n"
+		       "(PROVE_RAW_LOCK_NESTING), so the driver follows them: under PREEMPT_RT\n"
+		       "the allocators take sleeping locks, and hard-IRQ context may not\n"
+		       "allocate at all, not even with GFP_ATOMIC.\n";
+	default:
+		return "This kernel lets GFP_ATOMIC allocate in hard-IRQ context; a PREEMPT_RT\n"
+		       "kernel would not: there the allocators take sleeping locks. Code meant\n"
+		       "for every kernel allocates before, or in a threaded handler.\n";
+	}
+}
+
 static int cmd_gfp(void)
 {
 	static const struct { uint32_t gfp; const char *name; } bases[] = {
@@ -560,13 +590,18 @@ static int cmd_gfp(void)
 		if (!err)
 			do_free(fd, req.info.handle);
 	}
-	if (json)
+	if (json) {
 		printf("\n]\n");
-	else
+	} else {
+		struct kmemlab_alloc_stats st = { .argsz = sizeof(st) };
+
 		printf("\nGFP_KERNEL may sleep, so only process context may use it; a spinlock,\n"
 		       "a timer (softirq) or an interrupt needs GFP_ATOMIC (may use reserves) or\n"
 		       "GFP_NOWAIT (no reserves). The scoped API removes io/fs from every\n"
 		       "allocation the task makes until the matching restore.\n");
+		if (!ioctl(fd, KMEMLAB_ALLOC_IOC_STATS, &st))
+			printf("\n%s", hardirq_text(st.hardirq_rule));
+	}
 	close(fd);
 	return 0;
 }
@@ -665,6 +700,10 @@ static int cmd_slab(void)
 		printf("The constructor runs when a new slab is made, for each object in it;\n"
 		       "a freed object goes back to the cache still constructed, so allocating\n"
 		       "it again does not run the constructor again.\n");
+		printf("\nmodule-wide: %llu bytes of objects held by every open file together, of at\n"
+		       "most %llu (max_total_percent of RAM); each open file may hold %u objects.\n",
+		       (unsigned long long)st3.module_bytes, (unsigned long long)st3.module_limit,
+		       st3.max_objects);
 	}
 	close(fd);	/* frees the 260 objects */
 	return 0;
@@ -1042,7 +1081,8 @@ static const struct tour_stop tour_stops[] = {
 	  "The same allocation is asked for in process context, under a spinlock, in a\n"
 	  "softirq and in a hard interrupt, with each GFP flag.",
 	  "Only GFP_ATOMIC or GFP_NOWAIT may be used where sleeping is forbidden; the\n"
-	  "driver refuses GFP_KERNEL there instead of letting the kernel warn.", cmd_gfp },
+	  "driver refuses GFP_KERNEL there instead of letting the kernel warn. Under\n"
+	  "PREEMPT_RT even those stay out of hard-IRQ context.", cmd_gfp },
 	{ "5.3", "slab caches (kmem_cache)", SLAB_DEV, "kmemlab_slab",
 	  "Objects come from a cache of fixed-size descriptors with a constructor.",
 	  "The constructor runs when a slab is filled, not on every allocation; bulk\n"

@@ -151,6 +151,7 @@ struct kmemlab_buf_info {
 	__u32 context_info;	/* out: KMEMLAB_CTXINFO_* */
 	__u32 order;		/* out: page order (alloc_pages), else 0 */
 };
+
 #define KMEMLAB_BUF_INFO_SIZE_VER0	56
 
 /* ALLOC: allocate a buffer. */
@@ -165,6 +166,7 @@ struct kmemlab_alloc_request {
 	__u64 count;		/* in: kcalloc: elements (> 0); others: must be 0 */
 	struct kmemlab_buf_info info;	/* out: the new buffer */
 };
+
 #define KMEMLAB_ALLOC_REQUEST_SIZE_VER0	96
 
 /* REALLOC: resize a kmalloc/kzalloc/kcalloc (krealloc, krealloc_array) or
@@ -181,6 +183,7 @@ struct kmemlab_realloc_request {
 	__u32 reserved;		/* in: must be 0 */
 	struct kmemlab_buf_info info;	/* out: the buffer after resizing */
 };
+
 #define KMEMLAB_REALLOC_REQUEST_SIZE_VER0 88
 
 /* WRITE / READ: copy bytes between user memory and a buffer. */
@@ -191,6 +194,7 @@ struct kmemlab_buf_io {
 	__u64 length;		/* in: bytes; offset + length <= size */
 	__u64 data;		/* in: user pointer, cast to __u64 */
 };
+
 #define KMEMLAB_BUF_IO_SIZE_VER0	32
 
 /* FREE: free one buffer. */
@@ -198,6 +202,7 @@ struct kmemlab_buf_handle {
 	__u32 argsz;		/* in: sizeof(struct kmemlab_buf_handle) */
 	__u32 handle;		/* in */
 };
+
 #define KMEMLAB_BUF_HANDLE_SIZE_VER0	8
 
 /*
@@ -235,6 +240,7 @@ struct kmemlab_alloc_stats {
 	__u32 hardirq_rule;	/* out: enum kmemlab_hardirq_rule */
 	__u32 reserved;		/* out: 0 */
 };
+
 #define KMEMLAB_ALLOC_STATS_SIZE_VER0	48	/* up to global_bytes */
 #define KMEMLAB_ALLOC_STATS_SIZE_VER1	72
 

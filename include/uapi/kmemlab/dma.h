@@ -50,6 +50,7 @@ struct kmemlab_dma_copy {
 	__u32 bounced;		/* out: 1 when a streaming mapping bounced */
 	__u32 reserved;		/* in: 0 */
 };
+
 #define KMEMLAB_DMA_COPY_SIZE_VER0	48
 
 struct kmemlab_dma_info {
@@ -59,6 +60,7 @@ struct kmemlab_dma_info {
 	__u64 bytes;		/* out: bytes the engine copied */
 	__u64 bounced;		/* out: streaming mappings that bounced */
 };
+
 #define KMEMLAB_DMA_INFO_SIZE_VER0	32
 
 #define KMEMLAB_DMA_IOC_MAGIC	0xBB

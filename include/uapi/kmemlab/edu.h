@@ -55,6 +55,7 @@ struct kmemlab_edu_info {
 	__u64 dma_timeouts;	/* out: commands that outlived dma_timeout_ms */
 	__u64 dma_bounced;	/* out: streaming mappings that bounced */
 };
+
 #define KMEMLAB_EDU_INFO_SIZE_VER0	112
 
 /* LIVENESS: the device returns the bitwise NOT of what is written. */
@@ -64,6 +65,7 @@ struct kmemlab_edu_liveness {
 	__u32 readback;		/* out: what the register read back */
 	__u32 alive;		/* out: 1 when readback == ~value */
 };
+
 #define KMEMLAB_EDU_LIVENESS_SIZE_VER0	16
 
 /*
@@ -78,6 +80,7 @@ struct kmemlab_edu_factorial {
 	__u32 result;		/* out: n! modulo 2^32 */
 	__u32 by_irq;		/* out: 1: completion came by interrupt */
 };
+
 #define KMEMLAB_EDU_FACTORIAL_SIZE_VER0	16
 
 /*
@@ -111,6 +114,7 @@ struct kmemlab_edu_dma_xfer {
 	__u32 count;		/* in: bytes, 1..KMEMLAB_EDU_DMA_WINDOW */
 	__u32 reserved;		/* in: 0 */
 };
+
 #define KMEMLAB_EDU_DMA_XFER_SIZE_VER0	24
 
 /* How ROUND_TRIP maps the data (the chapter's ways of doing DMA). */
@@ -143,6 +147,7 @@ struct kmemlab_edu_round_trip {
 				 */
 	__u32 reserved;		/* in: 0 */
 };
+
 #define KMEMLAB_EDU_ROUND_TRIP_SIZE_VER0 48
 
 #define KMEMLAB_EDU_IOC_MAGIC	0xBA

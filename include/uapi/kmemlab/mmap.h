@@ -48,6 +48,7 @@ struct kmemlab_mmap_fill {
 	__u32 seed;		/* in: byte i is (__u8)(i * 7 + seed) */
 	__u32 reserved;		/* in: 0 */
 };
+
 #define KMEMLAB_MMAP_FILL_SIZE_VER0	16
 
 /* CHECK: the kernel compares the buffer with that pattern. */
@@ -59,6 +60,7 @@ struct kmemlab_mmap_check {
 	__u32 first_mismatch;	/* out: offset of the first, or the size */
 	__u32 reserved;		/* in: 0 */
 };
+
 #define KMEMLAB_MMAP_CHECK_SIZE_VER0	24
 
 /* STATS: what this file's buffers are doing. */
@@ -71,6 +73,7 @@ struct kmemlab_mmap_stats {
 	__u32 api;		/* out: enum kmemlab_mmap_api, for the module */
 	__u32 reserved;		/* out: 0 */
 };
+
 #define KMEMLAB_MMAP_STATS_SIZE_VER0	40
 
 /* How the module builds its mappings on this kernel. */

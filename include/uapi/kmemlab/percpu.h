@@ -52,6 +52,7 @@ struct kmemlab_percpu_run {
 	__u32 reserved;		/* in: must be 0 */
 	struct kmemlab_percpu_result result[KMEMLAB_PERCPU_METHODS]; /* out */
 };
+
 #define KMEMLAB_PERCPU_RUN_SIZE_VER0	144
 
 /* TOTALS: every counter since load or RESET, summed over all possible
@@ -65,6 +66,7 @@ struct kmemlab_percpu_totals {
 	__u64 total[KMEMLAB_PERCPU_METHODS];	/* out: counted */
 	__u64 expected[KMEMLAB_PERCPU_METHODS];	/* out: asked for */
 };
+
 #define KMEMLAB_PERCPU_TOTALS_SIZE_VER0	96
 
 #define KMEMLAB_PERCPU_IOC_MAGIC	0xB9

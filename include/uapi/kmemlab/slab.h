@@ -57,6 +57,7 @@ struct kmemlab_slab_alloc {
 	__u32 from_reserve;	/* out: MEMPOOL*: objects the pool's reserve gave */
 	__u32 reserved;		/* in: must be 0 */
 };
+
 #define KMEMLAB_SLAB_ALLOC_SIZE_VER0	24
 
 /* FREE: pop @count objects (the newest first). */
@@ -66,6 +67,7 @@ struct kmemlab_slab_free {
 	__u32 bulk;		/* in: 1: kmem_cache_free_bulk(), 0: one by one */
 	__u32 held;		/* out: objects this file holds now */
 };
+
 #define KMEMLAB_SLAB_FREE_SIZE_VER0	16
 
 /* PAYLOAD_WRITE / PAYLOAD_READ: copy bytes of one object's payload. */
@@ -76,6 +78,7 @@ struct kmemlab_slab_io {
 	__u32 length;		/* in: offset + length <= KMEMLAB_SLAB_PAYLOAD_SIZE */
 	__u64 data;		/* in: user pointer, cast to __u64 */
 };
+
 #define KMEMLAB_SLAB_IO_SIZE_VER0	24
 
 /* STATS: the cache as the kernel sees it, and this file's use. */
@@ -107,6 +110,7 @@ struct kmemlab_slab_stats {
 				 */
 	__u64 module_limit;	/* out: max_total_percent of RAM, in bytes */
 };
+
 #define KMEMLAB_SLAB_STATS_SIZE_VER0	96	/* up to cache_name */
 #define KMEMLAB_SLAB_STATS_SIZE_VER1	112
 

@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * memcg.h - how much a step charges to the caller's memory cgroup: the
+ * step runs in a child process moved into a cgroup of its own, and
+ * memory.current is read before and after it.  Needs cgroup v2 with the
+ * memory controller (mounted at /sys/fs/cgroup, or mountable there).
+ */
+#ifndef KMEMLAB_MEMCG_H
+#define KMEMLAB_MEMCG_H
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define MEMCG_ROOT "/sys/fs/cgroup"
+
+/* A number from a cgroup file: -1 if unreadable. */
+static inline long long memcg_read(const char *dir, const char *file)
+{
+	char path[256], buf[64] = "";
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	if (!fgets(buf, sizeof(buf), f))
+		buf[0] = '\0';
+	fclose(f);
+	return buf[0] ? atoll(buf) : -1;
+}
+
+static inline int memcg_write(const char *dir, const char *file, const char *value)
+{
+	char path[256];
+	int fd, ret;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ret = write(fd, value, strlen(value)) == (ssize_t)strlen(value) ? 0 : -1;
+	close(fd);
+	return ret;
+}
+
+/* A field of @dir's memory.stat ("slab", ...): -1 if missing. */
+static inline long long memcg_stat(const char *dir, const char *key)
+{
+	char path[256], name[64];
+	long long value, found = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/memory.stat", dir);
+	f = fopen(path, "re");
+	while (f && fscanf(f, "%63s %lld", name, &value) == 2)
+		if (!strcmp(name, key))
+			found = value;
+	if (f)
+		fclose(f);
+	return found;
+}
+
+/* What @dir's cgroup is charged, by @key: "memory.current" (every page,
+ * counted in batches: a charge may land in a per-CPU reserve of up to
+ * MEMCG_BATCH bytes taken earlier), or a memory.stat field ("slab": exact
+ * bytes of slab objects).
+ */
+#define MEMCG_BATCH	(64 * 4096LL)
+
+static inline long long memcg_charged(const char *dir, const char *key)
+{
+	if (!strcmp(key, "memory.current"))
+		return memcg_read(dir, key);
+	return memcg_stat(dir, key);
+}
+
+/*
+ * Make the empty cgroup MEMCG_ROOT/@name with the memory controller, its
+ * path in @dir.  0, or -1 with *@why saying what is missing.
+ */
+static inline int memcg_make(const char *name, char *dir, size_t len, const char **why)
+{
+	char controllers[256] = "";
+	FILE *f;
+
+	if (access(MEMCG_ROOT "/cgroup.controllers", F_OK)) {
+		mkdir(MEMCG_ROOT, 0755);
+		mount("cgroup2", MEMCG_ROOT, "cgroup2", 0, NULL);
+	}
+	f = fopen(MEMCG_ROOT "/cgroup.controllers", "re");
+	if (f) {
+		if (!fgets(controllers, sizeof(controllers), f))
+			controllers[0] = '\0';
+		fclose(f);
+	}
+	if (!strstr(controllers, "memory")) {
+		*why = "no cgroup v2 memory controller in this kernel";
+		return -1;
+	}
+	memcg_write(MEMCG_ROOT, "cgroup.subtree_control", "+memory");
+	snprintf(dir, len, MEMCG_ROOT "/%s", name);
+	rmdir(dir);
+	if (mkdir(dir, 0755)) {
+		*why = "cannot make a child cgroup";
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Run @step(@arg) in a child moved into the cgroup @dir; return how many
+ * bytes the charge @key (see memcg_charged()) grew while it ran (what the
+ * step still holds when it returns 0), or -1 if it failed.
+ */
+static inline long long memcg_growth(const char *dir, const char *key,
+				     int (*step)(void *), void *arg)
+{
+	long long grew = -1;
+	int pipefd[2], status;
+	pid_t pid;
+
+	if (pipe(pipefd))
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		long long before, after = -1;
+
+		close(pipefd[0]);
+		if (memcg_write(dir, "cgroup.procs", "0"))
+			_exit(1);
+		before = memcg_charged(dir, key);
+		if (before >= 0 && !step(arg))
+			after = memcg_charged(dir, key);
+		grew = after < 0 ? -1 : after - before;
+		_exit(write(pipefd[1], &grew, sizeof(grew)) == sizeof(grew) ? 0 : 1);
+	}
+	close(pipefd[1]);
+	if (pid < 0 || read(pipefd[0], &grew, sizeof(grew)) != sizeof(grew))
+		grew = -1;
+	close(pipefd[0]);
+	if (pid > 0)
+		waitpid(pid, &status, 0);
+	return grew;
+}
+
+#endif /* KMEMLAB_MEMCG_H */
