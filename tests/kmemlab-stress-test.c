@@ -99,7 +99,11 @@ static int worker(unsigned int id)
 				req.size = 8;
 			}
 			if (n == MAX_LIVE || ioctl(fd, KMEMLAB_ALLOC_IOC_ALLOC, &req)) {
-				if (n < MAX_LIVE && errno != ENOMEM && errno != EOPNOTSUPP) {
+				/* Documented refusals: no memory, no such allocator,
+				 * and hard-IRQ context under PREEMPT_RT's rules.
+				 */
+				if (n < MAX_LIVE && errno != ENOMEM && errno != EOPNOTSUPP &&
+				    !(errno == EINVAL && req.refusal == KMEMLAB_REFUSAL_HARDIRQ_RT)) {
 					printf("# worker %u: ALLOC %u/%u: %s\n", id, req.allocator,
 					       req.context, strerror(errno));
 					close(fd);
