@@ -1,15 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * kmemlab-mmap-test - TAP tests for /dev/kmemlab/mmap (kmemlab_mmap): for
+ * kmemlab-mmap-test - TAP tests for /dev/kmemlab/mmap (kmemlab_mmap), for
  * each way of mapping (remap_pfn_range, vm_insert_page, remap_vmalloc_range,
- * .fault), a new buffer maps as zeros, the kernel's writes are seen through
- * the mapping and the process's writes by the kernel, a part mapped at an
- * offset shows the right bytes; the FAULT way inserts only touched pages;
- * bad mappings are refused (past the buffer, unknown way, MAP_PRIVATE,
- * mremap() growth); the VMA carries the flags each way must set (seen in
- * /proc/self/smaps); a fork()ed child shares the mapping; close, munmap
- * and unload in any order are safe and free every buffer.  STATS says
- * whether the module used f_op->mmap or f_op->mmap_prepare.
+ * .fault), against what include/uapi/kmemlab/mmap.h documents:
+ *  - a new buffer maps as zeros, the kernel's writes are seen through the
+ *    mapping and the process's writes by the kernel; the VMA carries the
+ *    flags each way must set (/proc/self/smaps); the FAULT way inserts only
+ *    touched pages;
+ *  - descriptor modes and protections: O_RDONLY, O_WRONLY and O_RDWR with
+ *    every PROT combination, mprotect() afterwards, MAP_PRIVATE;
+ *  - offsets inside and past the buffer, partial munmap() (ends, middle),
+ *    mremap() growth, shrink, move and MREMAP_DONTUNMAP;
+ *  - madvise(MADV_DONTNEED) then touch: the same data, both ways;
+ *  - fork() with the mapping, then exit in either order; two files and two
+ *    processes never see each other's buffers;
+ *  - the argsz rules of every ioctl with a struct one field smaller and
+ *    one larger; the module-wide limit (ENOSPC, reloading the module with
+ *    max_total_percent=1); unload refused while any way is mapped.
+ * A failing check says what it saw (errno, first wrong byte, STATS).
  * Usage: kmemlab-mmap-test [--module-dir DIR]
  */
 #define _GNU_SOURCE
@@ -21,6 +29,8 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/sysinfo.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -29,31 +39,68 @@
 #include "kmodule.h"
 #include "tap.h"
 
+#ifndef MREMAP_DONTUNMAP
+#define MREMAP_DONTUNMAP 4
+#endif
+
 #define DEV "/dev/kmemlab/mmap"
 #define MODNAME "kmemlab_mmap"
 #define SIZE KMEMLAB_MMAP_BUF_SIZE
+#define PAGE 4096
+#define PAGES (SIZE / PAGE)
 
 static const char *const names[] = {
 	[KMEMLAB_MMAP_REMAP_PFN] = "remap_pfn_range", [KMEMLAB_MMAP_MAP_PAGES] = "vm_insert_page",
 	[KMEMLAB_MMAP_VMALLOC] = "remap_vmalloc_range", [KMEMLAB_MMAP_FAULT] = ".fault",
 };
 
+/*
+ * What a helper called in the condition saw go wrong: EXPECT_SEEN prints
+ * it under a failed check.
+ */
+static char seen[512];
+
+#define EXPECT_SEEN(cond, ...) ({					\
+	bool __ok;							\
+	seen[0] = 0;							\
+	__ok = EXPECT_TRUE(cond, __VA_ARGS__);				\
+	if (!__ok && seen[0])						\
+		tap_diag("  saw: %s", seen);				\
+	__ok;								\
+})
+
 static uint8_t pattern(size_t i, uint32_t seed)
 {
 	return (uint8_t)(i * 7 + seed);
 }
 
-static void *map(int fd, uint32_t method, size_t len, off_t off, int flags)
+static off_t offset_of(uint32_t method, size_t off)
 {
-	return mmap(NULL, len, PROT_READ | PROT_WRITE, flags, fd,
-		    (off_t)method * KMEMLAB_MMAP_STRIDE + off);
+	return (off_t)method * KMEMLAB_MMAP_STRIDE + (off_t)off;
+}
+
+static void *map_prot(int fd, uint32_t method, size_t len, size_t off, int prot, int flags)
+{
+	void *p = mmap(NULL, len, prot, flags, fd, offset_of(method, off));
+
+	if (p == MAP_FAILED)
+		snprintf(seen, sizeof(seen), "mmap: errno %d (%s)", errno, strerror(errno));
+	return p;
+}
+
+static void *map(int fd, uint32_t method, size_t len, size_t off)
+{
+	return map_prot(fd, method, len, off, PROT_READ | PROT_WRITE, MAP_SHARED);
 }
 
 static int fill(int fd, uint32_t method, uint32_t seed)
 {
 	struct kmemlab_mmap_fill f = { .argsz = sizeof(f), .method = method, .seed = seed };
+	int ret = ioctl(fd, KMEMLAB_MMAP_IOC_FILL, &f);
 
-	return ioctl(fd, KMEMLAB_MMAP_IOC_FILL, &f);
+	if (ret)
+		snprintf(seen, sizeof(seen), "FILL: errno %d (%s)", errno, strerror(errno));
+	return ret;
 }
 
 /* Bytes of the buffer that differ from the pattern, as the kernel sees it. */
@@ -61,7 +108,14 @@ static long check(int fd, uint32_t method, uint32_t seed)
 {
 	struct kmemlab_mmap_check c = { .argsz = sizeof(c), .method = method, .seed = seed };
 
-	return ioctl(fd, KMEMLAB_MMAP_IOC_CHECK, &c) ? -1 : (long)c.mismatches;
+	if (ioctl(fd, KMEMLAB_MMAP_IOC_CHECK, &c)) {
+		snprintf(seen, sizeof(seen), "CHECK: errno %d (%s)", errno, strerror(errno));
+		return -1;
+	}
+	if (c.mismatches)
+		snprintf(seen, sizeof(seen), "CHECK: %u bytes differ, the first at %u",
+			 c.mismatches, c.first_mismatch);
+	return c.mismatches;
 }
 
 static int stats(int fd, struct kmemlab_mmap_stats *s)
@@ -69,6 +123,53 @@ static int stats(int fd, struct kmemlab_mmap_stats *s)
 	memset(s, 0, sizeof(*s));
 	s->argsz = sizeof(*s);
 	return ioctl(fd, KMEMLAB_MMAP_IOC_STATS, s);
+}
+
+/* Fill seen[] with the file's counters (true, to sit in a condition). */
+static bool saw_stats(const struct kmemlab_mmap_stats *s)
+{
+	snprintf(seen, sizeof(seen),
+		 "STATS buffers %u mappings %llu faults %llu refaults %llu module_buffers %llu "
+		 "module_bytes %llu", s->buffers, (unsigned long long)s->mappings,
+		 (unsigned long long)s->faults, (unsigned long long)s->refaults,
+		 (unsigned long long)s->module_buffers, (unsigned long long)s->module_bytes);
+	return true;
+}
+
+/* Whether @len bytes at @p hold the pattern from buffer byte @base on. */
+static bool data_ok(const uint8_t *p, size_t len, size_t base, uint32_t seed)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if (p[i] != pattern(base + i, seed)) {
+			snprintf(seen, sizeof(seen), "byte %zu of the buffer is 0x%02x, want 0x%02x",
+				 base + i, p[i], pattern(base + i, seed));
+			return false;
+		}
+	}
+	return true;
+}
+
+static bool zeros(const uint8_t *p, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if (p[i]) {
+			snprintf(seen, sizeof(seen), "byte %zu is 0x%02x, want 0", i, p[i]);
+			return false;
+		}
+	}
+	return true;
+}
+
+static void write_pattern(uint8_t *p, size_t len, size_t base, uint32_t seed)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		p[i] = pattern(base + i, seed);
 }
 
 /*
@@ -98,85 +199,493 @@ static int vm_flags_of(const void *addr, char *out, size_t size)
 	return -1;
 }
 
-/* The flags every way sets, and the one each way adds. */
+/*
+ * The flags every way sets (shared, no expand, no dump, never may-exec),
+ * and the one each way adds: VM_PFNMAP for remap_pfn_range, VM_MIXEDMAP
+ * for the ways whose .fault inserts pages (vmf_insert_page()).
+ */
 static void test_vm_flags(uint32_t m, const void *p)
 {
 	static const char *const own[] = {
-		[KMEMLAB_MMAP_REMAP_PFN] = " pf ",	/* VM_PFNMAP: no struct page */
-		[KMEMLAB_MMAP_MAP_PAGES] = NULL,
-		[KMEMLAB_MMAP_VMALLOC] = NULL,
-		[KMEMLAB_MMAP_FAULT] = " mm ",		/* VM_MIXEDMAP for vmf_insert_page */
+		[KMEMLAB_MMAP_REMAP_PFN] = " pf ",
+		[KMEMLAB_MMAP_MAP_PAGES] = " mm ",
+		[KMEMLAB_MMAP_VMALLOC] = " mm ",
+		[KMEMLAB_MMAP_FAULT] = " mm ",
 	};
 	char flags[600];
 
 	if (!EXPECT_OK(vm_flags_of(p, flags, sizeof(flags)),
 		       "%s: the mapping is in /proc/self/smaps", names[m]))
 		return;
-	EXPECT_TRUE(strstr(flags, " sh ") && strstr(flags, " de ") && strstr(flags, " dd "),
-		    "%s: VmFlags shared, no expand, no dump:%s", names[m], flags);
-	if (own[m])
-		EXPECT_TRUE(strstr(flags, own[m]) != NULL, "%s: VmFlags has%s", names[m], own[m]);
+	EXPECT_TRUE(strstr(flags, " sh ") && strstr(flags, " de ") && strstr(flags, " dd ") &&
+		    !strstr(flags, " me "),
+		    "%s: VmFlags shared, no expand, no dump, not may-exec:%s", names[m], flags);
+	EXPECT_TRUE(strstr(flags, own[m]) != NULL, "%s: VmFlags has%s", names[m], own[m]);
 }
 
-static size_t count_wrong(const uint8_t *p, size_t len, size_t base, uint32_t seed)
-{
-	size_t i, wrong = 0;
-
-	for (i = 0; i < len; i++)
-		wrong += p[i] != pattern(base + i, seed);
-	return wrong;
-}
-
+/* The basics: zeros, data both ways, a part at an offset, close first. */
 static void test_method(uint32_t m)
 {
 	int fd = open(DEV, O_RDWR | O_CLOEXEC);
 	struct kmemlab_mmap_stats s;
 	uint8_t *p, *part;
-	size_t i, nonzero = 0;
-	void *grown;
-	int err;
 
 	ASSERT_TRUE(fd >= 0, "%s: open", names[m]);
-	p = map(fd, m, SIZE, 0, MAP_SHARED);
-	ASSERT_TRUE(p != MAP_FAILED, "%s: mmap the whole %d-byte buffer", names[m], SIZE);
+	if (!EXPECT_SEEN((p = map(fd, m, SIZE, 0)) != MAP_FAILED,
+			 "%s: mmap the whole %d-byte buffer", names[m], SIZE)) {
+		close(fd);
+		return;
+	}
 	if (m == KMEMLAB_MMAP_FAULT) {
 		stats(fd, &s);
 		EXPECT_EQ(s.faults, 0, "%s: no page inserted before the first touch", names[m]);
 	}
 	test_vm_flags(m, p);
-	for (i = 0; i < SIZE; i++)
-		nonzero += p[i] != 0;
-	EXPECT_EQ(nonzero, 0, "%s: a new buffer maps as zeros", names[m]);
+	EXPECT_SEEN(zeros(p, SIZE), "%s: a new buffer maps as zeros", names[m]);
 	if (m == KMEMLAB_MMAP_FAULT) {
 		stats(fd, &s);
-		EXPECT_EQ(s.faults, SIZE / 4096, "%s: reading it inserted each page once (%llu)",
-			  names[m], (unsigned long long)s.faults);
+		EXPECT_EQ(s.faults, PAGES, "%s: reading it inserted each page once", names[m]);
 	}
-	EXPECT_OK(fill(fd, m, 11), "%s: FILL: the kernel writes a pattern", names[m]);
-	EXPECT_EQ(count_wrong(p, SIZE, 0, 11), 0, "%s: the process sees the kernel's writes", names[m]);
-	for (i = 0; i < SIZE; i++)
-		p[i] = pattern(i, 42);
-	EXPECT_EQ(check(fd, m, 42), 0, "%s: the kernel sees the process's writes", names[m]);
+	EXPECT_SEEN(!fill(fd, m, 11) && data_ok(p, SIZE, 0, 11),
+		    "%s: the process sees the kernel's writes (FILL)", names[m]);
+	write_pattern(p, SIZE, 0, 42);
+	EXPECT_SEEN(check(fd, m, 42) == 0, "%s: the kernel sees the process's writes (CHECK)",
+		    names[m]);
 
-	part = map(fd, m, 2 * 4096, 3 * 4096, MAP_SHARED);
-	if (EXPECT_TRUE(part != MAP_FAILED, "%s: map 2 pages at offset 3 pages", names[m])) {
-		EXPECT_EQ(count_wrong(part, 2 * 4096, 3 * 4096, 42), 0,
-			  "%s: they show bytes 12288 onwards", names[m]);
-		munmap(part, 2 * 4096);
+	if (EXPECT_SEEN((part = map(fd, m, 2 * PAGE, 3 * PAGE)) != MAP_FAILED,
+			"%s: map 2 pages at offset 3 pages", names[m])) {
+		EXPECT_SEEN(data_ok(part, 2 * PAGE, 3 * PAGE, 42),
+			    "%s: they show bytes 12288 onwards", names[m]);
+		munmap(part, 2 * PAGE);
 	}
-	stats(fd, &s);
-	EXPECT_EQ(s.mappings, 1, "%s: one live mapping after unmapping the part", names[m]);
-
-	grown = mremap(p, SIZE, 2 * SIZE, MREMAP_MAYMOVE);
-	err = errno;
-	EXPECT_TRUE(grown == MAP_FAILED && err == EFAULT,
-		    "%s: mremap() growth: EFAULT (VM_DONTEXPAND)", names[m]);
+	EXPECT_SEEN(!stats(fd, &s) && saw_stats(&s) && s.mappings == 1 && s.buffers == 1 &&
+		    s.refaults == 0,
+		    "%s: one buffer, one live mapping after unmapping the part, no refault",
+		    names[m]);
 
 	/* close first: the mapping keeps the buffer */
 	EXPECT_OK(close(fd), "%s: close the file while mapped", names[m]);
-	EXPECT_EQ(count_wrong(p, SIZE, 0, 42), 0, "%s: the mapping still works after close",
-		  names[m]);
+	EXPECT_SEEN(data_ok(p, SIZE, 0, 42), "%s: the mapping still works after close", names[m]);
 	EXPECT_OK(munmap(p, SIZE), "%s: then munmap frees the buffer", names[m]);
+}
+
+/*
+ * Descriptor modes against every protection.  The rule (mmap.h): O_WRONLY
+ * cannot map at all (the kernel's EACCES); O_RDONLY cannot map writable
+ * (the kernel's EACCES); anything executable is the driver's EPERM; the
+ * rest maps and shows the buffer.  The kernel checks write access before
+ * the driver sees the request, so O_RDONLY with PROT_WRITE | PROT_EXEC is
+ * EACCES.
+ */
+static const struct {
+	int flag;
+	const char *name;
+} modes[] = {
+	{ O_RDONLY, "O_RDONLY" }, { O_WRONLY, "O_WRONLY" }, { O_RDWR, "O_RDWR" },
+};
+
+static const struct {
+	int prot;
+	const char *name;
+	int err[3];		/* per modes[]: 0 (maps) or the errno */
+} prots[] = {
+	{ PROT_NONE, "PROT_NONE", { 0, EACCES, 0 } },
+	{ PROT_READ, "PROT_READ", { 0, EACCES, 0 } },
+	{ PROT_WRITE, "PROT_WRITE", { EACCES, EACCES, 0 } },
+	{ PROT_READ | PROT_WRITE, "PROT_READ|PROT_WRITE", { EACCES, EACCES, 0 } },
+	{ PROT_EXEC, "PROT_EXEC", { EPERM, EACCES, EPERM } },
+	{ PROT_READ | PROT_EXEC, "PROT_READ|PROT_EXEC", { EPERM, EACCES, EPERM } },
+	{ PROT_WRITE | PROT_EXEC, "PROT_WRITE|PROT_EXEC", { EACCES, EACCES, EPERM } },
+	{ PROT_READ | PROT_WRITE | PROT_EXEC, "PROT_READ|PROT_WRITE|PROT_EXEC",
+	  { EACCES, EACCES, EPERM } },
+};
+
+/* A mapping that succeeded with @prot shows the buffer as documented. */
+static bool prot_data_ok(int fd, uint32_t m, uint8_t *p, int prot)
+{
+	if (fill(fd, m, 3))
+		return false;
+	if (prot == PROT_NONE) {	/* nothing to touch until mprotect() */
+		if (mprotect(p, SIZE, PROT_READ)) {
+			snprintf(seen, sizeof(seen), "mprotect(PROT_READ): errno %d", errno);
+			return false;
+		}
+		return data_ok(p, SIZE, 0, 3);
+	}
+	if (prot & PROT_READ && !data_ok(p, SIZE, 0, 3))
+		return false;
+	if (!(prot & PROT_WRITE))
+		return true;
+	write_pattern(p, SIZE, 0, 4);
+	return check(fd, m, 4) == 0;
+}
+
+static void test_prot(uint32_t m)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		int fd = open(DEV, modes[i].flag | O_CLOEXEC);
+
+		ASSERT_TRUE(fd >= 0, "%s: open %s", names[m], modes[i].name);
+		for (j = 0; j < sizeof(prots) / sizeof(prots[0]); j++) {
+			int want = prots[j].err[i];
+			uint8_t *p = mmap(NULL, SIZE, prots[j].prot, MAP_SHARED, fd,
+					  offset_of(m, 0));
+			int err = p == MAP_FAILED ? errno : 0;
+
+			if (want) {
+				if (!EXPECT_TRUE(err == want, "%s: %s, %s, MAP_SHARED: %s",
+						 names[m], modes[i].name, prots[j].name,
+						 strerror(want)))
+					tap_diag("  got %s", err ? strerror(err) : "a mapping");
+			} else if (err) {
+				EXPECT_TRUE(false, "%s: %s, %s, MAP_SHARED: maps, shows the buffer",
+					    names[m], modes[i].name, prots[j].name);
+				tap_diag("  got %s", strerror(err));
+			} else {
+				EXPECT_SEEN(prot_data_ok(fd, m, p, prots[j].prot),
+					    "%s: %s, %s, MAP_SHARED: maps, shows the buffer",
+					    names[m], modes[i].name, prots[j].name);
+			}
+			if (p != MAP_FAILED)
+				munmap(p, SIZE);
+		}
+		close(fd);
+	}
+}
+
+/* mprotect() afterwards, the VMA of a read-only descriptor, MAP_PRIVATE. */
+static void test_mprotect_private(uint32_t m)
+{
+	int ro = open(DEV, O_RDONLY | O_CLOEXEC), rw = open(DEV, O_RDWR | O_CLOEXEC);
+	char flags[600];
+	uint8_t *p;
+
+	ASSERT_TRUE(ro >= 0 && rw >= 0, "%s: open O_RDONLY and O_RDWR", names[m]);
+	if (EXPECT_SEEN((p = map_prot(ro, m, SIZE, 0, PROT_READ, MAP_SHARED)) != MAP_FAILED,
+			"%s: O_RDONLY, PROT_READ, MAP_SHARED maps", names[m])) {
+		EXPECT_TRUE(!vm_flags_of(p, flags, sizeof(flags)) && strstr(flags, " ms ") &&
+			    !strstr(flags, " sh ") && !strstr(flags, " mw "),
+			    "%s: its VMA may share but is not VM_SHARED, may not write:%s",
+			    names[m], flags);
+		EXPECT_ERRNO(mprotect(p, SIZE, PROT_READ | PROT_WRITE), EACCES,
+			     "%s: O_RDONLY mapping, mprotect(PROT_WRITE): EACCES", names[m]);
+		EXPECT_ERRNO(mprotect(p, SIZE, PROT_READ | PROT_EXEC), EACCES,
+			     "%s: O_RDONLY mapping, mprotect(PROT_EXEC): EACCES", names[m]);
+		EXPECT_SEEN(!fill(ro, m, 8) && data_ok(p, SIZE, 0, 8),
+			    "%s: O_RDONLY mapping still reads the kernel's writes", names[m]);
+		munmap(p, SIZE);
+	}
+	if (EXPECT_SEEN((p = map(rw, m, SIZE, 0)) != MAP_FAILED,
+			"%s: O_RDWR, PROT_READ|PROT_WRITE maps", names[m])) {
+		EXPECT_ERRNO(mprotect(p, SIZE, PROT_READ | PROT_EXEC), EACCES,
+			     "%s: mprotect(PROT_EXEC) later: EACCES (VM_MAYEXEC cleared)",
+			     names[m]);
+		EXPECT_OK(mprotect(p, SIZE, PROT_NONE), "%s: mprotect(PROT_NONE)", names[m]);
+		EXPECT_SEEN(!mprotect(p, SIZE, PROT_READ | PROT_WRITE) && !fill(rw, m, 9) &&
+			    data_ok(p, SIZE, 0, 9),
+			    "%s: mprotect(PROT_READ|PROT_WRITE) back: the buffer again", names[m]);
+		munmap(p, SIZE);
+	}
+	p = map_prot(rw, m, SIZE, 0, PROT_READ | PROT_WRITE, MAP_PRIVATE);
+	EXPECT_TRUE(p == MAP_FAILED && errno == EINVAL, "%s: O_RDWR, MAP_PRIVATE: EINVAL",
+		    names[m]);
+	p = map_prot(ro, m, SIZE, 0, PROT_READ, MAP_PRIVATE);
+	EXPECT_TRUE(p == MAP_FAILED && errno == EINVAL, "%s: O_RDONLY, PROT_READ, MAP_PRIVATE: "
+		    "EINVAL", names[m]);
+	close(ro);
+	close(rw);
+}
+
+/* Offsets and lengths: inside the buffer maps those bytes, past it EINVAL. */
+static void test_offsets(uint32_t m)
+{
+	static const struct {
+		size_t len, off;
+		int err;
+		const char *what;
+	} cases[] = {
+		{ PAGE, 0, 0, "the first page" },
+		{ 2 * PAGE, 3 * PAGE, 0, "2 pages at page 3" },
+		{ PAGE, SIZE - PAGE, 0, "the last page" },
+		{ SIZE - PAGE, PAGE, 0, "all but the first page" },
+		{ SIZE + PAGE, 0, EINVAL, "one page more than the buffer" },
+		{ 2 * PAGE, SIZE - PAGE, EINVAL, "2 pages from the last page" },
+		{ PAGE, SIZE, EINVAL, "a page just past the buffer" },
+		{ PAGE, KMEMLAB_MMAP_STRIDE - PAGE, EINVAL, "the last page before the next way" },
+		{ PAGE, 100, EINVAL, "a misaligned offset" },
+	};
+	int fd = open(DEV, O_RDWR | O_CLOEXEC);
+	unsigned int i;
+
+	ASSERT_TRUE(fd >= 0 && !fill(fd, m, 17), "%s: open, FILL", names[m]);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		uint8_t *p;
+
+		if (cases[i].err) {
+			p = map(fd, m, cases[i].len, cases[i].off);
+			EXPECT_TRUE(p == MAP_FAILED && errno == cases[i].err, "%s: %s: %s",
+				    names[m], cases[i].what, strerror(cases[i].err));
+		} else {
+			EXPECT_SEEN((p = map(fd, m, cases[i].len, cases[i].off)) != MAP_FAILED &&
+				    data_ok(p, cases[i].len, cases[i].off, 17),
+				    "%s: %s: maps those bytes", names[m], cases[i].what);
+		}
+		if (p != MAP_FAILED)
+			munmap(p, cases[i].len);
+	}
+	close(fd);
+}
+
+/* Expect @want live mappings (VMAs) of the file's buffers. */
+static bool mappings_are(int fd, unsigned long long want)
+{
+	struct kmemlab_mmap_stats s;
+
+	if (stats(fd, &s))
+		return false;
+	saw_stats(&s);
+	return s.mappings == want;
+}
+
+/* munmap() of the ends and the middle splits the VMA; each part holds on. */
+static void test_munmap(uint32_t m)
+{
+	int fd = open(DEV, O_RDWR | O_CLOEXEC);
+	uint8_t *p;
+
+	ASSERT_TRUE(fd >= 0 && !fill(fd, m, 19), "%s: open, FILL", names[m]);
+	p = map(fd, m, SIZE, 0);
+	ASSERT_TRUE(p != MAP_FAILED, "%s: map the whole buffer", names[m]);
+	EXPECT_SEEN(!munmap(p, PAGE) && !munmap(p + SIZE - PAGE, PAGE) && mappings_are(fd, 1),
+		    "%s: munmap the first and last page: one mapping left", names[m]);
+	EXPECT_SEEN(!munmap(p + 7 * PAGE, 2 * PAGE) && mappings_are(fd, 2),
+		    "%s: munmap 2 pages in the middle: two mappings", names[m]);
+	EXPECT_SEEN(data_ok(p + PAGE, 6 * PAGE, PAGE, 19) &&
+		    data_ok(p + 9 * PAGE, SIZE - 10 * PAGE, 9 * PAGE, 19),
+		    "%s: both parts still show their bytes", names[m]);
+	write_pattern(p + PAGE, 6 * PAGE, PAGE, 20);
+	write_pattern(p + 9 * PAGE, SIZE - 10 * PAGE, 9 * PAGE, 20);
+	EXPECT_SEEN(!fill(fd, m, 20) && data_ok(p + PAGE, 6 * PAGE, PAGE, 20),
+		    "%s: and the kernel still shares them", names[m]);
+	EXPECT_SEEN(!munmap(p, SIZE) && mappings_are(fd, 0),
+		    "%s: munmap the rest: no mapping left", names[m]);
+	close(fd);
+}
+
+/* mremap(): growth EFAULT, shrink and move keep the data, DONTUNMAP EINVAL. */
+static void test_mremap(uint32_t m)
+{
+	int fd = open(DEV, O_RDWR | O_CLOEXEC);
+	uint8_t *p, *q, *dst;
+
+	ASSERT_TRUE(fd >= 0 && !fill(fd, m, 23), "%s: open, FILL", names[m]);
+	p = map(fd, m, SIZE / 2, 0);
+	ASSERT_TRUE(p != MAP_FAILED, "%s: map half the buffer", names[m]);
+	q = mremap(p, SIZE / 2, SIZE, MREMAP_MAYMOVE);
+	EXPECT_TRUE(q == MAP_FAILED && errno == EFAULT,
+		    "%s: mremap() growth: EFAULT (VM_DONTEXPAND)", names[m]);
+	q = mremap(p, SIZE / 2, SIZE / 2, MREMAP_MAYMOVE | MREMAP_DONTUNMAP);
+	EXPECT_TRUE(q == MAP_FAILED && errno == EINVAL, "%s: MREMAP_DONTUNMAP: EINVAL", names[m]);
+	q = mremap(p, SIZE / 2, 2 * PAGE, 0);
+	if (q != p)
+		tap_diag("  mremap() shrink: %s", q == MAP_FAILED ? strerror(errno) : "moved");
+	EXPECT_SEEN(q == p && data_ok(p, 2 * PAGE, 0, 23) && mappings_are(fd, 1),
+		    "%s: mremap() shrink to 2 pages: same data, one mapping", names[m]);
+
+	dst = mmap(NULL, 2 * PAGE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_TRUE(dst != MAP_FAILED, "%s: a place to move to", names[m]);
+	q = mremap(p, 2 * PAGE, 2 * PAGE, MREMAP_MAYMOVE | MREMAP_FIXED, dst);
+	if (q != dst)
+		tap_diag("  mremap() move: %s", q == MAP_FAILED ? strerror(errno) : "elsewhere");
+	if (EXPECT_SEEN(q == dst && data_ok(q, 2 * PAGE, 0, 23) && mappings_are(fd, 1),
+			"%s: mremap() move (MREMAP_FIXED): same data, one mapping", names[m])) {
+		write_pattern(q, 2 * PAGE, 0, 24);
+		EXPECT_SEEN(!fill(fd, m, 25) && data_ok(q, 2 * PAGE, 0, 25),
+			    "%s: the moved mapping still shares the buffer", names[m]);
+		munmap(q, 2 * PAGE);
+	} else {
+		munmap(q == MAP_FAILED ? p : q, 2 * PAGE);
+		munmap(dst, 2 * PAGE);
+	}
+	EXPECT_SEEN(mappings_are(fd, 0), "%s: no mapping left", names[m]);
+	close(fd);
+}
+
+/*
+ * madvise(MADV_DONTNEED) then touch: the same buffer, both ways.  The
+ * page-backed ways drop their PTEs and map the same pages again on the
+ * next touch (refaults; faults for the .fault way); the kernel refuses it
+ * on the VM_PFNMAP mapping (EINVAL), which keeps its pages.
+ */
+static void test_dontneed(uint32_t m)
+{
+	bool pfn = m == KMEMLAB_MMAP_REMAP_PFN, demand = m == KMEMLAB_MMAP_FAULT;
+	int fd = open(DEV, O_RDWR | O_CLOEXEC);
+	struct kmemlab_mmap_stats a, b;
+	unsigned long long want;
+	uint8_t *p;
+	int ret;
+
+	ASSERT_TRUE(fd >= 0 && !fill(fd, m, 29), "%s: open, FILL", names[m]);
+	p = map(fd, m, SIZE, 0);
+	ASSERT_TRUE(p != MAP_FAILED && data_ok(p, SIZE, 0, 29), "%s: map, read it all", names[m]);
+	stats(fd, &a);
+	ret = madvise(p, SIZE, MADV_DONTNEED);
+	if (pfn)
+		EXPECT_TRUE(ret == -1 && errno == EINVAL,
+			    "%s: MADV_DONTNEED: EINVAL (the kernel's rule for VM_PFNMAP)", names[m]);
+	else
+		EXPECT_OK(ret, "%s: MADV_DONTNEED", names[m]);
+	EXPECT_SEEN(data_ok(p, SIZE, 0, 29), "%s: then a read shows the same data", names[m]);
+	want = pfn ? 0 : PAGES;
+	EXPECT_SEEN(!stats(fd, &b) && saw_stats(&b) &&
+		    b.refaults - a.refaults == (demand ? 0 : want) &&
+		    b.faults - a.faults == (demand ? want : 0),
+		    "%s: %s", names[m], pfn ? "no page mapped again: none was taken out" :
+		    demand ? "each page mapped again by .fault, counted as a fault" :
+		    "each page mapped again from the same buffer, counted as a refault");
+
+	madvise(p, SIZE, MADV_DONTNEED);
+	write_pattern(p, SIZE, 0, 30);
+	EXPECT_SEEN(check(fd, m, 30) == 0,
+		    "%s: MADV_DONTNEED, then the kernel sees the process's writes", names[m]);
+	madvise(p, SIZE, MADV_DONTNEED);
+	EXPECT_SEEN(!fill(fd, m, 31) && data_ok(p, SIZE, 0, 31),
+		    "%s: MADV_DONTNEED, then the process sees the kernel's writes", names[m]);
+	munmap(p, SIZE);
+	close(fd);
+}
+
+/* fork(), then the child exits first: the parent's mapping is untouched. */
+static void test_fork_child_first(uint32_t m)
+{
+	int fd = open(DEV, O_RDWR | O_CLOEXEC), status = -1;
+	uint8_t *p;
+	pid_t pid;
+
+	ASSERT_TRUE(fd >= 0, "%s: fork: open", names[m]);
+	p = map(fd, m, SIZE, 0);
+	ASSERT_TRUE(p != MAP_FAILED && !fill(fd, m, 33), "%s: fork: map, FILL", names[m]);
+	pid = fork();
+	if (pid == 0) {
+		if (!data_ok(p, SIZE, 0, 33))
+			_exit(1);
+		write_pattern(p, SIZE, 0, 77);
+		_exit(mappings_are(fd, 2) ? 0 : 2);
+	}
+	waitpid(pid, &status, 0);
+	if (!EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+			 "%s: a fork()ed child sees the buffer, and its mapping counts", names[m]))
+		tap_diag("  child status 0x%x (exit 1: wrong data, 2: not 2 mappings)", status);
+	EXPECT_SEEN(data_ok(p, SIZE, 0, 77) && check(fd, m, 77) == 0 && mappings_are(fd, 1),
+		    "%s: the child exits first: its writes stay, the parent's mapping works",
+		    names[m]);
+	munmap(p, SIZE);
+	close(fd);
+}
+
+/*
+ * fork(), then the parent exits first: a process P maps, forks C and exits
+ * without unmapping; C, once P is gone, still sees and shares the buffer.
+ * This test is a subreaper, so it can wait for C as well.
+ */
+static void test_fork_parent_first(uint32_t m)
+{
+	static const char *const stage[] = {
+		"", "P: open, map or FILL failed", "P: fork failed",
+		"C: P's exit not seen", "C: wrong data", "C: CHECK of its writes",
+		"C: not exactly its own mapping left",
+	};
+	int report[2], gone[2], status = -1, c_status = -1;
+	pid_t p_pid, c_pid = -1;
+
+	ASSERT_TRUE(!pipe(report), "%s: parent first: pipe", names[m]);
+	p_pid = fork();
+	if (p_pid == 0) {
+		int fd = open(DEV, O_RDWR | O_CLOEXEC);
+		uint8_t *p = fd < 0 ? MAP_FAILED : map(fd, m, SIZE, 0);
+		char eof;
+		pid_t c;
+
+		if (p == MAP_FAILED || fill(fd, m, 55) || pipe(gone))
+			_exit(1);
+		c = fork();
+		if (c < 0)
+			_exit(2);
+		if (c == 0) {
+			close(gone[1]);
+			if (read(gone[0], &eof, 1) != 0)	/* EOF: P has exited */
+				_exit(3);
+			if (!data_ok(p, SIZE, 0, 55))
+				_exit(4);
+			write_pattern(p, SIZE, 0, 56);
+			if (check(fd, m, 56))
+				_exit(5);
+			_exit(mappings_are(fd, 1) ? 0 : 6);
+		}
+		if (write(report[1], &c, sizeof(c)) != sizeof(c))
+			_exit(2);
+		_exit(0);	/* with the mapping and the file still open */
+	}
+	close(report[1]);
+	waitpid(p_pid, &status, 0);
+	if (read(report[0], &c_pid, sizeof(c_pid)) == sizeof(c_pid))
+		waitpid(c_pid, &c_status, 0);
+	close(report[0]);
+	if (EXPECT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status) && WIFEXITED(c_status) &&
+			!WEXITSTATUS(c_status),
+			"%s: the parent exits first: the child still sees and shares the buffer",
+			names[m]))
+		return;
+	if (WIFEXITED(status) && WEXITSTATUS(status) && WEXITSTATUS(status) < 3)
+		tap_diag("  %s", stage[WEXITSTATUS(status)]);
+	else if (WIFEXITED(c_status) && WEXITSTATUS(c_status) && WEXITSTATUS(c_status) < 7)
+		tap_diag("  %s", stage[WEXITSTATUS(c_status)]);
+	else
+		tap_diag("  P status 0x%x, C status 0x%x", status, c_status);
+}
+
+/* Two files, and two processes, never see each other's buffers. */
+static void test_isolation(uint32_t m)
+{
+	int a = open(DEV, O_RDWR | O_CLOEXEC), b = open(DEV, O_RDWR | O_CLOEXEC), status = -1;
+	uint8_t *pa, *pb;
+	pid_t pid;
+
+	ASSERT_TRUE(a >= 0 && b >= 0 && !fill(a, m, 61), "%s: two files, FILL the first",
+		    names[m]);
+	pa = map(a, m, SIZE, 0);
+	pb = map(b, m, SIZE, 0);
+	ASSERT_TRUE(pa != MAP_FAILED && pb != MAP_FAILED, "%s: map both", names[m]);
+	EXPECT_SEEN(zeros(pb, SIZE), "%s: the second file's buffer is its own: zeros", names[m]);
+	write_pattern(pb, SIZE, 0, 62);
+	EXPECT_SEEN(check(a, m, 61) == 0 && data_ok(pa, SIZE, 0, 61),
+		    "%s: writes through the second file leave the first's alone", names[m]);
+
+	pid = fork();
+	if (pid == 0) {
+		int c = open(DEV, O_RDWR | O_CLOEXEC);
+		uint8_t *pc = c < 0 ? MAP_FAILED : map(c, m, SIZE, 0);
+
+		if (pc == MAP_FAILED)
+			_exit(1);
+		if (!zeros(pc, SIZE))
+			_exit(2);
+		write_pattern(pc, SIZE, 0, 63);
+		_exit(check(c, m, 63) ? 3 : 0);
+	}
+	waitpid(pid, &status, 0);
+	if (!EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+			 "%s: another process opening the device gets a zeroed buffer", names[m]))
+		tap_diag("  child status 0x%x (exit 1: map, 2: not zeros, 3: CHECK)", status);
+	EXPECT_SEEN(data_ok(pa, SIZE, 0, 61) && data_ok(pb, SIZE, 0, 62),
+		    "%s: and its writes reach neither of this process's buffers", names[m]);
+	munmap(pa, SIZE);
+	munmap(pb, SIZE);
+	close(a);
+	close(b);
 }
 
 static void test_bad(void)
@@ -184,45 +693,84 @@ static void test_bad(void)
 	int fd = open(DEV, O_RDWR | O_CLOEXEC);
 	void *p;
 
-	ASSERT_TRUE(fd >= 0, "bad mappings: open");
-	p = map(fd, KMEMLAB_MMAP_REMAP_PFN, SIZE + 4096, 0, MAP_SHARED);
-	EXPECT_TRUE(p == MAP_FAILED && errno == EINVAL, "past the buffer: EINVAL");
-	p = map(fd, KMEMLAB_MMAP_VMALLOC, 4096, SIZE, MAP_SHARED);
-	EXPECT_TRUE(p == MAP_FAILED && errno == EINVAL, "at an offset past the buffer: EINVAL");
-	p = map(fd, KMEMLAB_MMAP_METHODS, 4096, 0, MAP_SHARED);
+	ASSERT_TRUE(fd >= 0, "bad requests: open");
+	p = map(fd, KMEMLAB_MMAP_METHODS, PAGE, 0);
 	EXPECT_TRUE(p == MAP_FAILED && errno == EINVAL, "an unknown way: EINVAL");
-	p = map(fd, KMEMLAB_MMAP_MAP_PAGES, 4096, 0, MAP_PRIVATE);
-	EXPECT_TRUE(p == MAP_FAILED && errno == EINVAL, "MAP_PRIVATE: EINVAL");
-	p = map(fd, KMEMLAB_MMAP_MAP_PAGES, 4096, 100, MAP_SHARED);
-	EXPECT_TRUE(p == MAP_FAILED && errno == EINVAL, "a misaligned offset: EINVAL");
 	EXPECT_ERRNO(fill(fd, KMEMLAB_MMAP_METHODS, 1), EINVAL, "FILL of an unknown way: EINVAL");
+	EXPECT_ERRNO(check(fd, KMEMLAB_MMAP_METHODS, 1), EINVAL, "CHECK of an unknown way: EINVAL");
 	EXPECT_ERRNO(ioctl(fd, KMEMLAB_MMAP_IOC_STATS, NULL), EFAULT, "STATS into NULL: EFAULT");
 	EXPECT_ERRNO(ioctl(fd, _IO(KMEMLAB_MMAP_IOC_MAGIC, 66)), ENOTTY, "unknown ioctl: ENOTTY");
 	close(fd);
 }
 
-/* A child shares the mapping: its writes reach the parent and the kernel. */
-static void test_fork(void)
+/*
+ * argsz: each ioctl with the struct one field smaller than its first
+ * version (EINVAL), one field larger with a zero tail (accepted) and a
+ * non-zero one (E2BIG), each sent with the command number a header with
+ * that struct would encode.
+ */
+static void test_argsz(void)
 {
-	int fd = open(DEV, O_RDWR | O_CLOEXEC), status = -1;
-	uint8_t *p;
-	pid_t pid;
-	size_t i;
+	static const struct {
+		unsigned long cmd;
+		const char *name;
+		size_t size, ver0;
+	} ioctls[] = {
+		{ KMEMLAB_MMAP_IOC_FILL, "FILL", sizeof(struct kmemlab_mmap_fill),
+		  KMEMLAB_MMAP_FILL_SIZE_VER0 },
+		{ KMEMLAB_MMAP_IOC_CHECK, "CHECK", sizeof(struct kmemlab_mmap_check),
+		  KMEMLAB_MMAP_CHECK_SIZE_VER0 },
+		{ KMEMLAB_MMAP_IOC_STATS, "STATS", sizeof(struct kmemlab_mmap_stats),
+		  KMEMLAB_MMAP_STATS_SIZE_VER0 },
+	};
+	int fd = open(DEV, O_RDWR | O_CLOEXEC);
+	unsigned int i;
 
-	ASSERT_TRUE(fd >= 0, "fork: open");
-	p = map(fd, KMEMLAB_MMAP_MAP_PAGES, SIZE, 0, MAP_SHARED);
-	ASSERT_TRUE(p != MAP_FAILED, "fork: map");
-	pid = fork();
-	if (pid == 0) {
-		for (i = 0; i < SIZE; i++)
-			p[i] = pattern(i, 77);
-		_exit(0);
+	ASSERT_TRUE(fd >= 0, "argsz: open");
+	for (i = 0; i < sizeof(ioctls) / sizeof(ioctls[0]); i++) {
+		unsigned long c = ioctls[i].cmd;
+		size_t small = ioctls[i].ver0 - 4, big = ioctls[i].size + 8;
+		uint32_t arg[64];
+
+		/* method 1, seed 0: a valid FILL or CHECK of the vm_insert_page way */
+		memset(arg, 0, sizeof(arg));
+		arg[0] = small;
+		arg[1] = KMEMLAB_MMAP_MAP_PAGES;
+		EXPECT_ERRNO(ioctl(fd, _IOC(_IOC_DIR(c), _IOC_TYPE(c), _IOC_NR(c), small), arg),
+			     EINVAL, "%s with a struct one field smaller (%zu bytes): EINVAL",
+			     ioctls[i].name, small);
+		arg[0] = big;
+		EXPECT_OK(ioctl(fd, _IOC(_IOC_DIR(c), _IOC_TYPE(c), _IOC_NR(c), big), arg),
+			  "%s with a struct one field larger (%zu bytes), zero tail: accepted",
+			  ioctls[i].name, big);
+		EXPECT_EQ(arg[0], big, "%s: argsz left as the caller sent it", ioctls[i].name);
+		memset(arg, 0, sizeof(arg));
+		arg[0] = big;
+		arg[1] = KMEMLAB_MMAP_MAP_PAGES;
+		arg[big / 4 - 1] = 1;
+		EXPECT_ERRNO(ioctl(fd, _IOC(_IOC_DIR(c), _IOC_TYPE(c), _IOC_NR(c), big), arg),
+			     E2BIG, "%s with a struct one field larger, non-zero tail: E2BIG",
+			     ioctls[i].name);
 	}
-	waitpid(pid, &status, 0);
-	EXPECT_TRUE(WIFEXITED(status) && count_wrong(p, SIZE, 0, 77) == 0 &&
-		    check(fd, KMEMLAB_MMAP_MAP_PAGES, 77) == 0,
-		    "a fork()ed child's writes reach the parent and the kernel");
-	munmap(p, SIZE);
+
+	/* An older caller's STATS (version 0) gets exactly its 40 bytes. */
+	{
+		uint8_t buf[sizeof(struct kmemlab_mmap_stats) + 8];
+		struct kmemlab_mmap_stats s;
+		size_t k, touched = 0;
+
+		memset(buf, 0xa5, sizeof(buf));
+		memset(&s, 0, sizeof(s));
+		s.argsz = KMEMLAB_MMAP_STATS_SIZE_VER0;
+		memcpy(buf, &s, KMEMLAB_MMAP_STATS_SIZE_VER0);
+		EXPECT_OK(ioctl(fd, _IOC(_IOC_READ | _IOC_WRITE, KMEMLAB_MMAP_IOC_MAGIC,
+					 _IOC_NR(KMEMLAB_MMAP_IOC_STATS),
+					 KMEMLAB_MMAP_STATS_SIZE_VER0), buf),
+			  "STATS with the version-0 struct (40 bytes): accepted");
+		for (k = KMEMLAB_MMAP_STATS_SIZE_VER0; k < sizeof(buf); k++)
+			touched += buf[k] != 0xa5;
+		EXPECT_EQ(touched, 0, "STATS writes nothing past a version-0 caller's struct");
+	}
 	close(fd);
 }
 
@@ -245,28 +793,112 @@ static void test_nothing_left(void)
 	struct kmemlab_mmap_stats s;
 	int fd = open(DEV, O_RDWR | O_CLOEXEC);
 
-	ASSERT_TRUE(fd >= 0 && !stats(fd, &s), "STATS");
-	EXPECT_EQ(s.module_buffers, 0, "no buffer left module-wide after close and munmap");
+	ASSERT_TRUE(fd >= 0, "open");
+	EXPECT_SEEN(!stats(fd, &s) && saw_stats(&s) && s.module_buffers == 0 &&
+		    s.module_bytes == 0,
+		    "no buffer and no byte left module-wide after close, munmap and exit");
 	close(fd);
 }
 
+static int reload(const char *module_path, const char *params)
+{
+	if (kmodule_unload(MODNAME) || kmodule_wait_node(DEV, false))
+		return -1;
+	if (kmodule_load(module_path, params))
+		return -1;
+	return kmodule_wait_node(DEV, true);
+}
+
+/*
+ * The module-wide limit: reloaded with max_total_percent=1, the module
+ * gives exactly limit / 64 KiB buffers to open files however they ask
+ * (FILL, CHECK, mmap()), then ENOSPC; closing them gives it all back.
+ */
+static void test_budget(const char *module_path)
+{
+	enum { MAX_FILES = 512 };
+	static int fds[MAX_FILES];
+	unsigned long long limit, want;
+	struct kmemlab_mmap_stats s;
+	unsigned int n = 0, files = 0, i;
+	struct sysinfo si;
+	int fd, err = 0;
+	uint32_t m;
+	void *p;
+
+	if (!module_path[0]) {
+		tap_skip("no --module-dir given", "the module-wide limit (reload with 1%%)");
+		return;
+	}
+	ASSERT_TRUE(!reload(module_path, "max_total_percent=1"),
+		    "reload with max_total_percent=1");
+	fd = open(DEV, O_RDWR | O_CLOEXEC);
+	ASSERT_TRUE(fd >= 0 && !stats(fd, &s) && !sysinfo(&si), "STATS and sysinfo");
+	limit = (unsigned long long)si.totalram * si.mem_unit / PAGE / 100 * PAGE;
+	EXPECT_EQ(s.module_limit, limit, "module_limit is 1%% of RAM (%llu bytes)", limit);
+	EXPECT_EQ(s.module_bytes, 0, "module_bytes 0 after load");
+	close(fd);
+
+	/* Take buffers, four per file, until the module says ENOSPC. */
+	while (!err && files < MAX_FILES) {
+		fds[files] = open(DEV, O_RDWR | O_CLOEXEC);
+		if (fds[files] < 0)
+			break;
+		for (m = 0; m < KMEMLAB_MMAP_METHODS && !err; m++) {
+			if (m % 2 ? check(fds[files], m, 0) < 0 : fill(fds[files], m, 0) != 0)
+				err = errno;
+			else
+				n++;
+		}
+		files++;
+	}
+	want = limit / SIZE;
+	EXPECT_TRUE(err == ENOSPC && n == want,
+		    "FILL and CHECK took %u buffers of 64 KiB, then ENOSPC (want %llu, %s)", n,
+		    want, strerror(err));
+	fd = open(DEV, O_RDWR | O_CLOEXEC);
+	p = map(fd, KMEMLAB_MMAP_VMALLOC, SIZE, 0);
+	EXPECT_TRUE(p == MAP_FAILED && errno == ENOSPC, "then mmap() of a new buffer: ENOSPC");
+	EXPECT_SEEN(!stats(fd, &s) && saw_stats(&s) &&
+		    s.module_bytes == (unsigned long long)n * SIZE && s.module_bytes <= limit,
+		    "STATS: module_bytes is what the %u buffers hold, within the limit", n);
+	for (i = 0; i < files; i++)
+		close(fds[i]);
+	EXPECT_SEEN((p = map(fd, KMEMLAB_MMAP_VMALLOC, SIZE, 0)) != MAP_FAILED,
+		    "after closing them, mmap() gets a buffer again");
+	if (p != MAP_FAILED)
+		munmap(p, SIZE);
+	close(fd);
+	EXPECT_TRUE(kmodule_unload(MODNAME) == 0 && !kmodule_wait_node(DEV, false) &&
+		    kmodule_load(module_path, "max_total_percent=0") == -1 && errno == EINVAL &&
+		    kmodule_load(module_path, "max_total_percent=101") == -1 && errno == EINVAL,
+		    "max_total_percent=0 or 101: the load fails with EINVAL");
+	EXPECT_TRUE(!kmodule_load(module_path, "") && !kmodule_wait_node(DEV, true),
+		    "load back with the default");
+}
+
+/* Unload is refused while any way is mapped, even with the file closed. */
 static void test_unload(const char *module_path)
 {
-	int fd;
-	void *p;
+	uint32_t m;
 
 	if (!module_path[0]) {
 		tap_skip("no --module-dir given", "unload while mapped is refused");
 		tap_skip("no --module-dir given", "unload after munmap works");
 		return;
 	}
-	fd = open(DEV, O_RDWR | O_CLOEXEC);
-	p = map(fd, KMEMLAB_MMAP_VMALLOC, SIZE, 0, MAP_SHARED);
-	close(fd);
-	EXPECT_ERRNO(kmodule_unload(MODNAME), EWOULDBLOCK,
-		     "unload while mapped (file closed): refused, the mapping pins it");
-	if (p != MAP_FAILED)
-		munmap(p, SIZE);
+	for (m = 0; m < KMEMLAB_MMAP_METHODS; m++) {
+		int fd = open(DEV, O_RDWR | O_CLOEXEC);
+		void *p = fd < 0 ? MAP_FAILED : map(fd, m, SIZE, 0);
+
+		close(fd);
+		EXPECT_TRUE(p != MAP_FAILED && kmodule_unload(MODNAME) == -1 &&
+			    errno == EWOULDBLOCK,
+			    "%s: unload while mapped (file closed): EWOULDBLOCK, the mapping pins it",
+			    names[m]);
+		if (p != MAP_FAILED)
+			munmap(p, SIZE);
+	}
 	EXPECT_TRUE(!kmodule_unload(MODNAME) && !kmodule_wait_node(DEV, false) &&
 		    !kmodule_load(module_path, "") && !kmodule_wait_node(DEV, true),
 		    "unload after munmap works; load back");
@@ -284,12 +916,25 @@ int main(int argc, char **argv)
 	if (fd < 0)
 		return tap_done();
 	close(fd);
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	test_api();
-	for (m = 0; m < KMEMLAB_MMAP_METHODS; m++)
+	for (m = 0; m < KMEMLAB_MMAP_METHODS; m++) {
 		test_method(m);
+		test_prot(m);
+		test_mprotect_private(m);
+		test_offsets(m);
+		test_munmap(m);
+		test_mremap(m);
+		test_dontneed(m);
+		test_fork_child_first(m);
+		test_fork_parent_first(m);
+		test_isolation(m);
+	}
 	test_bad();
-	test_fork();
+	test_argsz();
 	test_nothing_left();
 	test_unload(module_path);
+	test_budget(module_path);
+	test_nothing_left();
 	return tap_done();
 }

@@ -849,7 +849,10 @@ static int cmd_dma(void)
 	return ret;
 }
 
-/* kmemlab mmap: each way of mapping, data both ways, faults counted. */
+/*
+ * kmemlab mmap: each way of mapping, data both ways, faults counted; then
+ * madvise(MADV_DONTNEED) and a second look; the module-wide budget.
+ */
 static int cmd_mmap(void)
 {
 	static const char *const names[KMEMLAB_MMAP_METHODS] = {
@@ -872,14 +875,17 @@ static int cmd_mmap(void)
 	if (json)
 		printf("{\"ways\": [");
 	else
-		printf("%-20s %-25s %6s %8s %8s %7s\n", "way", "memory", "zeroed", "kernel>",
-		       ">kernel", "faults");
+		printf("%-20s %-25s %6s %8s %8s %7s  %s\n", "way", "memory", "zeroed", "kernel>",
+		       ">kernel", "faults", "after MADV_DONTNEED");
 	for (m = 0; m < KMEMLAB_MMAP_METHODS; m++) {
 		struct kmemlab_mmap_fill f = { .argsz = sizeof(f), .method = m, .seed = 5 };
 		struct kmemlab_mmap_check c = { .argsz = sizeof(c), .method = m, .seed = 9 };
 		struct kmemlab_mmap_stats before = { .argsz = sizeof(before) };
 		struct kmemlab_mmap_stats after = { .argsz = sizeof(after) };
-		size_t i, nonzero = 0, wrong = 0;
+		struct kmemlab_mmap_stats again = { .argsz = sizeof(again) };
+		size_t i, nonzero = 0, wrong = 0, lost = 0;
+		unsigned long long faults, back;
+		int refused;
 		uint8_t *p;
 
 		p = mmap(NULL, KMEMLAB_MMAP_BUF_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
@@ -900,33 +906,60 @@ static int cmd_mmap(void)
 		}
 		if (ioctl(fd, KMEMLAB_MMAP_IOC_CHECK, &c) || ioctl(fd, KMEMLAB_MMAP_IOC_STATS, &after))
 			ret = EXIT_REFUSED;
-		if (nonzero || wrong || c.mismatches)
+		/* Take the pages out of this process's page tables, then look again. */
+		refused = madvise(p, KMEMLAB_MMAP_BUF_SIZE, MADV_DONTNEED) ? errno : 0;
+		for (i = 0; i < KMEMLAB_MMAP_BUF_SIZE; i++)
+			lost += p[i] != (uint8_t)(i * 7 + 9);
+		if (ioctl(fd, KMEMLAB_MMAP_IOC_STATS, &again))
 			ret = EXIT_REFUSED;
-		if (json)
+		if (nonzero || wrong || c.mismatches || lost)
+			ret = EXIT_REFUSED;
+		faults = after.faults - before.faults;
+		back = again.faults - after.faults + again.refaults - after.refaults;
+		if (json) {
 			printf("%s{\"way\": \"%s\", \"zeroed\": %s, \"kernel_to_process\": %s, "
-			       "\"process_to_kernel\": %s, \"faults\": %llu}", m ? ", " : "", names[m],
-			       nonzero ? "false" : "true", wrong ? "false" : "true",
-			       c.mismatches ? "false" : "true",
-			       (unsigned long long)(after.faults - before.faults));
-		else
-			printf("%-20s %-25s %6s %8s %8s %7llu\n", names[m], memory[m],
+			       "\"process_to_kernel\": %s, \"faults\": %llu, "
+			       "\"dontneed\": \"%s\", \"mapped_again\": %llu, \"data_kept\": %s}",
+			       m ? ", " : "", names[m], nonzero ? "false" : "true",
+			       wrong ? "false" : "true", c.mismatches ? "false" : "true", faults,
+			       refused ? "refused" : "done", back, lost ? "false" : "true");
+		} else {
+			char dontneed[64];
+
+			if (refused)
+				snprintf(dontneed, sizeof(dontneed), "refused (%s), data %s",
+					 strerror(refused), lost ? "LOST" : "kept");
+			else
+				snprintf(dontneed, sizeof(dontneed), "%llu %s, data %s", back,
+					 m == KMEMLAB_MMAP_FAULT ? "faults" : "refaults",
+					 lost ? "LOST" : "kept");
+			printf("%-20s %-25s %6s %8s %8s %7llu  %s\n", names[m], memory[m],
 			       nonzero ? "NO" : "yes", wrong ? "NO" : "yes",
-			       c.mismatches ? "NO" : "yes",
-			       (unsigned long long)(after.faults - before.faults));
+			       c.mismatches ? "NO" : "yes", faults, dontneed);
+		}
 		munmap(p, KMEMLAB_MMAP_BUF_SIZE);
 	}
 	if (ioctl(fd, KMEMLAB_MMAP_IOC_STATS, &api))
 		ret = EXIT_REFUSED;
 	api_name = api.api == KMEMLAB_MMAP_API_MMAP_PREPARE ? "mmap_prepare" : "mmap";
 	if (json)
-		printf("], \"api\": \"%s\"}\n", api_name);
+		printf("], \"api\": \"%s\", \"module_bytes\": %llu, \"module_limit\": %llu}\n",
+		       api_name, (unsigned long long)api.module_bytes,
+		       (unsigned long long)api.module_limit);
 	else
 		printf("\nEach way maps the same %d KiB: the kernel's writes (FILL) show up in\n"
 		       "this process and the process's writes reach the kernel (CHECK), with\n"
 		       "no copy. Only the .fault way maps pages when they are first touched\n"
 		       "(one fault per page); the others map everything in mmap().\n"
+		       "MADV_DONTNEED takes the pages out of this process's page tables; the\n"
+		       "next touch maps the same buffer's pages again (each way's own .fault;\n"
+		       "for vm_insert_page and vmalloc a \"refault\"). The kernel refuses it on\n"
+		       "the remap_pfn_range mapping (VM_PFNMAP: no pages it may take out).\n"
+		       "All open files' buffers together: %llu KiB of at most %llu KiB\n"
+		       "(module parameter max_total_percent of RAM; past it, ENOSPC).\n"
 		       "On this kernel the module builds the mappings in f_op->%s%s.\n",
-		       KMEMLAB_MMAP_BUF_SIZE / 1024, api_name,
+		       KMEMLAB_MMAP_BUF_SIZE / 1024, (unsigned long long)api.module_bytes / 1024,
+		       (unsigned long long)api.module_limit / 1024, api_name,
 		       api.api == KMEMLAB_MMAP_API_MMAP_PREPARE ?
 		       " (described before the VMA exists; the kernel does the rest)" :
 		       " (the driver fills in the new VMA)");

@@ -84,6 +84,17 @@ static inline void kmemlab_vm_flags_set(struct vm_area_struct *vma,
 #endif
 }
 
+/* The same for clearing flags (vm_flags_clear() came with vm_flags_set()). */
+static inline void kmemlab_vm_flags_clear(struct vm_area_struct *vma,
+					  unsigned long flags)
+{
+#ifdef HAVE_VM_FLAGS_SET
+	vm_flags_clear(vma, flags);
+#else
+	vma->vm_flags &= ~flags;
+#endif
+}
+
 /* The 7.2 .mmap_prepare(struct vm_area_desc *) path is available. */
 #ifdef HAVE_MMAP_PREPARE
 #define KMEMLAB_HAVE_MMAP_PREPARE 1

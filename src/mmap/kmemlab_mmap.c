@@ -3,29 +3,47 @@
  * kmemlab_mmap - chapter 5.8: kernel memory mapped into a process.
  *
  * What it shows, one buffer per way (the mmap() offset picks the way, see
- * include/uapi/kmemlab/mmap.h):
- *  - remap_pfn_range() over a physically contiguous alloc_pages() block;
+ * include/uapi/kmemlab/mmap.h); each way is a small ops table (struct
+ * kmemlab_mmap_way: allocate, free, map, vm_operations) chosen once per
+ * buffer, and the code around it never asks which way it has:
+ *  - remap_pfn_range() over a physically contiguous alloc_pages() block:
+ *    a VM_PFNMAP mapping, which the kernel never zaps behind the driver's
+ *    back (madvise(MADV_DONTNEED) on it is EINVAL), so it has no .fault;
  *  - vm_insert_page() over pages allocated one by one;
  *  - remap_vmalloc_range() over a vmalloc_user() buffer;
  *  - a .fault handler that inserts each page on first touch
  *    (vmf_insert_page(), in a VM_MIXEDMAP mapping);
+ *  - each way's own vm_operations_struct: the vm_insert_page and vmalloc
+ *    ways map every page in mmap(), and their .fault only puts back a page
+ *    that madvise(MADV_DONTNEED) zapped, from the same buffer (counted as
+ *    a refault); for the .fault way a fault is how a page gets mapped;
  *  - on kernels with f_op->mmap_prepare (7.2), the same four ways
  *    described before the VMA exists: mmap_action_remap_full(),
  *    mmap_action_map_kernel_pages_full() (also for the vmalloc buffer's
  *    pages: there is no remap_vmalloc_range action), and no action for
  *    the .fault way; the VMA's reference is taken in vm_ops->mapped;
- *  - buffers zeroed before they can be mapped; VM_DONTEXPAND (no mremap()
- *    growth) and VM_DONTDUMP; MAP_PRIVATE refused;
+ *  - who may map what: shared mappings only, tested with VM_MAYSHARE (a
+ *    read-only descriptor's MAP_SHARED mapping keeps VM_MAYSHARE while the
+ *    kernel clears VM_SHARED), never executable (VM_EXEC refused,
+ *    VM_MAYEXEC cleared), inside the buffer; VM_DONTEXPAND (no mremap()
+ *    growth) and VM_DONTDUMP;
+ *  - buffers zeroed before they can be mapped, charged to the caller's
+ *    memory cgroup (__GFP_ACCOUNT, where the allocator takes GFP flags)
+ *    and to a module-wide budget (max_total_percent of RAM; ENOSPC);
  *  - lifetimes: each buffer is refcounted by its file and by every VMA
- *    (vm_operations .open/.close), so close, munmap and unload can come
- *    in any order: a mapping pins the file, the file pins the module.
+ *    (vm_operations .open/.close), so close, munmap, fork, exit and unload
+ *    can come in any order: a mapping pins the file, the file pins the
+ *    module.
  *
  * What you will see: /dev/kmemlab/mmap (root only); the FILL ioctl writes
  * a pattern that the process reads through its mapping, CHECK verifies
- * what the process wrote; STATS counts buffers, mappings and faults.
+ * what the process wrote; STATS counts buffers, mappings, faults and
+ * refaults, and the module-wide bytes against the limit.  One dmesg line
+ * at load.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/err.h>
 #include <linux/kref.h>
 #include <linux/miscdevice.h>
 #include <linux/mm.h>
@@ -36,24 +54,53 @@
 #include <linux/vmalloc.h>
 
 #include <kmemlab/mmap.h>
+#include "kmemlab_budget.h"
 #include "kmemlab_compat.h"
 #include "kmemlab_ioctl.h"
 
 #define BUF_PAGES	(KMEMLAB_MMAP_BUF_SIZE >> PAGE_SHIFT)
+#define BUF_ORDER	get_order(KMEMLAB_MMAP_BUF_SIZE)
 #define STRIDE_PAGES	(KMEMLAB_MMAP_STRIDE >> PAGE_SHIFT)
 
-/* Buffers alive in the whole module: STATS shows that none outlive use. */
+static unsigned int max_total_percent = KMEMLAB_BUDGET_DEFAULT_PERCENT;
+module_param(max_total_percent, uint, 0444);
+MODULE_PARM_DESC(max_total_percent,
+		 "Most memory all open files' buffers together may hold, in percent of RAM (1-100, default 10)");
+
+/* Every buffer is charged here; STATS shows that none outlive use. */
+static struct kmemlab_budget kmemlab_mmap_budget;
 static atomic64_t kmemlab_mmap_live_buffers = ATOMIC64_INIT(0);
 
-/* One method's buffer.  Freed when its file and every VMA let go. */
+struct kmemlab_mmap_way;
+
+/* One way's buffer.  Freed when its file and every VMA let go. */
 struct kmemlab_mmap_buf {
 	struct kref ref;
+	const struct kmemlab_mmap_way *way;
 	unsigned int method;
-	struct page *block;		/* REMAP_PFN: one high-order block */
-	struct page **pages;		/* MAP_PAGES, FAULT: BUF_PAGES pages */
-	void *vmem;			/* VMALLOC */
-	struct page **vmem_pages;	/* VMALLOC, mmap_prepare: its pages */
-	atomic64_t mappings, faults;
+	void *vaddr;			/* the kernel's contiguous view, or NULL */
+	struct page *pages[BUF_PAGES];	/* page i of the buffer, in every way */
+	atomic64_t mappings, faults, refaults;
+};
+
+/*
+ * One way of mapping: how its buffer is allocated and freed, how mmap()
+ * maps it and what its VMAs do afterwards (vm_ops).
+ */
+struct kmemlab_mmap_way {
+	/* Fill buf->pages (zeroed); 0 or -ENOMEM, nothing left allocated. */
+	int (*alloc)(struct kmemlab_mmap_buf *buf);
+	void (*free)(struct kmemlab_mmap_buf *buf);
+#ifdef KMEMLAB_HAVE_MMAP_PREPARE
+	/* Describe the mapping of the buffer from page @first on. */
+	void (*map)(struct vm_area_desc *desc, struct kmemlab_mmap_buf *buf,
+		    unsigned long first);
+#else
+	/* Map the buffer from page @first on into the new @vma. */
+	int (*map)(struct vm_area_struct *vma, struct kmemlab_mmap_buf *buf,
+		   unsigned long first);
+#endif
+	const struct vm_operations_struct *vm_ops;
 };
 
 struct kmemlab_mmap_file {
@@ -61,104 +108,83 @@ struct kmemlab_mmap_file {
 	struct kmemlab_mmap_buf *bufs[KMEMLAB_MMAP_METHODS];
 };
 
+/* --- the buffers: allocated in the caller's context, on its request ----- */
+
+/* REMAP_PFN: one physically contiguous block of 2^BUF_ORDER pages. */
+static int kmemlab_mmap_block_alloc(struct kmemlab_mmap_buf *buf)
+{
+	struct page *block = alloc_pages(GFP_KERNEL_ACCOUNT | __GFP_ZERO, BUF_ORDER);
+	unsigned int i;
+
+	if (!block)
+		return -ENOMEM;
+	for (i = 0; i < BUF_PAGES; i++)
+		buf->pages[i] = block + i;
+	buf->vaddr = page_address(block);
+	return 0;
+}
+
+static void kmemlab_mmap_block_free(struct kmemlab_mmap_buf *buf)
+{
+	__free_pages(buf->pages[0], BUF_ORDER);
+}
+
+/* MAP_PAGES, FAULT: pages one by one, wherever the allocator finds them. */
+static void kmemlab_mmap_pages_free(struct kmemlab_mmap_buf *buf)
+{
+	unsigned int i;
+
+	for (i = 0; i < BUF_PAGES && buf->pages[i]; i++)
+		__free_page(buf->pages[i]);
+}
+
+static int kmemlab_mmap_pages_alloc(struct kmemlab_mmap_buf *buf)
+{
+	unsigned int i;
+
+	for (i = 0; i < BUF_PAGES; i++) {
+		buf->pages[i] = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+		if (!buf->pages[i]) {
+			kmemlab_mmap_pages_free(buf);	/* those before i */
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+/*
+ * VMALLOC: vmalloc_user() zeroes the area and marks it VM_USERMAP, which
+ * remap_vmalloc_range() requires.  It takes no GFP flags, so these pages
+ * are charged to the module's budget but not to the caller's memory cgroup.
+ */
+static int kmemlab_mmap_vmalloc_alloc(struct kmemlab_mmap_buf *buf)
+{
+	unsigned int i;
+
+	buf->vaddr = vmalloc_user(KMEMLAB_MMAP_BUF_SIZE);
+	if (!buf->vaddr)
+		return -ENOMEM;
+	for (i = 0; i < BUF_PAGES; i++)
+		buf->pages[i] = vmalloc_to_page((u8 *)buf->vaddr + i * PAGE_SIZE);
+	return 0;
+}
+
+static void kmemlab_mmap_vmalloc_free(struct kmemlab_mmap_buf *buf)
+{
+	vfree(buf->vaddr);
+}
+
 static void kmemlab_mmap_buf_free(struct kref *ref)
 {
 	struct kmemlab_mmap_buf *buf = container_of(ref, struct kmemlab_mmap_buf, ref);
-	unsigned int i;
 
-	if (buf->block)
-		__free_pages(buf->block, get_order(KMEMLAB_MMAP_BUF_SIZE));
-	if (buf->pages) {
-		for (i = 0; i < BUF_PAGES; i++)
-			if (buf->pages[i])
-				__free_page(buf->pages[i]);
-		kfree(buf->pages);
-	}
-	kfree(buf->vmem_pages);		/* the pages belong to vmem */
-	vfree(buf->vmem);
+	buf->way->free(buf);
 	kfree(buf);
+	kmemlab_budget_uncharge(&kmemlab_mmap_budget, KMEMLAB_MMAP_BUF_SIZE);
 	atomic64_dec(&kmemlab_mmap_live_buffers);
 }
 
-/* A zeroed buffer for @method: user space must never see stale data. */
-static struct kmemlab_mmap_buf *kmemlab_mmap_buf_alloc(unsigned int method)
-{
-	struct kmemlab_mmap_buf *buf;
-	unsigned int i;
-
-	buf = kzalloc(sizeof(*buf), GFP_KERNEL);
-	if (!buf)
-		return NULL;
-	kref_init(&buf->ref);
-	buf->method = method;
-	atomic64_inc(&kmemlab_mmap_live_buffers);
-	switch (method) {
-	case KMEMLAB_MMAP_REMAP_PFN:
-		buf->block = alloc_pages(GFP_KERNEL | __GFP_ZERO,
-					 get_order(KMEMLAB_MMAP_BUF_SIZE));
-		if (!buf->block)
-			goto err_put;
-		break;
-	case KMEMLAB_MMAP_MAP_PAGES:
-	case KMEMLAB_MMAP_FAULT:
-		buf->pages = kcalloc(BUF_PAGES, sizeof(*buf->pages), GFP_KERNEL);
-		if (!buf->pages)
-			goto err_put;
-		for (i = 0; i < BUF_PAGES; i++) {
-			buf->pages[i] = alloc_page(GFP_KERNEL | __GFP_ZERO);
-			if (!buf->pages[i])
-				goto err_put;
-		}
-		break;
-	case KMEMLAB_MMAP_VMALLOC:
-		buf->vmem = vmalloc_user(KMEMLAB_MMAP_BUF_SIZE);	/* zeroed */
-		if (!buf->vmem)
-			goto err_put;
-#ifdef KMEMLAB_HAVE_MMAP_PREPARE
-		/* mmap_prepare maps a page array, not a vmalloc range. */
-		buf->vmem_pages = kcalloc(BUF_PAGES, sizeof(*buf->vmem_pages), GFP_KERNEL);
-		if (!buf->vmem_pages)
-			goto err_put;
-		for (i = 0; i < BUF_PAGES; i++)
-			buf->vmem_pages[i] = vmalloc_to_page((u8 *)buf->vmem + i * PAGE_SIZE);
-#endif
-		break;
-	}
-	return buf;
-
-err_put:
-	kref_put(&buf->ref, kmemlab_mmap_buf_free);	/* frees what was allocated */
-	return NULL;
-}
-
-/* The file's buffer for @method, allocated on first use. */
-static struct kmemlab_mmap_buf *kmemlab_mmap_get_buf(struct kmemlab_mmap_file *mf,
-						     unsigned int method)
-{
-	struct kmemlab_mmap_buf *buf;
-
-	mutex_lock(&mf->lock);
-	if (!mf->bufs[method])
-		mf->bufs[method] = kmemlab_mmap_buf_alloc(method);
-	buf = mf->bufs[method];
-	mutex_unlock(&mf->lock);
-	return buf;
-}
-
-/* The kernel's address of byte @off of @buf (all its pages are lowmem). */
-static u8 *kmemlab_mmap_byte(struct kmemlab_mmap_buf *buf, size_t off)
-{
-	if (buf->block)
-		return (u8 *)page_address(buf->block) + off;
-	if (buf->vmem)
-		return (u8 *)buf->vmem + off;
-	return (u8 *)page_address(buf->pages[off >> PAGE_SHIFT]) + offset_in_page(off);
-}
-
-static u8 kmemlab_mmap_pattern(size_t i, u32 seed)
-{
-	return (u8)(i * 7 + seed);
-}
+/* --- what a VMA does once it exists: vm_operations ---------------------- */
 
 static void kmemlab_mmap_vm_open(struct vm_area_struct *vma)
 {
@@ -179,34 +205,46 @@ static void kmemlab_mmap_vm_close(struct vm_area_struct *vma)
 	kref_put(&buf->ref, kmemlab_mmap_buf_free);
 }
 
-/* FAULT: insert the touched page; anything else in the VMA is SIGBUS. */
+/*
+ * Insert the buffer's page for the faulting address, counted in @counter.
+ * mmap() checked the range and VM_DONTEXPAND keeps the VMA inside the
+ * buffer: SIGBUS is for what cannot happen.  vmf_insert_page() may run
+ * with the mmap lock held only for reading (or just the VMA's lock): it
+ * needs VM_MIXEDMAP set at mmap() time, which each way's map does.
+ */
+static vm_fault_t kmemlab_mmap_insert(struct vm_fault *vmf, struct kmemlab_mmap_buf *buf,
+				      atomic64_t *counter)
+{
+	unsigned long index = vmf->pgoff - buf->method * STRIDE_PAGES;
+	vm_fault_t ret;
+
+	if (index >= BUF_PAGES)
+		return VM_FAULT_SIGBUS;
+	ret = vmf_insert_page(vmf->vma, vmf->address, buf->pages[index]);
+	if (ret == VM_FAULT_NOPAGE)
+		atomic64_inc(counter);
+	return ret;
+}
+
+/* FAULT: the way maps a page only when the process first touches it. */
 static vm_fault_t kmemlab_mmap_vm_fault(struct vm_fault *vmf)
 {
 	struct kmemlab_mmap_buf *buf = vmf->vma->vm_private_data;
-	unsigned long index = vmf->pgoff - buf->method * STRIDE_PAGES;
 
-	if (!buf->pages || index >= BUF_PAGES)
-		return VM_FAULT_SIGBUS;
-	atomic64_inc(&buf->faults);
-	return vmf_insert_page(vmf->vma, vmf->address, buf->pages[index]);
+	return kmemlab_mmap_insert(vmf, buf, &buf->faults);
 }
 
 /*
- * Check an mmap() request: the offset selects a method and a first page,
- * the length must stay inside that method's buffer, and only shared
- * mappings are offered (a private copy-on-write view of driver pages has
- * nothing to teach).  Returns 0 or -EINVAL.
+ * MAP_PAGES, VMALLOC: mmap() mapped every page, so a fault means the page
+ * was zapped (madvise(MADV_DONTNEED)): put back the same page of the same
+ * buffer, so the process and the kernel go on sharing it.  Without this,
+ * the vmalloc way would get SIGBUS there.
  */
-static int kmemlab_mmap_check_request(unsigned long pgoff, unsigned long count,
-				      bool shared, unsigned int *method,
-				      unsigned long *first)
+static vm_fault_t kmemlab_mmap_vm_refault(struct vm_fault *vmf)
 {
-	*method = pgoff / STRIDE_PAGES;
-	*first = pgoff % STRIDE_PAGES;
-	if (*method >= KMEMLAB_MMAP_METHODS || *first >= BUF_PAGES ||
-	    count > BUF_PAGES - *first || !shared)
-		return -EINVAL;
-	return 0;
+	struct kmemlab_mmap_buf *buf = vmf->vma->vm_private_data;
+
+	return kmemlab_mmap_insert(vmf, buf, &buf->refaults);
 }
 
 #ifdef KMEMLAB_HAVE_MMAP_PREPARE
@@ -232,7 +270,34 @@ static int kmemlab_mmap_vm_mapped(unsigned long start, unsigned long end,
 }
 #endif
 
-static const struct vm_operations_struct kmemlab_mmap_vm_ops = {
+/* REMAP_PFN: no .fault; a VM_PFNMAP mapping is never zapped while it lives. */
+static const struct vm_operations_struct kmemlab_mmap_pfn_vm_ops = {
+	.open = kmemlab_mmap_vm_open,
+	.close = kmemlab_mmap_vm_close,
+#ifdef KMEMLAB_HAVE_MMAP_PREPARE
+	.mapped = kmemlab_mmap_vm_mapped,
+#endif
+};
+
+static const struct vm_operations_struct kmemlab_mmap_pages_vm_ops = {
+	.open = kmemlab_mmap_vm_open,
+	.close = kmemlab_mmap_vm_close,
+	.fault = kmemlab_mmap_vm_refault,
+#ifdef KMEMLAB_HAVE_MMAP_PREPARE
+	.mapped = kmemlab_mmap_vm_mapped,
+#endif
+};
+
+static const struct vm_operations_struct kmemlab_mmap_vmalloc_vm_ops = {
+	.open = kmemlab_mmap_vm_open,
+	.close = kmemlab_mmap_vm_close,
+	.fault = kmemlab_mmap_vm_refault,
+#ifdef KMEMLAB_HAVE_MMAP_PREPARE
+	.mapped = kmemlab_mmap_vm_mapped,
+#endif
+};
+
+static const struct vm_operations_struct kmemlab_mmap_fault_vm_ops = {
 	.open = kmemlab_mmap_vm_open,
 	.close = kmemlab_mmap_vm_close,
 	.fault = kmemlab_mmap_vm_fault,
@@ -241,11 +306,188 @@ static const struct vm_operations_struct kmemlab_mmap_vm_ops = {
 #endif
 };
 
+/* --- how each way maps its buffer ---------------------------------------- */
+
 #ifdef KMEMLAB_HAVE_MMAP_PREPARE
 /*
  * 7.2: describe the mapping; the kernel creates the VMA and carries out
  * the action (remap, insert pages) itself, or undoes everything.
  */
+static void kmemlab_mmap_pfn_map(struct vm_area_desc *desc, struct kmemlab_mmap_buf *buf,
+				 unsigned long first)
+{
+	mmap_action_remap_full(desc, page_to_pfn(buf->pages[first]));
+}
+
+static void kmemlab_mmap_pages_map(struct vm_area_desc *desc, struct kmemlab_mmap_buf *buf,
+				   unsigned long first)
+{
+	vma_desc_set_flags(desc, VMA_MIXEDMAP_BIT);	/* for refaults */
+	mmap_action_map_kernel_pages_full(desc, buf->pages + first);
+}
+
+static void kmemlab_mmap_fault_map(struct vm_area_desc *desc, struct kmemlab_mmap_buf *buf,
+				   unsigned long first)
+{
+	vma_desc_set_flags(desc, VMA_MIXEDMAP_BIT);	/* nothing mapped yet */
+}
+
+/*
+ * There is no remap_vmalloc_range action: map the vmalloc area's pages,
+ * which is what remap_vmalloc_range() does inside.
+ */
+static void kmemlab_mmap_vmalloc_map(struct vm_area_desc *desc, struct kmemlab_mmap_buf *buf,
+				     unsigned long first)
+{
+	kmemlab_mmap_pages_map(desc, buf, first);
+}
+#else
+static int kmemlab_mmap_pfn_map(struct vm_area_struct *vma, struct kmemlab_mmap_buf *buf,
+				unsigned long first)
+{
+	return remap_pfn_range(vma, vma->vm_start, page_to_pfn(buf->pages[first]),
+			       vma->vm_end - vma->vm_start, vma->vm_page_prot);
+}
+
+/* vm_insert_page() page by page: each PTE takes a reference on its page. */
+static int kmemlab_mmap_pages_map(struct vm_area_struct *vma, struct kmemlab_mmap_buf *buf,
+				  unsigned long first)
+{
+	unsigned long i;
+	int ret;
+
+	kmemlab_vm_flags_set(vma, VM_MIXEDMAP);		/* for refaults */
+	for (i = 0; i < vma_pages(vma); i++) {
+		ret = vm_insert_page(vma, vma->vm_start + i * PAGE_SIZE,
+				     buf->pages[first + i]);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int kmemlab_mmap_vmalloc_map(struct vm_area_struct *vma, struct kmemlab_mmap_buf *buf,
+				    unsigned long first)
+{
+	kmemlab_vm_flags_set(vma, VM_MIXEDMAP);		/* for refaults */
+	return remap_vmalloc_range(vma, buf->vaddr, first);
+}
+
+static int kmemlab_mmap_fault_map(struct vm_area_struct *vma, struct kmemlab_mmap_buf *buf,
+				  unsigned long first)
+{
+	kmemlab_vm_flags_set(vma, VM_MIXEDMAP);		/* nothing mapped yet */
+	return 0;
+}
+#endif
+
+static const struct kmemlab_mmap_way kmemlab_mmap_ways[KMEMLAB_MMAP_METHODS] = {
+	[KMEMLAB_MMAP_REMAP_PFN] = {
+		.alloc = kmemlab_mmap_block_alloc,
+		.free = kmemlab_mmap_block_free,
+		.map = kmemlab_mmap_pfn_map,
+		.vm_ops = &kmemlab_mmap_pfn_vm_ops,
+	},
+	[KMEMLAB_MMAP_MAP_PAGES] = {
+		.alloc = kmemlab_mmap_pages_alloc,
+		.free = kmemlab_mmap_pages_free,
+		.map = kmemlab_mmap_pages_map,
+		.vm_ops = &kmemlab_mmap_pages_vm_ops,
+	},
+	[KMEMLAB_MMAP_VMALLOC] = {
+		.alloc = kmemlab_mmap_vmalloc_alloc,
+		.free = kmemlab_mmap_vmalloc_free,
+		.map = kmemlab_mmap_vmalloc_map,
+		.vm_ops = &kmemlab_mmap_vmalloc_vm_ops,
+	},
+	[KMEMLAB_MMAP_FAULT] = {
+		.alloc = kmemlab_mmap_pages_alloc,
+		.free = kmemlab_mmap_pages_free,
+		.map = kmemlab_mmap_fault_map,
+		.vm_ops = &kmemlab_mmap_fault_vm_ops,
+	},
+};
+
+/* --- the file's buffers --------------------------------------------------- */
+
+/*
+ * A zeroed buffer for @method (user space must never see stale data),
+ * charged to the module-wide budget before anything is allocated: the
+ * buffer, or ERR_PTR(-ENOSPC) past the budget, ERR_PTR(-ENOMEM).
+ */
+static struct kmemlab_mmap_buf *kmemlab_mmap_buf_alloc(unsigned int method)
+{
+	struct kmemlab_mmap_buf *buf;
+	int ret;
+
+	ret = kmemlab_budget_charge(&kmemlab_mmap_budget, KMEMLAB_MMAP_BUF_SIZE);
+	if (ret)
+		return ERR_PTR(ret);
+	buf = kzalloc(sizeof(*buf), GFP_KERNEL_ACCOUNT);
+	if (!buf) {
+		ret = -ENOMEM;
+		goto err_uncharge;
+	}
+	kref_init(&buf->ref);
+	buf->way = &kmemlab_mmap_ways[method];
+	buf->method = method;
+	ret = buf->way->alloc(buf);
+	if (ret)
+		goto err_free_buf;
+	atomic64_inc(&kmemlab_mmap_live_buffers);
+	return buf;
+
+err_free_buf:
+	kfree(buf);
+err_uncharge:
+	kmemlab_budget_uncharge(&kmemlab_mmap_budget, KMEMLAB_MMAP_BUF_SIZE);
+	return ERR_PTR(ret);
+}
+
+/* The file's buffer for @method, allocated on first use; or an ERR_PTR. */
+static struct kmemlab_mmap_buf *kmemlab_mmap_get_buf(struct kmemlab_mmap_file *mf,
+						     unsigned int method)
+{
+	struct kmemlab_mmap_buf *buf;
+
+	mutex_lock(&mf->lock);
+	buf = mf->bufs[method];
+	if (!buf) {
+		buf = kmemlab_mmap_buf_alloc(method);
+		if (!IS_ERR(buf))
+			mf->bufs[method] = buf;
+	}
+	mutex_unlock(&mf->lock);
+	return buf;
+}
+
+/* --- mmap() ----------------------------------------------------------------- */
+
+/*
+ * Check an mmap() request before anything is allocated.  Never executable
+ * (-EPERM, as on a noexec mount: a data buffer has no business being
+ * code).  Shared only (-EINVAL): VM_MAYSHARE, not VM_SHARED, because the
+ * kernel clears VM_SHARED for a MAP_SHARED mapping of a read-only
+ * descriptor (which cannot write anyway), and a private copy-on-write
+ * view of driver pages has nothing to teach.  The offset selects a way and
+ * a first page, and the length must stay inside that way's buffer
+ * (-EINVAL).
+ */
+static int kmemlab_mmap_check_request(unsigned long pgoff, unsigned long count,
+				      bool may_share, bool exec,
+				      unsigned int *method, unsigned long *first)
+{
+	if (exec)
+		return -EPERM;
+	*method = pgoff / STRIDE_PAGES;
+	*first = pgoff % STRIDE_PAGES;
+	if (!may_share || *method >= KMEMLAB_MMAP_METHODS || *first >= BUF_PAGES ||
+	    count > BUF_PAGES - *first)
+		return -EINVAL;
+	return 0;
+}
+
+#ifdef KMEMLAB_HAVE_MMAP_PREPARE
 static int kmemlab_mmap_mmap_prepare(struct vm_area_desc *desc)
 {
 	struct kmemlab_mmap_file *mf = desc->file->private_data;
@@ -255,96 +497,67 @@ static int kmemlab_mmap_mmap_prepare(struct vm_area_desc *desc)
 	int ret;
 
 	ret = kmemlab_mmap_check_request(desc->pgoff, vma_desc_pages(desc),
-					 vma_desc_test(desc, VMA_SHARED_BIT),
-					 &method, &first);
+					 vma_desc_test(desc, VMA_MAYSHARE_BIT),
+					 vma_desc_test(desc, VMA_EXEC_BIT), &method, &first);
 	if (ret)
 		return ret;
 	/* The file's buffer (allocated once, held by the file), not the VMA's. */
 	buf = kmemlab_mmap_get_buf(mf, method);
-	if (!buf)
-		return -ENOMEM;
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
 
 	vma_desc_set_flags(desc, VMA_DONTEXPAND_BIT, VMA_DONTDUMP_BIT);
-	switch (method) {
-	case KMEMLAB_MMAP_REMAP_PFN:
-		mmap_action_remap_full(desc, page_to_pfn(buf->block) + first);
-		break;
-	case KMEMLAB_MMAP_MAP_PAGES:
-		mmap_action_map_kernel_pages_full(desc, buf->pages + first);
-		break;
-	case KMEMLAB_MMAP_VMALLOC:
-		mmap_action_map_kernel_pages_full(desc, buf->vmem_pages + first);
-		break;
-	case KMEMLAB_MMAP_FAULT:
-		/* vmf_insert_page() from .fault needs VM_MIXEDMAP. */
-		vma_desc_set_flags(desc, VMA_MIXEDMAP_BIT);
-		break;
-	}
-	desc->vm_ops = &kmemlab_mmap_vm_ops;
+	vma_desc_clear_flags(desc, VMA_MAYEXEC_BIT);	/* no mprotect(PROT_EXEC) */
+	buf->way->map(desc, buf, first);
+	desc->vm_ops = buf->way->vm_ops;
 	desc->private_data = NULL;	/* set by .mapped */
 	return 0;
 }
 #else
-/* Map the pages of @buf from page @first on, one by one. */
-static int kmemlab_mmap_insert_pages(struct vm_area_struct *vma,
-				     struct kmemlab_mmap_buf *buf,
-				     unsigned long first, unsigned long count)
-{
-	unsigned long i;
-	int ret;
-
-	for (i = 0; i < count; i++) {
-		ret = vm_insert_page(vma, vma->vm_start + i * PAGE_SIZE,
-				     buf->pages[first + i]);
-		if (ret)
-			return ret;
-	}
-	return 0;
-}
-
 static int kmemlab_mmap_mmap(struct file *file, struct vm_area_struct *vma)
 {
 	struct kmemlab_mmap_file *mf = file->private_data;
-	unsigned long count = vma_pages(vma);
 	struct kmemlab_mmap_buf *buf;
 	unsigned int method;
 	unsigned long first;
 	int ret;
 
-	ret = kmemlab_mmap_check_request(vma->vm_pgoff, count,
-					 vma->vm_flags & VM_SHARED, &method, &first);
+	ret = kmemlab_mmap_check_request(vma->vm_pgoff, vma_pages(vma),
+					 vma->vm_flags & VM_MAYSHARE,
+					 vma->vm_flags & VM_EXEC, &method, &first);
 	if (ret)
 		return ret;
 	buf = kmemlab_mmap_get_buf(mf, method);
-	if (!buf)
-		return -ENOMEM;
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
 
 	kmemlab_vm_flags_set(vma, VM_DONTEXPAND | VM_DONTDUMP);
-	switch (method) {
-	case KMEMLAB_MMAP_REMAP_PFN:
-		ret = remap_pfn_range(vma, vma->vm_start, page_to_pfn(buf->block) + first,
-				      count << PAGE_SHIFT, vma->vm_page_prot);
-		break;
-	case KMEMLAB_MMAP_MAP_PAGES:
-		ret = kmemlab_mmap_insert_pages(vma, buf, first, count);
-		break;
-	case KMEMLAB_MMAP_VMALLOC:
-		ret = remap_vmalloc_range(vma, buf->vmem, first);
-		break;
-	case KMEMLAB_MMAP_FAULT:
-		/* vmf_insert_page() from .fault needs VM_MIXEDMAP set now. */
-		kmemlab_vm_flags_set(vma, VM_MIXEDMAP);
-		break;
-	}
+	kmemlab_vm_flags_clear(vma, VM_MAYEXEC);	/* no mprotect(PROT_EXEC) */
+	ret = buf->way->map(vma, buf, first);
 	if (ret)
 		return ret;
 	/* The VMA now holds the buffer; .close lets it go (also on unmap). */
 	vma->vm_private_data = buf;
-	vma->vm_ops = &kmemlab_mmap_vm_ops;
+	vma->vm_ops = buf->way->vm_ops;
 	kmemlab_mmap_vm_open(vma);
 	return 0;
 }
 #endif
+
+/* --- ioctls ----------------------------------------------------------------- */
+
+/* The kernel's address of byte @off of @buf (all its pages are lowmem). */
+static u8 *kmemlab_mmap_byte(struct kmemlab_mmap_buf *buf, size_t off)
+{
+	if (buf->vaddr)
+		return (u8 *)buf->vaddr + off;
+	return (u8 *)page_address(buf->pages[off >> PAGE_SHIFT]) + offset_in_page(off);
+}
+
+static u8 kmemlab_mmap_pattern(size_t i, u32 seed)
+{
+	return (u8)(i * 7 + seed);
+}
 
 static int kmemlab_mmap_fill_check(struct kmemlab_mmap_file *mf, u32 method, u32 seed,
 				   bool fill, struct kmemlab_mmap_check *c)
@@ -355,8 +568,8 @@ static int kmemlab_mmap_fill_check(struct kmemlab_mmap_file *mf, u32 method, u32
 	if (method >= KMEMLAB_MMAP_METHODS)
 		return -EINVAL;
 	buf = kmemlab_mmap_get_buf(mf, method);
-	if (!buf)
-		return -ENOMEM;
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
 	if (c) {
 		c->mismatches = 0;
 		c->first_mismatch = KMEMLAB_MMAP_BUF_SIZE;
@@ -379,7 +592,6 @@ static void kmemlab_mmap_stats(struct kmemlab_mmap_file *mf, struct kmemlab_mmap
 	unsigned int m;
 
 	memset(s, 0, sizeof(*s));
-	s->argsz = sizeof(*s);
 	mutex_lock(&mf->lock);
 	for (m = 0; m < KMEMLAB_MMAP_METHODS; m++) {
 		if (!mf->bufs[m])
@@ -387,9 +599,12 @@ static void kmemlab_mmap_stats(struct kmemlab_mmap_file *mf, struct kmemlab_mmap
 		s->buffers++;
 		s->mappings += atomic64_read(&mf->bufs[m]->mappings);
 		s->faults += atomic64_read(&mf->bufs[m]->faults);
+		s->refaults += atomic64_read(&mf->bufs[m]->refaults);
 	}
 	mutex_unlock(&mf->lock);
 	s->module_buffers = atomic64_read(&kmemlab_mmap_live_buffers);
+	s->module_bytes = kmemlab_budget_used(&kmemlab_mmap_budget);
+	s->module_limit = kmemlab_mmap_budget.limit;
 #ifdef KMEMLAB_HAVE_MMAP_PREPARE
 	s->api = KMEMLAB_MMAP_API_MMAP_PREPARE;
 #else
@@ -450,9 +665,11 @@ static long kmemlab_mmap_ioctl(struct file *file, unsigned int cmd, unsigned lon
 	return kmemlab_put_arg(uarg, &u, size, argsz);
 }
 
+/* --- the file ----------------------------------------------------------------- */
+
 static int kmemlab_mmap_open(struct inode *inode, struct file *file)
 {
-	struct kmemlab_mmap_file *mf = kzalloc(sizeof(*mf), GFP_KERNEL);
+	struct kmemlab_mmap_file *mf = kzalloc(sizeof(*mf), GFP_KERNEL_ACCOUNT);
 
 	if (!mf)
 		return -ENOMEM;
@@ -496,7 +713,31 @@ static struct miscdevice kmemlab_mmap_misc = {
 	.fops = &kmemlab_mmap_fops,
 };
 
-module_misc_device(kmemlab_mmap_misc);
+static int __init kmemlab_mmap_init(void)
+{
+	int ret;
+
+	if (kmemlab_budget_init(&kmemlab_mmap_budget, max_total_percent)) {
+		pr_err("max_total_percent must be 1..100\n");
+		return -EINVAL;
+	}
+	ret = misc_register(&kmemlab_mmap_misc);
+	if (ret) {
+		pr_err("cannot register /dev/%s: %d\n", kmemlab_mmap_misc.nodename, ret);
+		return ret;
+	}
+	pr_info("ready: /dev/%s (all buffers together at most %llu bytes)\n",
+		kmemlab_mmap_misc.nodename, kmemlab_mmap_budget.limit);
+	return 0;
+}
+
+static void __exit kmemlab_mmap_exit(void)
+{
+	misc_deregister(&kmemlab_mmap_misc);
+}
+
+module_init(kmemlab_mmap_init);
+module_exit(kmemlab_mmap_exit);
 
 MODULE_LICENSE("GPL");
 MODULE_AUTHOR("kmemlab developers");

@@ -7,11 +7,37 @@
  *   offset = method * KMEMLAB_MMAP_STRIDE + offset in the buffer
  *
  * Each open file has one buffer of KMEMLAB_MMAP_BUF_SIZE bytes per method,
- * allocated (and zeroed) on first use, and freed when the file is closed
- * and no mapping of it is left, in whichever order.  Mappings must be
- * MAP_SHARED (MAP_PRIVATE: EINVAL) and lie inside the buffer (EINVAL);
- * they cannot grow with mremap() (VM_DONTEXPAND); a fork()ed child shares
- * them.  An unknown method is EINVAL.
+ * its own: another open() of the node, by this process or another, never
+ * sees it (a fork()ed child shares the parent's open file, and so its
+ * buffers and mappings).  A buffer is allocated (and zeroed) on first use
+ * by mmap(), FILL or CHECK, and freed when the file is closed and no
+ * mapping of it is left, in whichever order (munmap(), close(), exit(),
+ * of a parent or a fork()ed child).
+ *
+ * mmap() rules, the same for every method:
+ *  - MAP_SHARED only: MAP_PRIVATE is EINVAL.  A MAP_SHARED, PROT_READ
+ *    mapping of a descriptor opened O_RDONLY works (the kernel refuses
+ *    PROT_WRITE there, and a later mprotect(PROT_WRITE), with EACCES);
+ *    any mapping of an O_WRONLY descriptor is the kernel's EACCES.
+ *    PROT_NONE, PROT_READ, PROT_WRITE and both work; PROT_EXEC in any
+ *    combination is EPERM (a data buffer is never code), and mprotect()
+ *    cannot add it later (EACCES).
+ *  - offset = method * KMEMLAB_MMAP_STRIDE + a multiple of the page size,
+ *    and the mapping must end inside the buffer: otherwise EINVAL.
+ *  - mremap() may shrink or move a mapping; growing it is EFAULT
+ *    (VM_DONTEXPAND) and MREMAP_DONTUNMAP is EINVAL (the kernel's rule
+ *    for VM_DONTEXPAND mappings).  munmap() of any part is fine.
+ *  - madvise(MADV_DONTNEED) never loses data: the vm_insert_page,
+ *    remap_vmalloc_range and .fault mappings drop the pages from the page
+ *    tables and map the same buffer's pages again on the next touch
+ *    (STATS.refaults, or STATS.faults for the .fault method); the kernel
+ *    refuses it on the remap_pfn_range mapping (VM_PFNMAP) with EINVAL,
+ *    which stays as it was.
+ *  - ENOSPC: all open files' buffers together would pass the module-wide
+ *    limit (module parameter max_total_percent of RAM, default 10; STATS
+ *    module_bytes and module_limit).  A new buffer is charged by mmap(),
+ *    FILL or CHECK, whichever comes first; ENOMEM: the allocation failed.
+ *  - An unknown method is EINVAL.
  *
  * The methods are the same on every kernel; how the module sets them up
  * is not: kernels with f_op->mmap_prepare (7.2) describe the mapping
@@ -21,8 +47,9 @@
  * ioctl conventions as in kmemlab/alloc.h: __u32 argsz first, the size of
  * the caller's struct (below *_SIZE_VER0: EINVAL; larger than the
  * driver's: the unknown tail must be zero, else E2BIG), reserved
- * fields zero (EINVAL); EFAULT bad pointer, ENOTTY unknown ioctl, ENOMEM.
- * The node is root-only.
+ * fields zero (EINVAL); EFAULT bad pointer, ENOTTY unknown ioctl, ENOMEM;
+ * FILL and CHECK of a method whose buffer does not exist yet allocate it:
+ * ENOSPC as for mmap().  The node is root-only.
  */
 #ifndef _UAPI_KMEMLAB_MMAP_H
 #define _UAPI_KMEMLAB_MMAP_H
@@ -32,7 +59,7 @@
 
 enum kmemlab_mmap_method {
 	KMEMLAB_MMAP_REMAP_PFN,	/* remap_pfn_range() over alloc_pages() */
-	KMEMLAB_MMAP_MAP_PAGES,	/* vm_map_pages() over separate pages */
+	KMEMLAB_MMAP_MAP_PAGES,	/* vm_insert_page() over separate pages */
 	KMEMLAB_MMAP_VMALLOC,	/* remap_vmalloc_range() over vmalloc_user() */
 	KMEMLAB_MMAP_FAULT,	/* .fault: vmf_insert_page() on first touch */
 	KMEMLAB_MMAP_METHODS	/* (first unknown method) */
@@ -63,18 +90,31 @@ struct kmemlab_mmap_check {
 
 #define KMEMLAB_MMAP_CHECK_SIZE_VER0	24
 
-/* STATS: what this file's buffers are doing. */
+/* STATS: what this file's buffers are doing, and the module-wide totals. */
 struct kmemlab_mmap_stats {
 	__u32 argsz;		/* in: sizeof(struct kmemlab_mmap_stats) */
 	__u32 buffers;		/* out: this file's buffers allocated */
-	__u64 mappings;		/* out: live mappings (VMAs) of them */
+	__u64 mappings;		/* out: live mappings (VMAs) of them: a
+				 * munmap() in the middle makes two, a
+				 * fork()ed child's copies count too
+				 */
 	__u64 faults;		/* out: pages the FAULT method inserted */
 	__u64 module_buffers;	/* out: buffers alive module-wide (any file) */
 	__u32 api;		/* out: enum kmemlab_mmap_api, for the module */
 	__u32 reserved;		/* out: 0 */
+	/* Since version 1: */
+	__u64 refaults;		/* out: pages the MAP_PAGES and VMALLOC
+				 * methods mapped again after
+				 * madvise(MADV_DONTNEED) took them out
+				 */
+	__u64 module_bytes;	/* out: bytes of all buffers alive module-wide,
+				 * charged against module_limit
+				 */
+	__u64 module_limit;	/* out: max_total_percent of RAM, in bytes */
 };
 
-#define KMEMLAB_MMAP_STATS_SIZE_VER0	40
+#define KMEMLAB_MMAP_STATS_SIZE_VER0	40	/* up to reserved */
+#define KMEMLAB_MMAP_STATS_SIZE_VER1	64
 
 /* How the module builds its mappings on this kernel. */
 enum kmemlab_mmap_api {
