@@ -144,11 +144,12 @@ static const size_t mmap_sizes[] = {
 	sizeof(struct kmemlab_mmap_stats),
 };
 /* include/uapi/kmemlab/mmap.h; mmap() itself: EINVAL for anything outside
- * a shared mapping inside one way's buffer (mmap(2) adds EOVERFLOW, ENOMEM,
- * and EACCES for a writable shared map of a read-only file).
+ * a shared mapping inside one way's buffer, EPERM for PROT_EXEC, ENOSPC at
+ * the module-wide limit (mmap(2) adds EOVERFLOW, ENOMEM, and EACCES for a
+ * writable shared map of a read-only file).
  */
-static const int mmap_ioctl_errnos[] = { EFAULT, EINVAL, ENOTTY, E2BIG, ENOMEM, 0 };
-static const int mmap_mmap_errnos[] = { EINVAL, EACCES, EOVERFLOW, ENOMEM, 0 };
+static const int mmap_ioctl_errnos[] = { EFAULT, EINVAL, ENOTTY, E2BIG, ENOMEM, ENOSPC, 0 };
+static const int mmap_mmap_errnos[] = { EINVAL, EPERM, EACCES, EOVERFLOW, ENOMEM, ENOSPC, 0 };
 
 static const unsigned long edu_cmds[] = {
 	KMEMLAB_EDU_IOC_INFO, KMEMLAB_EDU_IOC_LIVENESS, KMEMLAB_EDU_IOC_FACTORIAL,
