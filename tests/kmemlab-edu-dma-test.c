@@ -309,15 +309,15 @@ static void test_bad_inputs(const char *node, int fd)
 		     "%s: unknown ioctl: ENOTTY", node);
 
 	m = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, KMEMLAB_EDU_COHERENT_SIZE);
-	EXPECT_TRUE(m == MAP_FAILED && errno == EINVAL, "%s: mmap at offset %d: EINVAL", node,
+	EXPECT_ERRNO(m == MAP_FAILED ? -1 : 0, EINVAL, "%s: mmap at offset %d: EINVAL", node,
 		    KMEMLAB_EDU_COHERENT_SIZE);
 	m = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 100);
-	EXPECT_TRUE(m == MAP_FAILED && errno == EINVAL, "%s: mmap at a misaligned offset: EINVAL", node);
+	EXPECT_ERRNO(m == MAP_FAILED ? -1 : 0, EINVAL, "%s: mmap at a misaligned offset: EINVAL", node);
 	m = mmap(NULL, KMEMLAB_EDU_COHERENT_SIZE + 4096, PROT_READ, MAP_SHARED, fd, 0);
-	EXPECT_TRUE(m == MAP_FAILED && errno == EINVAL, "%s: mmap of more than the buffer: EINVAL",
+	EXPECT_ERRNO(m == MAP_FAILED ? -1 : 0, EINVAL, "%s: mmap of more than the buffer: EINVAL",
 		    node);
 	m = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
-	EXPECT_TRUE(m == MAP_FAILED && errno == EINVAL, "%s: MAP_PRIVATE: EINVAL", node);
+	EXPECT_ERRNO(m == MAP_FAILED ? -1 : 0, EINVAL, "%s: MAP_PRIVATE: EINVAL", node);
 	if (m != MAP_FAILED)
 		munmap(m, 4096);
 }
@@ -676,7 +676,7 @@ static void test_remove(const char *node)
 	EXPECT_ERRNO(round_trip(fd, KMEMLAB_EDU_SINGLE, b, b, 8, &rt), ENODEV,
 		     "the open file: ROUND_TRIP is ENODEV");
 	EXPECT_ERRNO(write(fd, b, 8), ENODEV, "the open file: write() is ENODEV");
-	EXPECT_TRUE(mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0) == MAP_FAILED && errno == ENODEV,
+	EXPECT_ERRNO(mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0) == MAP_FAILED ? -1 : 0, ENODEV,
 		    "the open file: mmap() is ENODEV");
 	munmap((void *)buf, KMEMLAB_EDU_COHERENT_SIZE);
 	EXPECT_OK(close(fd), "close the orphaned file");

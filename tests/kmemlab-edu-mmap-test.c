@@ -154,7 +154,7 @@ static void test_modes(const char *node, const uint8_t *pattern)
 				want = EACCES;
 			v = mmap(NULL, SIZE, prot, MAP_SHARED, fd, 0);
 			if (want) {
-				EXPECT_TRUE(v == MAP_FAILED && errno == want,
+				EXPECT_ERRNO(v == MAP_FAILED ? -1 : 0, want,
 					    "%s, %s, MAP_SHARED: EACCES", modes[m].name, prots[p].name);
 				if (v != MAP_FAILED)
 					munmap((void *)v, SIZE);
@@ -212,11 +212,11 @@ static void test_shapes(const char *node, const uint8_t *pattern)
 	memcpy((void *)(v + PAGE), page2, PAGE);
 
 	r = mmap(NULL, SIZE, PROT_READ, MAP_PRIVATE, fd, 0);
-	EXPECT_TRUE(r == MAP_FAILED && errno == EINVAL, "MAP_PRIVATE, PROT_READ: EINVAL");
+	EXPECT_ERRNO(r == MAP_FAILED ? -1 : 0, EINVAL, "MAP_PRIVATE, PROT_READ: EINVAL");
 	r = mmap(NULL, SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
-	EXPECT_TRUE(r == MAP_FAILED && errno == EINVAL, "MAP_PRIVATE, PROT_READ|PROT_WRITE: EINVAL");
+	EXPECT_ERRNO(r == MAP_FAILED ? -1 : 0, EINVAL, "MAP_PRIVATE, PROT_READ|PROT_WRITE: EINVAL");
 	r = mmap(NULL, SIZE, PROT_READ, MAP_PRIVATE, ro, 0);
-	EXPECT_TRUE(r == MAP_FAILED && errno == EINVAL, "MAP_PRIVATE of an O_RDONLY file: EINVAL");
+	EXPECT_ERRNO(r == MAP_FAILED ? -1 : 0, EINVAL, "MAP_PRIVATE of an O_RDONLY file: EINVAL");
 
 	w = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, fd, PAGE);
 	if (EXPECT_TRUE(w != MAP_FAILED, "offset %d, one page: the buffer's second page", PAGE)) {
@@ -224,17 +224,17 @@ static void test_shapes(const char *node, const uint8_t *pattern)
 		munmap((void *)w, PAGE);
 	}
 	r = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, fd, SIZE);
-	EXPECT_TRUE(r == MAP_FAILED && errno == EINVAL, "offset %d (past the buffer): EINVAL", SIZE);
+	EXPECT_ERRNO(r == MAP_FAILED ? -1 : 0, EINVAL, "offset %d (past the buffer): EINVAL", SIZE);
 	r = mmap(NULL, SIZE, PROT_READ, MAP_SHARED, fd, PAGE);
-	EXPECT_TRUE(r == MAP_FAILED && errno == EINVAL,
+	EXPECT_ERRNO(r == MAP_FAILED ? -1 : 0, EINVAL,
 		    "offset %d, %d bytes (reaching past the end): EINVAL", PAGE, SIZE);
 	r = mmap(NULL, SIZE + PAGE, PROT_READ, MAP_SHARED, fd, 0);
-	EXPECT_TRUE(r == MAP_FAILED && errno == EINVAL, "%d bytes (more than the buffer): EINVAL",
+	EXPECT_ERRNO(r == MAP_FAILED ? -1 : 0, EINVAL, "%d bytes (more than the buffer): EINVAL",
 		    SIZE + PAGE);
 	r = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, fd, (off_t)1 << 40);
-	EXPECT_TRUE(r == MAP_FAILED && errno == EINVAL, "offset 2^40: EINVAL");
+	EXPECT_ERRNO(r == MAP_FAILED ? -1 : 0, EINVAL, "offset 2^40: EINVAL");
 	r = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, fd, 100);
-	EXPECT_TRUE(r == MAP_FAILED && errno == EINVAL, "offset 100 (not a page): EINVAL");
+	EXPECT_ERRNO(r == MAP_FAILED ? -1 : 0, EINVAL, "offset 100 (not a page): EINVAL");
 
 	/* MADV_DONTNEED: refused on a VM_PFNMAP mapping; the data stays. */
 	EXPECT_ERRNO(madvise((void *)v, SIZE, MADV_DONTNEED), EINVAL,
@@ -244,9 +244,9 @@ static void test_shapes(const char *node, const uint8_t *pattern)
 
 	/* mremap: no growth, shrinking is fine. */
 	r = mremap((void *)v, SIZE, SIZE + PAGE, 0);
-	EXPECT_TRUE(r == MAP_FAILED && errno == EFAULT, "mremap() grow in place: EFAULT");
+	EXPECT_ERRNO(r == MAP_FAILED ? -1 : 0, EFAULT, "mremap() grow in place: EFAULT");
 	r = mremap((void *)v, SIZE, SIZE + PAGE, MREMAP_MAYMOVE);
-	EXPECT_TRUE(r == MAP_FAILED && errno == EFAULT, "mremap() grow, may move: EFAULT");
+	EXPECT_ERRNO(r == MAP_FAILED ? -1 : 0, EFAULT, "mremap() grow, may move: EFAULT");
 	r = mremap((void *)v, SIZE, PAGE, 0);
 	if (EXPECT_TRUE(r == (void *)v, "mremap() shrink to one page")) {
 		expect_same(v, pattern, CHUNK, "the page left reads the same data");
@@ -331,8 +331,9 @@ static void test_fork(const char *node, const uint8_t *pattern)
 		_exit(0);
 	}
 	waitpid(pid, &status, 0);
-	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0,
-		    "fork: the child reads the inherited mapping, writes, exits first");
+	if (!EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+			 "fork: the child reads the inherited mapping, writes, exits first"))
+		tap_diag("  child status %#x (exit 2: wrong data)", status);
 	EXPECT_EQ(v[100], 0x11, "the parent sees the write, its mapping intact");
 	sig = touch(v + SIZE - 1, true, 0x22);
 	EXPECT_EQ(sig, 0, "and writes on");
@@ -378,8 +379,10 @@ static void test_fork(const char *node, const uint8_t *pattern)
 	if (read(pids[0], &grandchild, sizeof(grandchild)) != sizeof(grandchild))
 		grandchild = 0;
 	close(pids[0]);
-	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0 && grandchild > 0,
-		    "fork: the process that mapped the buffer exits first");
+	if (!EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0 && grandchild > 0,
+			 "fork: the process that mapped the buffer exits first"))
+		tap_diag("  status %#x (exit 1: open or mmap failed), its child %d", status,
+			 (int)grandchild);
 	(void)!write(go[1], "g", 1);
 	close(go[1]);
 	status = -1;
@@ -473,7 +476,7 @@ static void test_unbind(const char *node, const uint8_t *pattern)
 		tap_diag("  child status %#x (1: its mmap failed or wrong data, 3: a touch did "
 			 "not SIGBUS)", status);
 	EXPECT_ERRNO(edu_info(fd, &i), ENODEV, "the open file: INFO is ENODEV");
-	EXPECT_TRUE(mmap(NULL, PAGE, PROT_READ, MAP_SHARED, fd, 0) == MAP_FAILED && errno == ENODEV,
+	EXPECT_ERRNO(mmap(NULL, PAGE, PROT_READ, MAP_SHARED, fd, 0) == MAP_FAILED ? -1 : 0, ENODEV,
 		    "the open file: mmap() is ENODEV");
 	munmap((void *)v, SIZE);
 	EXPECT_OK(close(fd), "close the unbound file");
