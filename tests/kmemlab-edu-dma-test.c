@@ -10,7 +10,10 @@
  * mmap()ed coherent buffer, write()/read(), the DMA and interrupt counters,
  * bounce buffering (expected exactly when the kernel was booted with
  * swiotlb=force), the bad inputs, a timeout, several processes at once,
- * device removal while mapped and while busy, and unloading while busy.
+ * nothing crossing between two open files (coherent buffers, the device's
+ * window, write() results), a process killed in the middle of a long
+ * request, device removal while mapped and while busy, and unloading while
+ * busy.  kmemlab-edu-mmap-test tests mmap() itself.
  * Usage: kmemlab-edu-dma-test
  */
 #define _GNU_SOURCE
@@ -280,8 +283,8 @@ static void test_bad_inputs(const char *node, int fd)
 		     "%s: beyond the window: EINVAL", node);
 	EXPECT_ERRNO(xfer(fd, KMEMLAB_EDU_TO_DEVICE, 0, 0xffffffff, 2), EINVAL,
 		     "%s: an offset that wraps: EINVAL", node);
-	EXPECT_ERRNO(xfer(fd, KMEMLAB_EDU_FROM_DEVICE, 4000, 0, 200), EINVAL,
-		     "%s: beyond the coherent buffer: EINVAL", node);
+	EXPECT_ERRNO(xfer(fd, KMEMLAB_EDU_FROM_DEVICE, KMEMLAB_EDU_COHERENT_SIZE - 100, 0, 200),
+		     EINVAL, "%s: beyond the coherent buffer: EINVAL", node);
 	EXPECT_ERRNO(xfer(fd, 3, 0, 0, 1), EINVAL, "%s: unknown direction: EINVAL", node);
 	memset(&x, 0, sizeof(x));
 	x.argsz = sizeof(x);
@@ -305,16 +308,229 @@ static void test_bad_inputs(const char *node, int fd)
 	EXPECT_ERRNO(ioctl(fd, _IOW(KMEMLAB_EDU_IOC_MAGIC, 99, int), b), ENOTTY,
 		     "%s: unknown ioctl: ENOTTY", node);
 
-	m = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 4096);
-	EXPECT_TRUE(m == MAP_FAILED && errno == EINVAL, "%s: mmap at offset 4096: EINVAL", node);
+	m = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, KMEMLAB_EDU_COHERENT_SIZE);
+	EXPECT_ERRNO(m == MAP_FAILED ? -1 : 0, EINVAL, "%s: mmap at offset %d: EINVAL", node,
+		    KMEMLAB_EDU_COHERENT_SIZE);
 	m = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 100);
-	EXPECT_TRUE(m == MAP_FAILED && errno == EINVAL, "%s: mmap at a misaligned offset: EINVAL", node);
-	m = mmap(NULL, 8192, PROT_READ, MAP_SHARED, fd, 0);
-	EXPECT_TRUE(m == MAP_FAILED && errno == EINVAL, "%s: mmap of 8 KiB (> the buffer): EINVAL", node);
+	EXPECT_ERRNO(m == MAP_FAILED ? -1 : 0, EINVAL, "%s: mmap at a misaligned offset: EINVAL", node);
+	m = mmap(NULL, KMEMLAB_EDU_COHERENT_SIZE + 4096, PROT_READ, MAP_SHARED, fd, 0);
+	EXPECT_ERRNO(m == MAP_FAILED ? -1 : 0, EINVAL, "%s: mmap of more than the buffer: EINVAL",
+		    node);
 	m = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
-	EXPECT_TRUE(m == MAP_FAILED && errno == EINVAL, "%s: MAP_PRIVATE: EINVAL", node);
+	EXPECT_ERRNO(m == MAP_FAILED ? -1 : 0, EINVAL, "%s: MAP_PRIVATE: EINVAL", node);
 	if (m != MAP_FAILED)
 		munmap(m, 4096);
+}
+
+/* The offset of the first byte of @p[0, len) that is not 0, or -1. */
+static long first_nonzero(const volatile uint8_t *p, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (p[i])
+			return i;
+	return -1;
+}
+
+/* The offset of the first byte where @a and @b differ, or -1. */
+static long first_diff(const volatile uint8_t *a, const uint8_t *b, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (a[i] != b[i])
+			return i;
+	return -1;
+}
+
+static bool expect_zeros(const volatile uint8_t *p, size_t len, const char *what, const char *node)
+{
+	long at = first_nonzero(p, len);
+
+	if (!EXPECT_TRUE(at < 0, "%s: %s", node, what)) {
+		tap_diag("  byte %ld is %#x", at, p[at]);
+		return false;
+	}
+	return true;
+}
+
+static bool expect_same(const volatile uint8_t *got, const uint8_t *want, size_t len,
+			const char *what, const char *node)
+{
+	long at = first_diff(got, want, len);
+
+	if (!EXPECT_TRUE(at < 0, "%s: %s", node, what)) {
+		tap_diag("  first difference at byte %ld: got %#x, want %#x", at, got[at], want[at]);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * Nothing crosses between two open files of one device (two users would
+ * have two): not through the coherent buffers, not through the device's
+ * window, not through write()/read().  Each DMA_XFER from the window by a
+ * file that was not the only one to put bytes there costs one scrub.
+ */
+static void test_isolation(const char *node)
+{
+	int a = open(node, O_RDWR | O_CLOEXEC), b = open(node, O_RDWR | O_CLOEXEC), c;
+	uint8_t secret[KMEMLAB_EDU_DMA_CHUNK], mine[1000], out[KMEMLAB_EDU_DMA_CHUNK];
+	size_t size = KMEMLAB_EDU_COHERENT_SIZE;
+	struct kmemlab_edu_round_trip rt;
+	struct kmemlab_edu_info i0, i1;
+	volatile uint8_t *ma, *mb;
+	unsigned int k, bad;
+	pid_t scribbler;
+
+	ASSERT_TRUE(a >= 0 && b >= 0, "isolation: open %s twice", node);
+	fill(secret, sizeof(secret), 42);
+	fill(mine, sizeof(mine), 43);
+	ASSERT_OK(round_trip(a, KMEMLAB_EDU_COHERENT, secret, out, sizeof(secret), &rt),
+		  "%s: file A: a coherent round trip of %zu bytes", node, sizeof(secret));
+	ma = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, a, 0);
+	mb = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, b, 0);
+	ASSERT_TRUE(ma != MAP_FAILED && mb != MAP_FAILED, "%s: A and B map their coherent buffers",
+		    node);
+	expect_same(ma, secret, sizeof(secret),
+		    "A's mapping shows A's round trip: its input at offset 0", node);
+	expect_same(ma + KMEMLAB_EDU_DMA_CHUNK, secret, sizeof(secret),
+		    "and what came back at the second chunk", node);
+	expect_zeros(mb, size, "B's buffer is its own: all zeros, none of A's bytes", node);
+
+	/* The window still holds A's round trip. */
+	edu_info(a, &i0);
+	EXPECT_OK(xfer(b, KMEMLAB_EDU_FROM_DEVICE, 0, 0, KMEMLAB_EDU_DMA_WINDOW),
+		  "%s: B: DMA_XFER of the whole window into its buffer", node);
+	edu_info(a, &i1);
+	expect_zeros(mb, KMEMLAB_EDU_DMA_WINDOW, "B reads zeros, not A's round trip", node);
+	EXPECT_EQ(i1.window_scrubs - i0.window_scrubs, 1, "%s: the window was scrubbed first, once",
+		  node);
+	EXPECT_EQ(i1.dma_commands - i0.dma_commands, 2, "%s: two commands: the scrub and B's", node);
+
+	/* B's own bytes come back to B, without a scrub. */
+	memcpy((void *)mb, mine, sizeof(mine));
+	edu_info(a, &i0);
+	EXPECT_OK(xfer(b, KMEMLAB_EDU_TO_DEVICE, 0, 100, sizeof(mine)),
+		  "%s: B: DMA_XFER of 1000 bytes into the window at 100", node);
+	memset((void *)mb, 0, sizeof(mine));
+	EXPECT_OK(xfer(b, KMEMLAB_EDU_FROM_DEVICE, 0, 100, sizeof(mine)),
+		  "%s: B: and back out", node);
+	edu_info(a, &i1);
+	expect_same(mb, mine, sizeof(mine), "B gets its own bytes back", node);
+	EXPECT_EQ(i1.window_scrubs - i0.window_scrubs, 0, "%s: no scrub for the window's owner", node);
+
+	/* Now A reads the window B wrote: zeros. */
+	memset((void *)ma, 0xaa, size);
+	EXPECT_OK(xfer(a, KMEMLAB_EDU_FROM_DEVICE, 0, 0, KMEMLAB_EDU_DMA_WINDOW),
+		  "%s: A: DMA_XFER of the whole window", node);
+	expect_zeros(ma, KMEMLAB_EDU_DMA_WINDOW, "A reads zeros, not B's bytes", node);
+
+	/* write() results stay with the file that wrote. */
+	EXPECT_EQ(write(a, secret, sizeof(secret)), (ssize_t)sizeof(secret),
+		  "%s: A: write() %zu bytes through the device", node, sizeof(secret));
+	EXPECT_EQ(read(b, out, sizeof(out)), 0, "%s: B: read() finds nothing (end of file)", node);
+
+	/* A closes; a new file C reading the window gets zeros, not A's write(). */
+	munmap((void *)ma, size);
+	close(a);
+	c = open(node, O_RDWR | O_CLOEXEC);
+	ASSERT_TRUE(c >= 0, "%s: open C after A closed", node);
+	memset(out, 0xaa, sizeof(out));
+	edu_info(c, &i0);
+	EXPECT_OK(xfer(c, KMEMLAB_EDU_FROM_DEVICE, 0, 0, KMEMLAB_EDU_DMA_WINDOW),
+		  "%s: C: DMA_XFER of the whole window", node);
+	edu_info(c, &i1);
+	ma = mmap(NULL, size, PROT_READ, MAP_SHARED, c, 0);
+	if (EXPECT_TRUE(ma != MAP_FAILED, "%s: C maps its buffer (PROT_READ)", node)) {
+		expect_zeros(ma, KMEMLAB_EDU_DMA_WINDOW, "C reads zeros, not closed A's write()",
+			     node);
+		munmap((void *)ma, size);
+	}
+	EXPECT_EQ(i1.window_scrubs - i0.window_scrubs, 1, "%s: after one scrub", node);
+
+	/* A process scribbling over B's mapping cannot touch C's transfers. */
+	scribbler = fork();
+	if (scribbler == 0) {
+		for (k = 0;; k++)
+			memset((void *)mb, k, size);
+	}
+	bad = 0;
+	for (k = 0; k < 3; k++)
+		bad += check_round_trip(c, KMEMLAB_EDU_COHERENT, 4096, 50 + k, &rt) != 0;
+	kill(scribbler, SIGKILL);
+	waitpid(scribbler, NULL, 0);
+	EXPECT_EQ(bad, 0, "%s: C's coherent round trips stay intact while another process "
+		  "scribbles over B's mapping", node);
+	munmap((void *)mb, size);
+	close(b);
+	close(c);
+}
+
+/*
+ * SIGKILL a process in the middle of a 64 KiB request (64 device commands
+ * of about 100 ms): it dies by the signal before its request is through
+ * (the driver stops between two commands), and the device works on, its
+ * counters true.  The kill is sent once the device has run two of the
+ * request's commands, so that it lands in the middle.
+ */
+static void test_kill_mid_request(const char *node, bool by_write)
+{
+	const char *what = by_write ? "write()" : "sg ROUND_TRIP";
+	struct kmemlab_edu_info i0, i, i1;
+	struct kmemlab_edu_round_trip rt;
+	int fd = open(node, O_RDWR | O_CLOEXEC), status = 0, k;
+	unsigned long long ran;
+	pid_t pid;
+
+	ASSERT_TRUE(fd >= 0, "kill: open %s", node);
+	edu_info(fd, &i0);
+	pid = fork();
+	if (pid == 0) {
+		uint8_t *in = malloc(KMEMLAB_EDU_RW_MAX), *back = malloc(KMEMLAB_EDU_RW_MAX);
+		int cfd = open(node, O_RDWR | O_CLOEXEC);
+
+		fill(in, KMEMLAB_EDU_RW_MAX, 5);
+		if (by_write)
+			(void)!write(cfd, in, KMEMLAB_EDU_RW_MAX);
+		else
+			round_trip(cfd, KMEMLAB_EDU_SG, in, back, KMEMLAB_EDU_RW_MAX, &rt);
+		_exit(3);		/* not reached: killed first */
+	}
+	for (k = 0; k < 3000; k++) {
+		edu_info(fd, &i);
+		if (i.dma_commands - i0.dma_commands >= 2)
+			break;
+		usleep(10000);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	edu_info(fd, &i1);
+	ran = i1.dma_commands - i0.dma_commands;
+	EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL,
+		    "%s: a process killed in the middle of a %d-byte %s dies by SIGKILL", node,
+		    KMEMLAB_EDU_RW_MAX, what);
+	if (!EXPECT_TRUE(ran >= 2 && ran < 64, "%s: it stopped between two commands", node))
+		tap_diag("  status %#x; the device ran %llu of the request's 64 commands", status, ran);
+	else
+		tap_diag("  the device ran %llu of the request's 64 commands", ran);
+	EXPECT_EQ(i1.dma_timeouts - i0.dma_timeouts, 0, "%s: no command timed out", node);
+	EXPECT_EQ(i1.global_held, i0.global_held, "%s: the module holds what it held before (%llu bytes)",
+		  node, (unsigned long long)i0.global_held);
+
+	edu_info(fd, &i0);
+	EXPECT_EQ(check_round_trip(fd, KMEMLAB_EDU_SG, 5000, 9, &rt), 0,
+		  "%s: the next round trip is intact", node);
+	edu_info(fd, &i1);
+	EXPECT_TRUE(i1.dma_commands - i0.dma_commands == rt.commands &&
+		    i1.dma_irqs - i0.dma_irqs == rt.commands,
+		    "%s: and its %u commands and their interrupts are counted", node, rt.commands);
+	if (i1.dma_irqs - i0.dma_irqs != rt.commands)
+		tap_diag("  commands +%llu, interrupts +%llu", (unsigned long long)
+			 (i1.dma_commands - i0.dma_commands),
+			 (unsigned long long)(i1.dma_irqs - i0.dma_irqs));
+	close(fd);
 }
 
 static int write_param(const char *path, const char *value)
@@ -460,7 +676,7 @@ static void test_remove(const char *node)
 	EXPECT_ERRNO(round_trip(fd, KMEMLAB_EDU_SINGLE, b, b, 8, &rt), ENODEV,
 		     "the open file: ROUND_TRIP is ENODEV");
 	EXPECT_ERRNO(write(fd, b, 8), ENODEV, "the open file: write() is ENODEV");
-	EXPECT_TRUE(mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0) == MAP_FAILED && errno == ENODEV,
+	EXPECT_ERRNO(mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0) == MAP_FAILED ? -1 : 0, ENODEV,
 		    "the open file: mmap() is ENODEV");
 	munmap((void *)buf, KMEMLAB_EDU_COHERENT_SIZE);
 	EXPECT_OK(close(fd), "close the orphaned file");
@@ -524,6 +740,9 @@ int main(void)
 	else
 		tap_skip("KMEMLAB_EDU_EVERY_SIZE is not set (the debug tier sets it): "
 			 "boundary sizes only", "every size from 1 to 4096 through the devices");
+	test_isolation(nodes[0]);
+	test_kill_mid_request(nodes[0], false);
+	test_kill_mid_request(nodes[n - 1], true);
 	test_processes(nodes, n);
 	test_unload_busy(nodes[0]);
 	test_remove(nodes[n - 1]);

@@ -3,15 +3,23 @@
  * kmemlab-edu-test - TAP tests for /dev/kmemlab/eduN (kmemlab_edu) on QEMU's
  * edu PCI devices: one node per device, identification, liveness, factorial
  * values (with the 32-bit wrap) completed by interrupt, interrupt counts,
- * bad input, several processes at once, removing a device while its node
- * is open, and unloading while in use.
+ * bad input, several processes at once, callers killed in the middle of a
+ * FACTORIAL (the next one must still get its own n!), every ioctl with a
+ * struct one field smaller than its first version and one field larger
+ * (the command number a smaller or larger header would encode), removing a
+ * device while its node is open, unloading while in use, and the module's
+ * memory budget (max_total_percent: ENOSPC past it).
  * Usage: kmemlab-edu-test [--module-dir DIR]
  */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
 #include <stdint.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -31,6 +39,16 @@ static int factorial(int fd, uint32_t n, struct kmemlab_edu_factorial *f)
 	f->argsz = sizeof(*f);
 	f->n = n;
 	return ioctl(fd, KMEMLAB_EDU_IOC_FACTORIAL, f);
+}
+
+/* A 16-byte DMA_XFER into the window from the file's coherent buffer. */
+static int xfer_zero(int fd)
+{
+	struct kmemlab_edu_dma_xfer x = {
+		.argsz = sizeof(x), .direction = KMEMLAB_EDU_TO_DEVICE, .count = 16,
+	};
+
+	return ioctl(fd, KMEMLAB_EDU_IOC_DMA_XFER, &x);
 }
 
 static uint32_t expected_factorial(uint32_t n)
@@ -95,6 +113,231 @@ static void test_device(const char *node)
 	close(fd);
 }
 
+/*
+ * Callers killed in the middle of a FACTORIAL: a child loops FACTORIAL and
+ * is SIGKILLed at a varying moment, many times (1000; 100 in the
+ * swiotlb=force boot; KMEMLAB_EDU_FACTORIAL_KILLS, from the kernel command
+ * line's kmemlab.edu_factorial_kills, overrides),
+ * and each time the parent asks for another n! at once.  The killed caller's computation, and its
+ * interrupt, may still be under way: every FACTORIAL that returns 0 must
+ * have its own n! (n from 3 to 33: n! mod 2^32 is never n, which is what
+ * the register holds while the device computes).
+ */
+struct fact_counts {
+	unsigned long child_ok, child_wrong, child_errors, parent_ok, parent_wrong,
+		      parent_errors;
+	uint32_t first_n, first_got;
+	int first_errno;
+};
+
+static void fact_check(struct fact_counts *c, int ret, uint32_t n, uint32_t got, bool child)
+{
+	if (ret) {
+		__atomic_add_fetch(child ? &c->child_errors : &c->parent_errors, 1, __ATOMIC_RELAXED);
+		if (!c->first_errno)
+			c->first_errno = errno;
+	} else if (got != expected_factorial(n)) {
+		__atomic_add_fetch(child ? &c->child_wrong : &c->parent_wrong, 1, __ATOMIC_RELAXED);
+		if (!c->first_n) {
+			c->first_got = got;
+			c->first_n = n;
+		}
+	} else {
+		__atomic_add_fetch(child ? &c->child_ok : &c->parent_ok, 1, __ATOMIC_RELAXED);
+	}
+}
+
+/* A killed caller: loops FACTORIAL on @fd until SIGKILL. */
+struct fact_child {
+	int fd;
+	unsigned int k;
+	struct fact_counts *c;
+};
+
+static int fact_child(void *arg)
+{
+	struct fact_child *a = arg;
+	struct kmemlab_edu_factorial f;
+	unsigned int i;
+
+	for (i = 0;; i++) {
+		uint32_t m = 3 + (a->k + i * 11) % 31;
+		int r = factorial(a->fd, m, &f);
+
+		fact_check(a->c, r, m, f.result, true);
+	}
+	return 0;
+}
+
+static void test_factorial_kills(const char *node, unsigned int rounds)
+{
+	static uint64_t stack[8192];
+	static struct fact_counts counts;
+	struct fact_counts *c = &counts;
+	int fd = open(node, O_RDWR | O_CLOEXEC), killed = 0;
+	struct kmemlab_edu_factorial f;
+	struct fact_child arg;
+	unsigned int k;
+
+	ASSERT_TRUE(fd >= 0, "kills: open %s", node);
+	arg.fd = fd;
+	arg.c = c;
+	for (k = 0; k < rounds; k++) {
+		uint32_t n = 3 + (k * 7) % 31;
+		int status;
+		pid_t pid;
+
+		/* A process of its own (SIGKILL ends it alone) sharing our
+		 * memory: no page tables to copy, so a round is cheap.
+		 */
+		arg.k = k;
+		pid = clone(fact_child, stack + 8192, CLONE_VM | SIGCHLD, &arg);
+		if (pid < 0)
+			break;
+		/* 0 to about 1.5 ms: before, during and after the child's calls. */
+		if (k % 16)
+			usleep((k * 97) % 1500);
+		kill(pid, SIGKILL);
+		if (waitpid(pid, &status, 0) == pid && WIFSIGNALED(status))
+			killed++;
+		status = factorial(fd, n, &f);
+		fact_check(c, status, n, f.result, false);
+	}
+	tap_diag("%s: %u children killed; their FACTORIALs: %lu right, %lu wrong, %lu failed; "
+		 "the parent's right after each kill: %lu right, %lu wrong, %lu failed", node,
+		 killed, c->child_ok, c->child_wrong, c->child_errors, c->parent_ok,
+		 c->parent_wrong, c->parent_errors);
+	EXPECT_EQ(killed, rounds, "%s: %u callers killed in the middle of FACTORIALs", node, rounds);
+	if (!EXPECT_EQ(c->child_wrong + c->parent_wrong, 0,
+		       "%s: every FACTORIAL that returned 0 had its own n! (none completed by "
+		       "another's interrupt)", node))
+		tap_diag("  first wrong: %u! gave %u (want %u)", c->first_n, c->first_got,
+			 expected_factorial(c->first_n));
+	if (!EXPECT_EQ(c->child_errors + c->parent_errors, 0,
+		       "%s: and none failed (an earlier computation is waited for)", node))
+		tap_diag("  first errno %d (%s)", c->first_errno, strerror(c->first_errno));
+	EXPECT_EQ(c->parent_ok, rounds, "%s: each FACTORIAL right after a kill is right", node);
+	close(fd);
+}
+
+/*
+ * The argsz convention on every ioctl: a struct one field smaller than the
+ * first version is EINVAL; one field larger (a newer header) is accepted
+ * when the new field is zero, E2BIG when it is not.  Each is sent with the
+ * command number its header would encode (the size is part of it).
+ */
+struct argsz_case {
+	const char *name;
+	unsigned int dir, nr;
+	size_t size, size_ver0, last_field;
+	void (*fill)(void *arg);
+};
+
+static void fill_factorial(void *arg)
+{
+	((struct kmemlab_edu_factorial *)arg)->n = 5;
+}
+
+static void fill_liveness(void *arg)
+{
+	((struct kmemlab_edu_liveness *)arg)->value = 0x1234;
+}
+
+static void fill_xfer(void *arg)
+{
+	struct kmemlab_edu_dma_xfer *x = arg;
+
+	x->direction = KMEMLAB_EDU_TO_DEVICE;
+	x->count = 16;
+}
+
+static uint8_t rt_buf[2][64];
+
+static void fill_round_trip(void *arg)
+{
+	struct kmemlab_edu_round_trip *rt = arg;
+
+	rt->method = KMEMLAB_EDU_SINGLE;
+	rt->src = (uintptr_t)rt_buf[0];
+	rt->dst = (uintptr_t)rt_buf[1];
+	rt->len = sizeof(rt_buf[0]);
+}
+
+/* Room for any edu struct and a field more, seen as the caller sees it. */
+union argsz_buf {
+	uint64_t align[64];
+	uint8_t bytes[512];
+	uint32_t argsz;
+	struct kmemlab_edu_info info;
+	struct kmemlab_edu_factorial fact;
+};
+
+/* Call @c with a struct of @argsz bytes; @tail_byte: make byte @argsz - 5
+ * (in the field the driver does not know) non-zero.
+ */
+static int argsz_call(int fd, const struct argsz_case *c, size_t argsz, bool tail_byte,
+		      union argsz_buf *buf)
+{
+	memset(buf, 0, sizeof(*buf));
+	if (c->fill)
+		c->fill(buf);
+	buf->argsz = argsz;
+	if (tail_byte)
+		buf->bytes[argsz - 5] = 1;
+	return ioctl(fd, _IOC(c->dir, KMEMLAB_EDU_IOC_MAGIC, c->nr, argsz), buf);
+}
+
+static void test_argsz(const char *node)
+{
+	const unsigned int rw = _IOC_READ | _IOC_WRITE;
+	const struct argsz_case cases[] = {
+		{ "INFO", rw, 1, sizeof(struct kmemlab_edu_info), KMEMLAB_EDU_INFO_SIZE_VER0, 8,
+		  NULL },
+		{ "LIVENESS", rw, 2, sizeof(struct kmemlab_edu_liveness),
+		  KMEMLAB_EDU_LIVENESS_SIZE_VER0, 4, fill_liveness },
+		{ "FACTORIAL", rw, 3, sizeof(struct kmemlab_edu_factorial),
+		  KMEMLAB_EDU_FACTORIAL_SIZE_VER0, 4, fill_factorial },
+		{ "DMA_XFER", _IOC_WRITE, 4, sizeof(struct kmemlab_edu_dma_xfer),
+		  KMEMLAB_EDU_DMA_XFER_SIZE_VER0, 4, fill_xfer },
+		{ "ROUND_TRIP", rw, 5, sizeof(struct kmemlab_edu_round_trip),
+		  KMEMLAB_EDU_ROUND_TRIP_SIZE_VER0, 4, fill_round_trip },
+	};
+	int fd = open(node, O_RDWR | O_CLOEXEC);
+	union argsz_buf buf;
+	unsigned int k;
+
+	ASSERT_TRUE(fd >= 0, "argsz: open %s", node);
+	/* Check the table against the header's own command numbers. */
+	EXPECT_TRUE(KMEMLAB_EDU_IOC_INFO == _IOC(rw, KMEMLAB_EDU_IOC_MAGIC, 1, cases[0].size) &&
+		    KMEMLAB_EDU_IOC_DMA_XFER == _IOC(_IOC_WRITE, KMEMLAB_EDU_IOC_MAGIC, 4,
+						     cases[3].size) &&
+		    KMEMLAB_EDU_IOC_ROUND_TRIP == _IOC(rw, KMEMLAB_EDU_IOC_MAGIC, 5, cases[4].size),
+		    "argsz: the header's command numbers are _IOC(dir, type, nr, size)");
+	for (k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		const struct argsz_case *c = &cases[k];
+
+		EXPECT_ERRNO(argsz_call(fd, c, c->size_ver0 - c->last_field, false, &buf), EINVAL,
+			     "%s: %s with a struct one field smaller than version 0 (%zu bytes): EINVAL",
+			     node, c->name, c->size_ver0 - c->last_field);
+		EXPECT_OK(argsz_call(fd, c, c->size + 8, false, &buf),
+			  "%s: %s with a struct one field larger (%zu bytes), the field zero: accepted",
+			  node, c->name, c->size + 8);
+		if (k == 2)
+			EXPECT_EQ(buf.fact.result, 120, "%s: and it works: 5! = 120", node);
+		EXPECT_ERRNO(argsz_call(fd, c, c->size + 8, true, &buf), E2BIG,
+			     "%s: %s one field larger, the field not zero: E2BIG", node, c->name);
+	}
+	/* A version-0 caller of INFO gets 112 bytes, not one more. */
+	memset(&buf, 0xee, sizeof(buf));
+	buf.argsz = KMEMLAB_EDU_INFO_SIZE_VER0;
+	EXPECT_OK(ioctl(fd, _IOC(rw, KMEMLAB_EDU_IOC_MAGIC, 1, KMEMLAB_EDU_INFO_SIZE_VER0), &buf),
+		  "%s: INFO from a version-0 header (%d bytes)", node, KMEMLAB_EDU_INFO_SIZE_VER0);
+	EXPECT_TRUE(buf.info.id == 0x010000ed && buf.bytes[KMEMLAB_EDU_INFO_SIZE_VER0] == 0xee,
+		    "%s: filled in, and nothing written past its %d bytes", node,
+		    KMEMLAB_EDU_INFO_SIZE_VER0);
+	close(fd);
+}
+
 static void test_processes(char nodes[][64], int n)
 {
 	int i, status, ok = 0;
@@ -139,6 +382,77 @@ static void test_remove(const char *node)
 	EXPECT_EQ(edu_nodes(nodes, 8), before, "the device and its node are back");
 }
 
+/*
+ * The module-wide budget: loaded with max_total_percent=1, open files
+ * each holding a coherent buffer (their first mmap()) use it up; the next
+ * is ENOSPC, as are a round trip and a write() that would pass it; closing
+ * the files gives it all back.  0 and 101 are refused at load (EINVAL).
+ */
+static void test_budget(void)
+{
+	struct kmemlab_edu_info info;
+	static int fds[4096];
+	char nodes[8][64];
+	struct rlimit rl;
+	uint64_t want, k, opened = 0;
+	int err = 0, fd;
+	uint8_t b[4096];
+
+	EXPECT_ERRNO(kmodule_load(module_path, "max_total_percent=0"), EINVAL,
+		     "load with max_total_percent=0: EINVAL");
+	EXPECT_ERRNO(kmodule_load(module_path, "max_total_percent=101"), EINVAL,
+		     "load with max_total_percent=101: EINVAL");
+	ASSERT_OK(kmodule_load(module_path, "max_total_percent=1"), "load with max_total_percent=1");
+	for (k = 0; k < 100 && !edu_nodes(nodes, 8); k++)
+		usleep(10000);
+	fd = open(nodes[0], O_RDWR | O_CLOEXEC);
+	ASSERT_TRUE(fd >= 0 && !edu_info(fd, &info), "budget: open %s", nodes[0]);
+	tap_diag("budget: %llu bytes (1%% of RAM), %llu held", (unsigned long long)info.global_limit,
+		 (unsigned long long)info.global_held);
+	want = (info.global_limit - info.global_held) / KMEMLAB_EDU_COHERENT_SIZE;
+	if (want + 1 > sizeof(fds) / sizeof(fds[0])) {
+		tap_skip("1% of this machine's RAM takes more than 4096 files",
+			 "the budget is used up by open files' coherent buffers, then ENOSPC");
+		close(fd);
+		return;
+	}
+	rl.rlim_cur = rl.rlim_max = want + 64;
+	setrlimit(RLIMIT_NOFILE, &rl);
+	for (k = 0; k <= want; k++) {
+		void *m;
+
+		fds[k] = open(nodes[0], O_RDWR | O_CLOEXEC);
+		if (fds[k] < 0) {
+			err = -errno;
+			break;
+		}
+		opened++;
+		m = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fds[k], 0);
+		if (m == MAP_FAILED) {
+			err = errno;
+			break;
+		}
+		munmap(m, 4096);	/* the buffer stays with the file */
+	}
+	edu_info(fd, &info);
+	EXPECT_EQ(k, want, "%llu files hold a %d-byte coherent buffer each", (unsigned long long)want,
+		  KMEMLAB_EDU_COHERENT_SIZE);
+	EXPECT_EQ(err, ENOSPC, "the next file's mmap() is ENOSPC (the budget is used up)");
+	EXPECT_TRUE(info.global_held <= info.global_limit,
+		    "INFO: %llu bytes held, within the %llu-byte limit",
+		    (unsigned long long)info.global_held, (unsigned long long)info.global_limit);
+	EXPECT_ERRNO(xfer_zero(fd), ENOSPC, "a DMA_XFER needing a new coherent buffer: ENOSPC");
+	memset(b, 1, sizeof(b));
+	EXPECT_ERRNO(write(fds[0], b, sizeof(b)), ENOSPC, "a write() past the budget: ENOSPC");
+	while (opened)
+		close(fds[--opened]);
+	edu_info(fd, &info);
+	EXPECT_EQ(info.global_held, 0, "every file closed: the module holds 0 bytes");
+	EXPECT_OK(xfer_zero(fd), "then a DMA_XFER works");
+	close(fd);
+	EXPECT_OK(kmodule_unload(MODNAME), "unload");
+}
+
 static void test_unload(void)
 {
 	char nodes[8][64];
@@ -147,6 +461,7 @@ static void test_unload(void)
 	if (!module_path[0]) {
 		for (k = 0; k < 4; k++)
 			tap_skip("no --module-dir given", "unload/reload test %d", k + 1);
+		tap_skip("no --module-dir given", "the module's budget (max_total_percent)");
 		return;
 	}
 	n = edu_nodes(nodes, 8);
@@ -155,15 +470,29 @@ static void test_unload(void)
 	close(fd);
 	ASSERT_OK(kmodule_unload(MODNAME), "unload after close");
 	EXPECT_EQ(edu_nodes(nodes, 8), 0, "every edu node is gone");
+	test_budget();
 	EXPECT_OK(kmodule_load(module_path, ""), "load back");
 	for (k = 0; k < 100 && edu_nodes(nodes, 8) < n; k++)
 		usleep(10000);
 }
 
+static int booted_with(const char *word)
+{
+	char line[4096] = "";
+	FILE *f = fopen("/proc/cmdline", "r");
+
+	if (f) {
+		if (!fgets(line, sizeof(line), f))
+			line[0] = '\0';
+		fclose(f);
+	}
+	return strstr(line, word) != NULL;
+}
+
 int main(int argc, char **argv)
 {
 	char pci[8][16], nodes[8][64];
-	int npci, nnodes, i;
+	int npci, nnodes, i, kills;
 
 	if (!kmodule_parse_args(argc, argv, MODNAME, module_path, sizeof(module_path)))
 		return 2;
@@ -182,6 +511,16 @@ int main(int argc, char **argv)
 	for (i = 0; i < nnodes; i++)
 		test_device(nodes[i]);
 	test_processes(nodes, nnodes);
+	/* The factorial unit does no DMA: the swiotlb=force boot, there for
+	 * bounce buffering, runs a short version.
+	 */
+	kills = getenv("KMEMLAB_EDU_FACTORIAL_KILLS") ? atoi(getenv("KMEMLAB_EDU_FACTORIAL_KILLS")) :
+		booted_with("swiotlb=force") ? 100 : 1000;
+	if (kills > 0)
+		test_factorial_kills(nodes[0], kills);
+	else
+		tap_skip("KMEMLAB_EDU_FACTORIAL_KILLS=0", "callers killed in the middle of FACTORIALs");
+	test_argsz(nodes[0]);
 	test_remove(nodes[nnodes - 1]);
 	test_unload();
 	return tap_done();

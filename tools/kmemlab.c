@@ -1030,21 +1030,28 @@ static int edu_device(const char *node, bool first)
 	if (json)
 		printf("], \"pci\": \"%s\", \"irq\": \"%s\", \"irqs\": %llu, "
 		       "\"dma_commands\": %llu, \"dma_bytes\": %llu, \"dma_irqs\": %llu, "
-		       "\"dma_timeouts\": %llu, \"dma_bounced\": %llu}", info.pci_name,
+		       "\"dma_timeouts\": %llu, \"dma_bounced\": %llu, \"window_scrubs\": %llu, "
+		       "\"global_held\": %llu, \"global_limit\": %llu}", info.pci_name,
 		       info.irq_kind == KMEMLAB_EDU_IRQ_MSI ? "msi" : "intx",
 		       (unsigned long long)info.irqs, (unsigned long long)info.dma_commands,
 		       (unsigned long long)info.dma_bytes, (unsigned long long)info.dma_irqs,
-		       (unsigned long long)info.dma_timeouts, (unsigned long long)info.dma_bounced);
+		       (unsigned long long)info.dma_timeouts, (unsigned long long)info.dma_bounced,
+		       (unsigned long long)info.window_scrubs, (unsigned long long)info.global_held,
+		       (unsigned long long)info.global_limit);
 	else
 		printf("\n  PCI %s, edu %u.%u, %s interrupt, %u-bit DMA mask. Since probe:\n"
 		       "  %llu interrupts, %llu DMA commands moving %llu bytes, %llu DMA\n"
-		       "  completions by interrupt, %llu timeouts, %llu bounced mappings.\n\n",
+		       "  completions by interrupt, %llu timeouts, %llu bounced mappings,\n"
+		       "  %llu scrubs of the window (before a file could read another's bytes).\n"
+		       "  kmemlab_edu holds %llu bytes for all open files (limit %llu,\n"
+		       "  max_total_percent of RAM).\n\n",
 		       info.pci_name, info.version_major, info.version_minor,
 		       info.irq_kind == KMEMLAB_EDU_IRQ_MSI ? "MSI" : "INTx", info.dma_mask_bits,
 		       (unsigned long long)info.irqs, (unsigned long long)info.dma_commands,
 		       (unsigned long long)info.dma_bytes, (unsigned long long)info.dma_irqs,
 		       (unsigned long long)info.dma_timeouts,
-		       (unsigned long long)info.dma_bounced);
+		       (unsigned long long)info.dma_bounced, (unsigned long long)info.window_scrubs,
+		       (unsigned long long)info.global_held, (unsigned long long)info.global_limit);
 	close(fd);
 	return ret;
 }

@@ -11,23 +11,36 @@
  *  - a register map as #defines with BIT(), read and written only through
  *    typed accessors (edu_read32/edu_write32), never raw offsets;
  *  - identification and version check, and the liveness register;
- *  - the factorial unit completed by interrupt: MSI when the platform
- *    offers it, the shared legacy line otherwise; the handler returns
- *    IRQ_NONE when the device has nothing pending (the line is shared) and
- *    acknowledges what it handles through the acknowledge register;
+ *  - the factorial unit and the DMA engine completed by interrupt: MSI when
+ *    the platform offers it, the shared legacy line otherwise; the handler
+ *    returns IRQ_NONE when the device has nothing pending (the line is
+ *    shared) and acknowledges what it handles.  An interrupt only wakes the
+ *    waiter: the device's own busy bit says whether the work is done, and
+ *    counting interrupts against requests started says whose interrupt it
+ *    was (struct edu_unit), so a late interrupt, of a request whose caller
+ *    was killed, never completes the next request early;
  *  - the 28-bit DMA mask the device has, set with dma_set_mask_and_coherent();
  *  - the device's DMA engine: every command checked against the device's
- *    window and the mask first (edu_dma_command()), completed by interrupt,
- *    with a timeout after which the device must still go idle before any
- *    buffer is unmapped (else bus mastering is switched off);
- *  - coherent DMA (5.5): a dma_alloc_coherent() buffer the device reads and
- *    writes, mapped to user space with dma_mmap_coherent(), and a dma_pool
- *    of small blocks;
+ *    window and the mask first (edu_dma_command()), with a timeout after
+ *    which the device must still go idle before any buffer is unmapped (else
+ *    bus mastering is switched off); a fatal signal ends a long request
+ *    between two commands, never in the middle of one;
+ *  - coherent DMA (5.5): a dma_alloc_coherent() buffer per open file,
+ *    allocated on first use, that the device reads and writes, mapped to
+ *    user space with dma_mmap_coherent(); and a dma_pool of small blocks;
  *  - streaming DMA (5.6): dma_map_single() per request with the direction
  *    of each buffer; a mapping kept for the device's life whose ownership
  *    passes between CPU and device with dma_sync_single_for_cpu/_device();
  *    dma_map_sgtable() over separate pages, moved a chunk at a time; and
  *    whether a mapping bounced (swiotlb), reported to user space;
+ *  - nothing crosses between open files: each has its own coherent buffer
+ *    and write() result, the kept streaming chunk is cleared after each
+ *    use, and the device's window (which every file shares) is overwritten
+ *    with zeros before a file that did not put its contents there can read
+ *    it (edu_window_make_readable());
+ *  - bounded memory: what user requests make the driver hold is charged to
+ *    a module-wide budget (max_total_percent of RAM; ENOSPC past it), and
+ *    kmalloc'd request buffers to the caller's memory cgroup (__GFP_ACCOUNT);
  *  - one character device per edu device, and safe removal: a file open on
  *    a device that is removed gets -ENODEV from then on, its mappings of
  *    the coherent buffer are torn down (a later touch is SIGBUS), and the
@@ -39,15 +52,15 @@
  * are allocated with __GFP_NOWARN: running out is the caller's -ENOMEM,
  * not a kernel warning with a stack dump.
  *
- * What you will see: /dev/kmemlab/edu0, edu1, ... (root only), driven
- * through include/uapi/kmemlab/edu.h; "kmemlab_edu 0000:00:0N.0: ..." in
- * dmesg at probe and remove; the interrupt in /proc/interrupts.
+ * What you will see: /dev/kmemlab/edu0, edu1, ... (root only unless a udev
+ * rule gives a group access), driven through include/uapi/kmemlab/edu.h;
+ * "kmemlab_edu 0000:00:0N.0: ..." in dmesg at probe and remove; the
+ * interrupt in /proc/interrupts.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/bitfield.h>
 #include <linux/bits.h>
-#include <linux/completion.h>
 #include <linux/dma-mapping.h>
 #include <linux/idr.h>
 #include <linux/interrupt.h>
@@ -62,12 +75,15 @@
 #include <linux/pci.h>
 #include <linux/rwsem.h>
 #include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <linux/wait.h>
 
 #include <kmemlab/edu.h>
 #include "kmemlab_compat.h"
+#include "kmemlab_budget.h"
 #include "kmemlab_ioctl.h"
 #include "kmemlab_edu_rules.h"
 
@@ -107,11 +123,36 @@
 #define EDU_FACTORIAL_TIMEOUT	msecs_to_jiffies(2000)
 /* How long a DMA command that timed out may take to go idle. */
 #define EDU_DMA_DRAIN_US	(2 * USEC_PER_SEC)
+#define EDU_COHERENT_PAGES	(KMEMLAB_EDU_COHERENT_SIZE >> PAGE_SHIFT)
 
 static unsigned int dma_timeout_ms = 1000;
 module_param(dma_timeout_ms, uint, 0644);
 MODULE_PARM_DESC(dma_timeout_ms,
 		 "Milliseconds to wait for a DMA command's interrupt (default 1000; one command takes about 100)");
+
+static unsigned int max_total_percent = KMEMLAB_BUDGET_DEFAULT_PERCENT;
+module_param(max_total_percent, uint, 0444);
+MODULE_PARM_DESC(max_total_percent,
+		 "Most memory all open files of all edu devices together may make the driver hold, in percent of RAM (1-100, default 10)");
+
+/* Coherent buffers, write() results and round trips in progress. */
+static struct kmemlab_budget kmemlab_edu_budget;
+
+/*
+ * A unit of the device that signals completion by interrupt (the factorial
+ * unit, the DMA engine), used one request at a time under its lock.  The
+ * interrupt handler counts and wakes; a waiter is done when the unit's busy
+ * bit is clear and at least as many interrupts came as requests started:
+ * then its own came too.  A late interrupt, of a request whose caller gave
+ * up, only brings the count up to date.
+ */
+struct edu_unit {
+	wait_queue_head_t wq;
+	unsigned int reg;	/* the register holding ... */
+	u32 busy;		/* ... the bit that reads 1 while the unit works */
+	unsigned int started;	/* requests started (under the unit's lock) */
+	atomic_t signalled;	/* interrupts the handler saw for the unit */
+};
 
 /* One edu device.  Lives until remove() and the last open file let go. */
 struct kmemlab_edu {
@@ -122,6 +163,7 @@ struct kmemlab_edu {
 	char node_name[24];		/* kmemlab/eduN */
 	char misc_name[24];		/* kmemlab_eduN */
 	int index;
+	atomic64_t opens;		/* numbers the open files, from 1 */
 
 	/* Held for reading by every file operation, for writing by remove():
 	 * once @gone is set, nothing touches the registers any more.
@@ -130,23 +172,25 @@ struct kmemlab_edu {
 	bool gone;
 
 	struct mutex fact_lock;		/* one factorial at a time */
-	struct completion fact_done;
+	struct edu_unit fact;
 	unsigned int irq_kind;
 	atomic64_t irqs, irqs_none, factorials;
 
 	/* One DMA command at a time; a ROUND_TRIP holds the window throughout. */
 	struct mutex dma_lock;
-	struct completion dma_done;
+	struct edu_unit dma;
 	bool dma_wedged;		/* a command never went idle: no more DMA */
+	u64 window;			/* whose data the window holds (rules.h) */
 	atomic64_t dma_commands, dma_bytes, dma_irqs, dma_timeouts, dma_bounced;
+	atomic64_t window_scrubs;
 
-	/* Coherent DMA (5.5): allocated at probe, freed at remove under
-	 * map_lock after every user mapping of it is zapped.
+	/* Every open file's coherent buffer (5.5) and the processes that
+	 * mapped it: allocated under map_lock until remove() closes it.
 	 */
 	struct mutex map_lock;
-	bool mmap_closed;		/* remove() started: no new mappings */
-	void *coherent;
-	dma_addr_t coherent_dma;
+	bool mmap_closed;		/* remove() started: no new buffers, mappings */
+	void *zeros;			/* a zeroed coherent page: scrubs the window */
+	dma_addr_t zeros_dma;
 	struct dma_pool *pool;		/* KMEMLAB_EDU_POOL_BLOCK-byte blocks */
 
 	/* Streaming DMA (5.6) kept for the device's life: one chunk, mapped
@@ -160,14 +204,26 @@ struct kmemlab_edu {
 	struct list_head files;
 };
 
-/* One open file: what its last write() brought back, for read(). */
+/* A process (address space) that mapped an open file's coherent buffer. */
+struct edu_mapper {
+	struct list_head node;		/* on kmemlab_edu_file.mappers */
+	struct mm_struct *mm;		/* mmgrab()bed: the struct, not its memory */
+};
+
+/* One open file: what it can see, and nobody else. */
 struct kmemlab_edu_file {
 	struct kmemlab_edu *edu;
 	struct file *file;
 	struct list_head node;		/* on edu->files */
-	struct mm_struct *mm;		/* the process that mapped it (mmgrab) */
+	u64 id;				/* this open, per device: 1, 2, ... */
+
+	/* Under edu->map_lock: */
+	void *coherent;			/* KMEMLAB_EDU_COHERENT_SIZE bytes or NULL */
+	dma_addr_t coherent_dma;
+	struct list_head mappers;	/* struct edu_mapper */
+
 	struct mutex lock;		/* the fields below */
-	u8 *data;
+	u8 *data;			/* what the last write() brought back */
 	size_t len, pos;
 };
 
@@ -191,6 +247,35 @@ static void kmemlab_edu_free(struct kref *ref)
 	kfree(edu);
 }
 
+/* --- completion by interrupt, checked against the device ------------------ */
+
+static void edu_unit_init(struct edu_unit *u, unsigned int reg, u32 busy)
+{
+	init_waitqueue_head(&u->wq);
+	u->reg = reg;
+	u->busy = busy;
+}
+
+/* From the interrupt handler: one more completion of @u. */
+static void edu_unit_signal(struct edu_unit *u)
+{
+	atomic_inc(&u->signalled);
+	wake_up(&u->wq);
+}
+
+/* The unit is idle and every request started has had its interrupt. */
+static bool edu_unit_done(struct kmemlab_edu *edu, struct edu_unit *u)
+{
+	return !(edu_read32(edu, u->reg) & u->busy) &&
+	       (int)(atomic_read(&u->signalled) - u->started) >= 0;
+}
+
+/* After giving up on a request: count only interrupts still to come. */
+static void edu_unit_forget(struct edu_unit *u)
+{
+	u->started = atomic_read(&u->signalled);
+}
+
 static irqreturn_t kmemlab_edu_irq(int irq, void *data)
 {
 	struct kmemlab_edu *edu = data;
@@ -203,40 +288,62 @@ static irqreturn_t kmemlab_edu_irq(int irq, void *data)
 	edu_write32(edu, EDU_REG_IRQ_ACK, causes);
 	atomic64_inc(&edu->irqs);
 	if (causes & EDU_IRQ_FACT)
-		complete(&edu->fact_done);
+		edu_unit_signal(&edu->fact);
 	if (causes & EDU_IRQ_DMA) {
 		atomic64_inc(&edu->dma_irqs);
-		complete(&edu->dma_done);
+		edu_unit_signal(&edu->dma);
 	}
 	return IRQ_HANDLED;
 }
 
+/*
+ * n! on the device.  A caller killed while it waited leaves its
+ * computation running and its interrupt on the way: the next request first
+ * waits for both (the device ignores n while it computes, and that
+ * interrupt must not be taken for its own), then starts, then waits until
+ * the unit is idle and its own interrupt came.  Killable throughout.
+ */
 static int kmemlab_edu_factorial(struct kmemlab_edu *edu,
 				 struct kmemlab_edu_factorial *f)
 {
+	struct edu_unit *u = &edu->fact;
 	long left;
+	int ret;
 
 	if (f->n > KMEMLAB_EDU_FACTORIAL_MAX)
 		return -EINVAL;
-	mutex_lock(&edu->fact_lock);
-	if (edu_read32(edu, EDU_REG_STATUS) & EDU_STATUS_COMPUTING) {
-		mutex_unlock(&edu->fact_lock);	/* an earlier one timed out */
-		return -EBUSY;
+	ret = mutex_lock_killable(&edu->fact_lock);
+	if (ret)
+		return ret;
+	left = wait_event_killable_timeout(u->wq, edu_unit_done(edu, u),
+					   EDU_FACTORIAL_TIMEOUT);
+	if (left < 0) {
+		ret = -EINTR;
+		goto out_unlock;
 	}
-	reinit_completion(&edu->fact_done);
+	if (!left) {
+		ret = -EBUSY;		/* still computing an earlier n */
+		if (edu_read32(edu, EDU_REG_STATUS) & EDU_STATUS_COMPUTING)
+			goto out_unlock;
+		edu_unit_forget(u);	/* idle, but an interrupt never came */
+	}
+
 	edu_write32(edu, EDU_REG_STATUS, EDU_STATUS_IRQ_FACT);
+	u->started++;
 	edu_write32(edu, EDU_REG_FACTORIAL, f->n);
-	left = wait_for_completion_killable_timeout(&edu->fact_done,
-						    EDU_FACTORIAL_TIMEOUT);
+	left = wait_event_killable_timeout(u->wq, edu_unit_done(edu, u),
+					   EDU_FACTORIAL_TIMEOUT);
 	if (left > 0) {
 		f->result = edu_read32(edu, EDU_REG_FACTORIAL);
 		f->by_irq = 1;
 		atomic64_inc(&edu->factorials);
+		ret = 0;
+	} else {
+		ret = left ? -EINTR : -ETIMEDOUT;
 	}
+out_unlock:
 	mutex_unlock(&edu->fact_lock);
-	if (left == 0)
-		return -ETIMEDOUT;
-	return left < 0 ? -EINTR : 0;
+	return ret;
 }
 
 /* --- the DMA engine ------------------------------------------------------ */
@@ -271,25 +378,30 @@ static int edu_dma_command(struct kmemlab_edu *edu, dma_addr_t ram,
 		return -EINVAL;
 	if (edu->dma_wedged)
 		return -EIO;
+	/* Between commands a fatal signal ends the request: the one command
+	 * below is all a caller ever waits for uninterruptibly.
+	 */
+	if (fatal_signal_pending(current))
+		return -EINTR;
 	if (dir == DMA_FROM_DEVICE)
 		cmd |= EDU_DMA_CMD_FROM_DEV;
 
-	reinit_completion(&edu->dma_done);
 	edu_write32(edu, EDU_REG_DMA_SRC, dir == DMA_TO_DEVICE ? lower_32_bits(ram) : window);
 	edu_write32(edu, EDU_REG_DMA_DST, dir == DMA_TO_DEVICE ? window : lower_32_bits(ram));
 	edu_write32(edu, EDU_REG_DMA_COUNT, count);
+	edu->dma.started++;
 	edu_write32(edu, EDU_REG_DMA_CMD, cmd);
 
-	/* Not killable: the device owns the memory until it is done. */
-	if (!wait_for_completion_timeout(&edu->dma_done,
-					 msecs_to_jiffies(dma_timeout_ms))) {
+	/* Not killable: the device owns the memory until it is done.  The
+	 * start bit says when it is; the interrupt wakes us.
+	 */
+	if (!wait_event_timeout(edu->dma.wq, edu_unit_done(edu, &edu->dma),
+				msecs_to_jiffies(dma_timeout_ms))) {
 		atomic64_inc(&edu->dma_timeouts);
 		ret = -ETIMEDOUT;
 	}
-	/* The interrupt only wakes us (the late one of a command that timed
-	 * out could, too); the start bit says whether the device is done.
-	 * Until it is, the caller must not unmap: if it never is, switch bus
-	 * mastering off so the device cannot reach memory any more.
+	/* Until the device is idle the caller must not unmap: if it never
+	 * is, switch bus mastering off so it cannot reach memory any more.
 	 */
 	if (edu_dma_wait_idle(edu)) {
 		edu->dma_wedged = true;
@@ -297,10 +409,40 @@ static int edu_dma_command(struct kmemlab_edu *edu, dma_addr_t ram,
 		dev_err(&edu->pdev->dev, "DMA engine stuck; DMA disabled\n");
 		return -EIO;
 	}
-	if (ret)
+	if (ret) {
+		edu_unit_forget(&edu->dma);
 		return ret;
+	}
 	atomic64_inc(&edu->dma_commands);
 	atomic64_add(count, &edu->dma_bytes);
+	return 0;
+}
+
+/* File @id puts bytes into the window (a round trip, a DMA_XFER to it). */
+static void edu_window_write(struct kmemlab_edu *edu, u64 id)
+{
+	lockdep_assert_held(&edu->dma_lock);
+	edu->window = kmemlab_edu_window_after_write(edu->window, id);
+}
+
+/*
+ * File @id is about to use the window with DMA_XFER, and may then read it
+ * as it is: if the window may hold another file's bytes, overwrite it with
+ * zeros first, one command from the zeroed page.
+ */
+static int edu_window_make_readable(struct kmemlab_edu *edu, u64 id)
+{
+	int ret;
+
+	lockdep_assert_held(&edu->dma_lock);
+	if (kmemlab_edu_window_readable(edu->window, id))
+		return 0;
+	ret = edu_dma_command(edu, edu->zeros_dma, 0, KMEMLAB_EDU_DMA_WINDOW,
+			      DMA_TO_DEVICE);
+	if (ret)
+		return ret;
+	edu->window = KMEMLAB_EDU_WINDOW_CLEAN;
+	atomic64_inc(&edu->window_scrubs);
 	return 0;
 }
 
@@ -330,29 +472,89 @@ static bool edu_note_bounce(struct kmemlab_edu *edu, phys_addr_t phys,
 	return true;
 }
 
+/* --- per-file coherent buffers (5.5) ---------------------------------------- */
+
+/* @ef's coherent buffer, allocated on first use; the caller holds map_lock. */
+static int edu_file_coherent_locked(struct kmemlab_edu_file *ef)
+{
+	struct kmemlab_edu *edu = ef->edu;
+	int ret;
+
+	lockdep_assert_held(&edu->map_lock);
+	if (edu->mmap_closed)
+		return -ENODEV;
+	if (ef->coherent)
+		return 0;
+	ret = kmemlab_budget_charge(&kmemlab_edu_budget, KMEMLAB_EDU_COHERENT_SIZE);
+	if (ret)
+		return ret;
+	/* Zeroed by the DMA API.  It comes from the memory the 28-bit mask
+	 * reaches, often ZONE_DMA: running short is -ENOMEM, no warning.
+	 */
+	ef->coherent = dma_alloc_coherent(&edu->pdev->dev, KMEMLAB_EDU_COHERENT_SIZE,
+					  &ef->coherent_dma, GFP_KERNEL | __GFP_NOWARN);
+	if (!ef->coherent) {
+		kmemlab_budget_uncharge(&kmemlab_edu_budget, KMEMLAB_EDU_COHERENT_SIZE);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static int edu_file_coherent(struct kmemlab_edu_file *ef)
+{
+	int ret;
+
+	mutex_lock(&ef->edu->map_lock);
+	ret = edu_file_coherent_locked(ef);
+	mutex_unlock(&ef->edu->map_lock);
+	return ret;
+}
+
+/* At release, or at remove() once no mapping of it is left. */
+static void edu_file_free_coherent(struct kmemlab_edu_file *ef)
+{
+	struct kmemlab_edu *edu = ef->edu;
+
+	mutex_lock(&edu->map_lock);
+	if (ef->coherent) {
+		dma_free_coherent(&edu->pdev->dev, KMEMLAB_EDU_COHERENT_SIZE,
+				  ef->coherent, ef->coherent_dma);
+		ef->coherent = NULL;
+		kmemlab_budget_uncharge(&kmemlab_edu_budget, KMEMLAB_EDU_COHERENT_SIZE);
+	}
+	mutex_unlock(&edu->map_lock);
+}
+
+/* --- round trips ------------------------------------------------------------ */
+
 /* A ROUND_TRIP's data: @in to send, @out for what comes back, both from
- * ZONE_DMA so that SINGLE can map them as they are.
+ * ZONE_DMA so that SINGLE can map them as they are; @charge is what the
+ * request costs the module's budget.
  */
 struct edu_round_trip {
 	struct kmemlab_edu_round_trip *req;
 	u8 *in, *out;
+	u64 charge;
 };
 
-/* 5.5: through the coherent buffer: in at 0, back at the second half. */
-static int edu_rt_coherent(struct kmemlab_edu *edu, struct edu_round_trip *rt)
+/* 5.5: through the file's coherent buffer: in at 0, back at the second
+ * chunk.  The data stays there, where the file's own mappings see it.
+ */
+static int edu_rt_coherent(struct kmemlab_edu *edu, struct kmemlab_edu_file *ef,
+			   struct edu_round_trip *rt)
 {
 	u32 len = rt->req->len, off, n;
 	int ret;
 
 	for (off = 0; off < len; off += n) {
 		n = min_t(u32, len - off, KMEMLAB_EDU_DMA_CHUNK);
-		memcpy(edu->coherent, rt->in + off, n);
-		ret = edu_dma_there_and_back(edu, edu->coherent_dma,
-					     edu->coherent_dma + KMEMLAB_EDU_DMA_CHUNK,
+		memcpy(ef->coherent, rt->in + off, n);
+		ret = edu_dma_there_and_back(edu, ef->coherent_dma,
+					     ef->coherent_dma + KMEMLAB_EDU_DMA_CHUNK,
 					     n, &rt->req->commands);
 		if (ret)
 			return ret;
-		memcpy(rt->out + off, edu->coherent + KMEMLAB_EDU_DMA_CHUNK, n);
+		memcpy(rt->out + off, ef->coherent + KMEMLAB_EDU_DMA_CHUNK, n);
 	}
 	return 0;
 }
@@ -414,7 +616,8 @@ out_unmap_in:
 }
 
 /* 5.6: the kept mapping.  The device owns it between uses; the CPU takes
- * it with sync_for_cpu and gives it back with sync_for_device.
+ * it with sync_for_cpu and gives it back with sync_for_device, cleared:
+ * the next request, maybe another file's, finds nothing of this one.
  */
 static int edu_rt_sync(struct kmemlab_edu *edu, struct edu_round_trip *rt)
 {
@@ -433,6 +636,7 @@ static int edu_rt_sync(struct kmemlab_edu *edu, struct edu_round_trip *rt)
 		dma_sync_single_for_cpu(dev, edu->stream_dma, n, DMA_BIDIRECTIONAL);
 		if (!ret)
 			memcpy(rt->out + off, edu->stream, n);
+		memset(edu->stream, 0, n);
 		dma_sync_single_for_device(dev, edu->stream_dma, n, DMA_BIDIRECTIONAL);
 		if (ret)
 			return ret;
@@ -449,7 +653,7 @@ static int edu_sg_alloc(struct sg_table *sgt, struct page **pages,
 	int ret;
 
 	for (i = 0; i < npages; i++) {
-		pages[i] = alloc_page(GFP_KERNEL | GFP_DMA | __GFP_NOWARN);
+		pages[i] = alloc_page(GFP_KERNEL_ACCOUNT | GFP_DMA | __GFP_NOWARN);
 		if (!pages[i]) {
 			ret = -ENOMEM;
 			goto err_free_pages;
@@ -459,7 +663,7 @@ static int edu_sg_alloc(struct sg_table *sgt, struct page **pages,
 	 * adjacent (sg_alloc_table_from_pages() would merge them): a real
 	 * scatter list, npages segments on a machine without an IOMMU.
 	 */
-	ret = sg_alloc_table(sgt, npages, GFP_KERNEL);
+	ret = sg_alloc_table(sgt, npages, GFP_KERNEL_ACCOUNT);
 	if (ret)
 		goto err_free_pages;
 	for_each_sgtable_sg(sgt, sg, i)
@@ -555,7 +759,7 @@ static int edu_rt_sg(struct kmemlab_edu *edu, struct edu_round_trip *rt)
 	struct page **pages;
 	int ret;
 
-	pages = kcalloc(2 * npages, sizeof(*pages), GFP_KERNEL);
+	pages = kcalloc(2 * npages, sizeof(*pages), GFP_KERNEL_ACCOUNT);
 	if (!pages)
 		return -ENOMEM;
 	ret = edu_sg_alloc(&to, pages, npages, len);
@@ -592,10 +796,13 @@ out_free_array:
 /*
  * ROUND_TRIP, and write(): user memory is read before and written after
  * the locks (a fault under remove_lock could wait on an mmap() that waits
- * on remove_lock).  rt->in and rt->out hold req->len bytes.
+ * on remove_lock).  rt->in and rt->out hold req->len bytes.  The window
+ * gets only this file's bytes, and gives back only what this request put
+ * there: no scrub is needed.
  */
-static int edu_round_trip(struct kmemlab_edu *edu, struct edu_round_trip *rt)
+static int edu_round_trip(struct kmemlab_edu_file *ef, struct edu_round_trip *rt)
 {
+	struct kmemlab_edu *edu = ef->edu;
 	int ret;
 
 	rt->req->commands = 0;
@@ -606,12 +813,18 @@ static int edu_round_trip(struct kmemlab_edu *edu, struct edu_round_trip *rt)
 		ret = -ENODEV;
 		goto out_unlock_remove;
 	}
+	if (rt->req->method == KMEMLAB_EDU_COHERENT) {
+		ret = edu_file_coherent(ef);
+		if (ret)
+			goto out_unlock_remove;
+	}
 	ret = mutex_lock_killable(&edu->dma_lock);
 	if (ret)
 		goto out_unlock_remove;
+	edu_window_write(edu, ef->id);
 	switch (rt->req->method) {
 	case KMEMLAB_EDU_COHERENT:
-		ret = edu_rt_coherent(edu, rt);
+		ret = edu_rt_coherent(edu, ef, rt);
 		break;
 	case KMEMLAB_EDU_POOL:
 		ret = edu_rt_pool(edu, rt);
@@ -634,15 +847,28 @@ out_unlock_remove:
 	return ret;
 }
 
-/* Allocate a round trip's buffers and fill rt->in from user memory. */
+/*
+ * Allocate a round trip's buffers (charged to the module's budget and the
+ * caller's memory cgroup) and fill rt->in from user memory.  On failure
+ * the caller still calls edu_round_trip_free().
+ */
 static int edu_round_trip_prepare(struct edu_round_trip *rt,
 				  const void __user *src, u32 len)
 {
+	u64 charge = 2ULL * len;
+	int ret;
+
+	if (rt->req->method == KMEMLAB_EDU_SG)	/* and two tables of pages */
+		charge += 2ULL * DIV_ROUND_UP(len, PAGE_SIZE) * PAGE_SIZE;
+	ret = kmemlab_budget_charge(&kmemlab_edu_budget, charge);
+	if (ret)
+		return ret;
+	rt->charge = charge;
 	/* ZONE_DMA: below the device's 28-bit reach (SINGLE maps these);
 	 * len is the caller's, so no warning when the zone is short.
 	 */
-	rt->in = kmalloc(len, GFP_KERNEL | GFP_DMA | __GFP_NOWARN);
-	rt->out = kzalloc(len, GFP_KERNEL | GFP_DMA | __GFP_NOWARN);
+	rt->in = kmalloc(len, GFP_KERNEL_ACCOUNT | GFP_DMA | __GFP_NOWARN);
+	rt->out = kzalloc(len, GFP_KERNEL_ACCOUNT | GFP_DMA | __GFP_NOWARN);
 	if (!rt->in || !rt->out)
 		return -ENOMEM;
 	if (copy_from_user(rt->in, src, len))
@@ -654,9 +880,10 @@ static void edu_round_trip_free(struct edu_round_trip *rt)
 {
 	kfree(rt->in);
 	kfree(rt->out);
+	kmemlab_budget_uncharge(&kmemlab_edu_budget, rt->charge);
 }
 
-static int kmemlab_edu_ioc_round_trip(struct kmemlab_edu *edu,
+static int kmemlab_edu_ioc_round_trip(struct kmemlab_edu_file *ef,
 				      struct kmemlab_edu_round_trip *req)
 {
 	struct edu_round_trip rt = { .req = req };
@@ -667,17 +894,18 @@ static int kmemlab_edu_ioc_round_trip(struct kmemlab_edu *edu,
 		return ret;
 	ret = edu_round_trip_prepare(&rt, u64_to_user_ptr(req->src), req->len);
 	if (!ret)
-		ret = edu_round_trip(edu, &rt);
+		ret = edu_round_trip(ef, &rt);
 	if (!ret && copy_to_user(u64_to_user_ptr(req->dst), rt.out, req->len))
 		ret = -EFAULT;
 	edu_round_trip_free(&rt);
 	return ret;
 }
 
-/* DMA_XFER: one command between the coherent buffer and the window. */
-static int kmemlab_edu_ioc_xfer(struct kmemlab_edu *edu,
+/* DMA_XFER: one command between the file's coherent buffer and the window. */
+static int kmemlab_edu_ioc_xfer(struct kmemlab_edu_file *ef,
 				const struct kmemlab_edu_dma_xfer *x)
 {
+	struct kmemlab_edu *edu = ef->edu;
 	enum dma_data_direction dir = x->direction == KMEMLAB_EDU_TO_DEVICE ?
 				      DMA_TO_DEVICE : DMA_FROM_DEVICE;
 	int ret;
@@ -685,11 +913,21 @@ static int kmemlab_edu_ioc_xfer(struct kmemlab_edu *edu,
 	ret = kmemlab_edu_check_xfer(x);
 	if (ret)
 		return ret;
+	ret = edu_file_coherent(ef);
+	if (ret)
+		return ret;
 	ret = mutex_lock_killable(&edu->dma_lock);
 	if (ret)
 		return ret;
-	ret = edu_dma_command(edu, edu->coherent_dma + x->buf_offset,
-			      x->dev_offset, x->count, dir);
+	/* Either way the file may read back afterwards what the window holds:
+	 * its own bytes and zeros only.
+	 */
+	ret = edu_window_make_readable(edu, ef->id);
+	if (!ret && dir == DMA_TO_DEVICE)
+		edu_window_write(edu, ef->id);
+	if (!ret)
+		ret = edu_dma_command(edu, ef->coherent_dma + x->buf_offset,
+				      x->dev_offset, x->count, dir);
 	mutex_unlock(&edu->dma_lock);
 	return ret;
 }
@@ -715,6 +953,9 @@ static void edu_fill_info(struct kmemlab_edu *edu, struct kmemlab_edu_info *info
 	info->dma_irqs = atomic64_read(&edu->dma_irqs);
 	info->dma_timeouts = atomic64_read(&edu->dma_timeouts);
 	info->dma_bounced = atomic64_read(&edu->dma_bounced);
+	info->window_scrubs = atomic64_read(&edu->window_scrubs);
+	info->global_held = kmemlab_budget_used(&kmemlab_edu_budget);
+	info->global_limit = kmemlab_edu_budget.limit;
 }
 
 static long kmemlab_edu_ioctl(struct file *file, unsigned int cmd,
@@ -766,7 +1007,7 @@ static long kmemlab_edu_ioctl(struct file *file, unsigned int cmd,
 
 	/* ROUND_TRIP reads and writes user memory: it takes the locks itself. */
 	if (base == KMEMLAB_IOC_BASE(KMEMLAB_EDU_IOC_ROUND_TRIP)) {
-		ret = kmemlab_edu_ioc_round_trip(edu, &u.rt);
+		ret = kmemlab_edu_ioc_round_trip(ef, &u.rt);
 		goto out_copy;
 	}
 	down_read(&edu->remove_lock);
@@ -790,7 +1031,7 @@ static long kmemlab_edu_ioctl(struct file *file, unsigned int cmd,
 		ret = kmemlab_edu_factorial(edu, &u.fact);
 		break;
 	case KMEMLAB_IOC_BASE(KMEMLAB_EDU_IOC_DMA_XFER):
-		ret = kmemlab_edu_ioc_xfer(edu, &u.xfer);
+		ret = kmemlab_edu_ioc_xfer(ef, &u.xfer);
 		break;
 	}
 out_unlock:
@@ -804,7 +1045,8 @@ out_copy:
 }
 
 /* write(): up to KMEMLAB_EDU_RW_MAX bytes through the device and back over
- * the kept streaming mapping; read() then returns what came back.
+ * the kept streaming mapping; read() then returns what came back.  The
+ * file keeps it (charged to the budget) until the next write() or close.
  */
 static ssize_t kmemlab_edu_write(struct file *file, const char __user *buf,
 				 size_t count, loff_t *ppos)
@@ -812,6 +1054,8 @@ static ssize_t kmemlab_edu_write(struct file *file, const char __user *buf,
 	struct kmemlab_edu_file *ef = file->private_data;
 	struct kmemlab_edu_round_trip req = { .method = KMEMLAB_EDU_SYNC };
 	struct edu_round_trip rt = { .req = &req };
+	size_t old_len;
+	u8 *old;
 	int ret;
 
 	if (!count)
@@ -819,18 +1063,23 @@ static ssize_t kmemlab_edu_write(struct file *file, const char __user *buf,
 	req.len = min_t(size_t, count, KMEMLAB_EDU_RW_MAX);
 	ret = edu_round_trip_prepare(&rt, buf, req.len);
 	if (!ret)
-		ret = edu_round_trip(ef->edu, &rt);
+		ret = edu_round_trip(ef, &rt);
 	if (ret) {
 		edu_round_trip_free(&rt);
 		return ret;
 	}
-	kfree(rt.in);
 	mutex_lock(&ef->lock);
-	kfree(ef->data);
-	ef->data = rt.out;		/* the file keeps what came back */
-	ef->len = req.len;
+	old = ef->data;
+	old_len = ef->len;
+	ef->data = rt.out;		/* the file keeps what came back, */
+	ef->len = req.len;		/* and its share of the charge */
 	ef->pos = 0;
 	mutex_unlock(&ef->lock);
+	rt.out = NULL;
+	rt.charge -= req.len;
+	edu_round_trip_free(&rt);
+	kfree(old);
+	kmemlab_budget_uncharge(&kmemlab_edu_budget, old_len);
 	return req.len;
 }
 
@@ -853,34 +1102,64 @@ static ssize_t kmemlab_edu_read(struct file *file, char __user *buf,
 	return ret;
 }
 
-/* 5.5: the coherent buffer in user space.  Shared mappings of at most
- * KMEMLAB_EDU_COHERENT_SIZE bytes at offset 0; remove() zaps them.
+/* --- mmap of the file's coherent buffer (5.5) ------------------------------- */
+
+/*
+ * Remember @mm as one that mapped @ef's buffer, for remove() (see
+ * kmemlab_edu_revoke_mappings()).  Processes that have exited since are
+ * forgotten here (no mmap() of theirs can still be under way), so the list
+ * holds about as many entries as live processes that mapped the file.
+ */
+static int edu_note_mapper(struct kmemlab_edu_file *ef, struct mm_struct *mm)
+{
+	struct edu_mapper *m, *tmp;
+	bool known = false;
+
+	lockdep_assert_held(&ef->edu->map_lock);
+	list_for_each_entry_safe(m, tmp, &ef->mappers, node) {
+		if (m->mm == mm) {
+			known = true;
+		} else if (!atomic_read(&m->mm->mm_users)) {
+			list_del(&m->node);
+			mmdrop(m->mm);
+			kfree(m);
+		}
+	}
+	if (known)
+		return 0;
+	m = kmalloc(sizeof(*m), GFP_KERNEL_ACCOUNT);
+	if (!m)
+		return -ENOMEM;
+	mmgrab(mm);
+	m->mm = mm;
+	list_add(&m->node, &ef->mappers);
+	return 0;
+}
+
+/*
+ * 5.5: the file's coherent buffer in user space, allocated on first use.
+ * Shared mappings only, any page range inside the buffer.  VM_MAYSHARE,
+ * not VM_SHARED: the kernel clears VM_SHARED in a read-only shared mapping
+ * of a file opened O_RDONLY, and that mapping is welcome.  Any process
+ * holding the file may map it (a child that inherited it too); remove()
+ * zaps every mapping.
  */
 static int kmemlab_edu_mmap(struct file *file, struct vm_area_struct *vma)
 {
 	struct kmemlab_edu_file *ef = file->private_data;
 	struct kmemlab_edu *edu = ef->edu;
-	int ret = -ENODEV;
+	int ret;
 
-	if (vma->vm_pgoff || !(vma->vm_flags & VM_SHARED) ||
-	    vma->vm_end - vma->vm_start > KMEMLAB_EDU_COHERENT_SIZE)
+	if (!(vma->vm_flags & VM_MAYSHARE) || vma->vm_pgoff >= EDU_COHERENT_PAGES ||
+	    vma_pages(vma) > EDU_COHERENT_PAGES - vma->vm_pgoff)
 		return -EINVAL;
 	mutex_lock(&edu->map_lock);
-	if (edu->mmap_closed)
-		goto out_unlock;
-	/* remove() must be able to wait for this mmap() to finish (see
-	 * kmemlab_edu_revoke_mappings()): one process maps per open file.
-	 */
-	ret = -EINVAL;
-	if (ef->mm && ef->mm != vma->vm_mm)
-		goto out_unlock;
-	if (!ef->mm) {
-		mmgrab(vma->vm_mm);
-		ef->mm = vma->vm_mm;
-	}
-	ret = dma_mmap_coherent(&edu->pdev->dev, vma, edu->coherent,
-				edu->coherent_dma, KMEMLAB_EDU_COHERENT_SIZE);
-out_unlock:
+	ret = edu_file_coherent_locked(ef);
+	if (!ret)
+		ret = edu_note_mapper(ef, vma->vm_mm);
+	if (!ret)
+		ret = dma_mmap_coherent(&edu->pdev->dev, vma, ef->coherent,
+					ef->coherent_dma, KMEMLAB_EDU_COHERENT_SIZE);
 	mutex_unlock(&edu->map_lock);
 	return ret;
 }
@@ -894,12 +1173,14 @@ static int kmemlab_edu_open(struct inode *inode, struct file *file)
 					       struct kmemlab_edu, misc);
 	struct kmemlab_edu_file *ef;
 
-	ef = kzalloc(sizeof(*ef), GFP_KERNEL);
+	ef = kzalloc(sizeof(*ef), GFP_KERNEL_ACCOUNT);
 	if (!ef)
 		return -ENOMEM;
 	mutex_init(&ef->lock);
+	INIT_LIST_HEAD(&ef->mappers);
 	ef->file = file;
 	ef->edu = edu;
+	ef->id = atomic64_inc_return(&edu->opens);
 	kref_get(&edu->ref);
 	mutex_lock(&edu->files_lock);
 	list_add(&ef->node, &edu->files);
@@ -912,13 +1193,22 @@ static int kmemlab_edu_release(struct inode *inode, struct file *file)
 {
 	struct kmemlab_edu_file *ef = file->private_data;
 	struct kmemlab_edu *edu = ef->edu;
+	struct edu_mapper *m, *tmp;
 
+	/* No mapping is left (each holds the file).  Under files_lock, which
+	 * remove() holds while it frees buffers: the device is still bound
+	 * if the buffer is still there.
+	 */
 	mutex_lock(&edu->files_lock);
 	list_del(&ef->node);
+	edu_file_free_coherent(ef);
 	mutex_unlock(&edu->files_lock);
-	if (ef->mm)
-		mmdrop(ef->mm);
+	list_for_each_entry_safe(m, tmp, &ef->mappers, node) {
+		mmdrop(m->mm);
+		kfree(m);
+	}
 	kfree(ef->data);
+	kmemlab_budget_uncharge(&kmemlab_edu_budget, ef->len);
 	kfree(ef);
 	kref_put(&edu->ref, kmemlab_edu_free);
 	return 0;
@@ -936,19 +1226,18 @@ static const struct file_operations kmemlab_edu_fops = {
 	.llseek = kmemlab_no_llseek,
 };
 
-/* The DMA buffers the device keeps: coherent, a pool, a streaming chunk. */
+/* The DMA buffers the device keeps: a zeroed page, a pool, a streaming chunk. */
 static int kmemlab_edu_setup_dma(struct kmemlab_edu *edu)
 {
 	struct device *dev = &edu->pdev->dev;
 
-	edu->coherent = dma_alloc_coherent(dev, KMEMLAB_EDU_COHERENT_SIZE,
-					   &edu->coherent_dma, GFP_KERNEL);
-	if (!edu->coherent)
+	edu->zeros = dma_alloc_coherent(dev, PAGE_SIZE, &edu->zeros_dma, GFP_KERNEL);
+	if (!edu->zeros)
 		return -ENOMEM;
 	edu->pool = kmemlab_dma_pool_create(edu->misc_name, dev, KMEMLAB_EDU_POOL_BLOCK,
 					    KMEMLAB_EDU_POOL_BLOCK, 0);
 	if (!edu->pool)
-		goto err_free_coherent;
+		goto err_free_zeros;
 	edu->stream = kzalloc(KMEMLAB_EDU_DMA_CHUNK, GFP_KERNEL | GFP_DMA);
 	if (!edu->stream)
 		goto err_destroy_pool;
@@ -964,35 +1253,38 @@ err_free_stream:
 	kfree(edu->stream);
 err_destroy_pool:
 	dma_pool_destroy(edu->pool);
-err_free_coherent:
-	dma_free_coherent(dev, KMEMLAB_EDU_COHERENT_SIZE, edu->coherent,
-			  edu->coherent_dma);
-	edu->coherent = NULL;
+err_free_zeros:
+	dma_free_coherent(dev, PAGE_SIZE, edu->zeros, edu->zeros_dma);
 	return -ENOMEM;
 }
 
 /*
- * Tear down every user mapping of the coherent buffer, then free it.  An
- * mmap() links its VMA only after kmemlab_edu_mmap() returns, so a zap
- * could miss one still on its way: after closing mmap(), take each
- * mapping process's mmap lock once, which waits such an mmap() out.
+ * Tear down every user mapping of the files' coherent buffers, then free
+ * them.  An mmap() links its VMA only after kmemlab_edu_mmap() returns, so
+ * a zap could miss one still on its way: after closing mmap(), take the
+ * mmap lock of every process that mapped a file once, which waits such an
+ * mmap() out.  A VMA copied by fork() is linked before its page tables
+ * are, and is zapped with the rest.
  */
 static void kmemlab_edu_revoke_mappings(struct kmemlab_edu *edu)
 {
 	struct kmemlab_edu_file *ef;
+	struct edu_mapper *m;
 
 	mutex_lock(&edu->map_lock);
 	edu->mmap_closed = true;
 	mutex_unlock(&edu->map_lock);
 
+	/* The mapper lists no longer change: only mmap() adds to them. */
 	mutex_lock(&edu->files_lock);
 	list_for_each_entry(ef, &edu->files, node) {
-		if (ef->mm) {
-			mmap_write_lock(ef->mm);
-			mmap_write_unlock(ef->mm);
+		list_for_each_entry(m, &ef->mappers, node) {
+			mmap_write_lock(m->mm);
+			mmap_write_unlock(m->mm);
 		}
 		/* Later touches of the zapped range fault: SIGBUS. */
 		unmap_mapping_range(ef->file->f_mapping, 0, 0, 1);
+		edu_file_free_coherent(ef);
 	}
 	mutex_unlock(&edu->files_lock);
 }
@@ -1005,9 +1297,7 @@ static void kmemlab_edu_teardown_dma(struct kmemlab_edu *edu)
 			 DMA_BIDIRECTIONAL);
 	kfree(edu->stream);
 	dma_pool_destroy(edu->pool);
-	dma_free_coherent(dev, KMEMLAB_EDU_COHERENT_SIZE, edu->coherent,
-			  edu->coherent_dma);
-	edu->coherent = NULL;
+	dma_free_coherent(dev, PAGE_SIZE, edu->zeros, edu->zeros_dma);
 }
 
 /* Request one vector: MSI if possible, else the shared legacy line. */
@@ -1051,9 +1341,11 @@ static int kmemlab_edu_probe(struct pci_dev *pdev, const struct pci_device_id *i
 	edu->pdev = pdev;
 	init_rwsem(&edu->remove_lock);
 	mutex_init(&edu->fact_lock);
-	init_completion(&edu->fact_done);
+	edu_unit_init(&edu->fact, EDU_REG_STATUS, EDU_STATUS_COMPUTING);
 	mutex_init(&edu->dma_lock);
-	init_completion(&edu->dma_done);
+	edu_unit_init(&edu->dma, EDU_REG_DMA_CMD, EDU_DMA_CMD_START);
+	/* What an earlier driver or user left in the window is nobody's. */
+	edu->window = KMEMLAB_EDU_WINDOW_MIXED;
 	mutex_init(&edu->map_lock);
 	mutex_init(&edu->files_lock);
 	INIT_LIST_HEAD(&edu->files);
@@ -1105,7 +1397,7 @@ static int kmemlab_edu_probe(struct pci_dev *pdev, const struct pci_device_id *i
 	edu->misc.minor = MISC_DYNAMIC_MINOR;
 	edu->misc.name = edu->misc_name;
 	edu->misc.nodename = edu->node_name;
-	edu->misc.mode = 0600;
+	edu->misc.mode = 0600;		/* packages add a udev rule: group kmemlab, 0660 */
 	edu->misc.fops = &kmemlab_edu_fops;
 	edu->misc.parent = dev;
 	ret = misc_register(&edu->misc);
@@ -1143,7 +1435,7 @@ static void kmemlab_edu_remove(struct pci_dev *pdev)
 	down_write(&edu->remove_lock);		/* wait out running calls */
 	edu->gone = true;
 	up_write(&edu->remove_lock);
-	kmemlab_edu_revoke_mappings(edu);
+	kmemlab_edu_revoke_mappings(edu);	/* and free the files' buffers */
 	kmemlab_edu_teardown_irq(edu);		/* no DMA or factorial runs now */
 	kmemlab_edu_teardown_dma(edu);
 	pci_clear_master(pdev);
@@ -1163,7 +1455,24 @@ static struct pci_driver kmemlab_edu_driver = {
 	.probe = kmemlab_edu_probe,
 	.remove = kmemlab_edu_remove,
 };
-module_pci_driver(kmemlab_edu_driver);
+
+static int __init kmemlab_edu_init(void)
+{
+	BUILD_BUG_ON(sizeof(struct kmemlab_edu_info) != KMEMLAB_EDU_INFO_SIZE_VER1);
+	BUILD_BUG_ON(KMEMLAB_EDU_COHERENT_SIZE % PAGE_SIZE);
+	if (kmemlab_budget_init(&kmemlab_edu_budget, max_total_percent)) {
+		pr_err("max_total_percent must be 1..100\n");
+		return -EINVAL;
+	}
+	return pci_register_driver(&kmemlab_edu_driver);
+}
+module_init(kmemlab_edu_init);
+
+static void __exit kmemlab_edu_exit(void)
+{
+	pci_unregister_driver(&kmemlab_edu_driver);
+}
+module_exit(kmemlab_edu_exit);
 
 MODULE_LICENSE("GPL");
 MODULE_AUTHOR("kmemlab developers");

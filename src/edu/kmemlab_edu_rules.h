@@ -10,6 +10,7 @@
 #define KMEMLAB_EDU_RULES_H
 
 #include <linux/errno.h>
+#include <linux/limits.h>
 #include <linux/types.h>
 
 #include <kmemlab/edu.h>
@@ -37,6 +38,31 @@ static inline int kmemlab_edu_check_xfer(const struct kmemlab_edu_dma_xfer *x)
 	    x->count > KMEMLAB_EDU_COHERENT_SIZE - x->buf_offset)
 		return -EINVAL;
 	return 0;
+}
+
+/*
+ * The device's window is shared by every open file of the device; the
+ * driver tracks whose bytes it may hold: nobody's (CLEAN: zeros), one open
+ * file's (that file's id, 1, 2, ... per device, never reused), or more
+ * than one file's, or bytes from before the driver knew (MIXED, also the
+ * state at probe).  A file may read the window as it is only when it is
+ * CLEAN or holds that file's bytes alone; else the driver scrubs it first.
+ */
+#define KMEMLAB_EDU_WINDOW_CLEAN	0
+#define KMEMLAB_EDU_WINDOW_MIXED	U64_MAX
+
+/* The window's state after file @id put bytes into it. */
+static inline u64 kmemlab_edu_window_after_write(u64 window, u64 id)
+{
+	if (window == KMEMLAB_EDU_WINDOW_CLEAN || window == id)
+		return id;
+	return KMEMLAB_EDU_WINDOW_MIXED;
+}
+
+/* May file @id read the window without a scrub first? */
+static inline bool kmemlab_edu_window_readable(u64 window, u64 id)
+{
+	return window == KMEMLAB_EDU_WINDOW_CLEAN || window == id;
 }
 
 /* The most bytes one ROUND_TRIP of this method may move (0: unknown). */

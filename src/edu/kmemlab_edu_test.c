@@ -2,7 +2,9 @@
 /*
  * kmemlab_edu_test - in-kernel tests of kmemlab_edu's DMA checks: the
  * device window and the mask, the ones that keep Debian 12's QEMU from
- * aborting and the device from writing into the wrong RAM.  Loading the
+ * aborting and the device from writing into the wrong RAM; and the rule
+ * that decides when the shared window must be scrubbed before a file reads
+ * it.  Loading the
  * module runs the suite "kmemlab_edu" (KUnit where the kernel has it, KTAP
  * otherwise); it needs no edu device.
  */
@@ -57,10 +59,34 @@ KMEMLAB_TEST(edu_xfer_check)
 	KT_EXPECT_EQ(kmemlab_edu_check_xfer(&x), -EINVAL);
 }
 
+KMEMLAB_TEST(edu_window_owner)
+{
+	u64 w = KMEMLAB_EDU_WINDOW_MIXED;	/* at probe */
+
+	KT_EXPECT_TRUE(!kmemlab_edu_window_readable(w, 1));
+	w = KMEMLAB_EDU_WINDOW_CLEAN;		/* after a scrub */
+	KT_EXPECT_TRUE(kmemlab_edu_window_readable(w, 1));
+	KT_EXPECT_TRUE(kmemlab_edu_window_readable(w, 2));
+	w = kmemlab_edu_window_after_write(w, 1);
+	KT_EXPECT_TRUE(w == 1);
+	KT_EXPECT_TRUE(kmemlab_edu_window_readable(w, 1));
+	KT_EXPECT_TRUE(!kmemlab_edu_window_readable(w, 2));
+	w = kmemlab_edu_window_after_write(w, 1);
+	KT_EXPECT_TRUE(w == 1);
+	/* A second file's bytes beside the first's: neither may read. */
+	w = kmemlab_edu_window_after_write(w, 2);
+	KT_EXPECT_TRUE(w == KMEMLAB_EDU_WINDOW_MIXED);
+	KT_EXPECT_TRUE(!kmemlab_edu_window_readable(w, 1));
+	KT_EXPECT_TRUE(!kmemlab_edu_window_readable(w, 2));
+	w = kmemlab_edu_window_after_write(w, 2);
+	KT_EXPECT_TRUE(w == KMEMLAB_EDU_WINDOW_MIXED);
+}
+
 KMEMLAB_TEST_CASES(kmemlab_edu_cases) = {
 	KT_CASE(edu_window),
 	KT_CASE(edu_dma_addr),
 	KT_CASE(edu_xfer_check),
+	KT_CASE(edu_window_owner),
 	{}
 };
 

@@ -6,12 +6,45 @@
  * Chapter 5.7: the device's registers through ioremap (BAR0), its
  * identification and liveness check, and its factorial unit, completed by
  * interrupt.  Chapters 5.5 and 5.6: the device's DMA engine moving data
- * between RAM and its 4 KiB window, through a coherent buffer (which mmap()
- * maps, offset 0, at most KMEMLAB_EDU_COHERENT_SIZE bytes), a dma_pool
+ * between RAM and its 4 KiB window, through a coherent buffer, a dma_pool
  * block, a streaming mapping made per request, one kept for the device's
  * life and handed between CPU and device with syncs, and a scatter-gather
  * table.  write() sends up to KMEMLAB_EDU_RW_MAX bytes through the device
  * and back (the kept streaming mapping); read() returns what came back.
+ *
+ * What an open file can see is its own.  Each open file has its own
+ * coherent buffer (KMEMLAB_EDU_COHERENT_SIZE bytes, zeroed, allocated on
+ * first use: its first mmap(), DMA_XFER or COHERENT round trip; freed when
+ * the file is closed and its last mapping is gone) and its own write()
+ * result; processes that share the file (fork(), SCM_RIGHTS) share them.
+ * The device's window is the device's: every open file uses it.  What a
+ * file leaves there lasts only until another file uses the device (a round
+ * trip overwrites it).  Before a DMA_XFER (either way) by a file whose
+ * bytes are not the only ones the window may hold, the driver overwrites
+ * the whole window with zeros (one more device command, counted in INFO's
+ * window_scrubs): a file reads back its own bytes and zeros, never another
+ * file's.
+ *
+ * mmap(): MAP_SHARED only (MAP_PRIVATE: EINVAL), whole pages inside the
+ * coherent buffer (offset and length: a page offset past the buffer, or a
+ * range reaching past its end, is EINVAL).  The kernel's own rules apply
+ * before the driver's: a file opened O_WRONLY cannot be mapped (EACCES), a
+ * file opened O_RDONLY can be mapped PROT_READ (and PROT_NONE), not
+ * PROT_WRITE (EACCES, and mprotect() cannot add it).  The mapping is a
+ * VM_PFNMAP one (dma_mmap_coherent()): mremap() may shrink it but not grow
+ * it (EFAULT), madvise(MADV_DONTNEED) is refused (EINVAL) and the data
+ * stays; a partial munmap() leaves the rest mapped; a child inherits the
+ * mapping across fork() and sees the same bytes, whichever exits first.
+ * Any process holding the file may map it.  When the device is removed or
+ * unbound, every mapping is revoked (a later touch is SIGBUS); the module
+ * cannot be unloaded while a mapping exists (the mapping holds the file).
+ *
+ * Memory: the coherent buffers, write() results and round trips in
+ * progress of all open files of all edu devices together may hold at most
+ * max_total_percent (module parameter, 1-100, default 10) of RAM: past
+ * that a request fails with ENOSPC.  INFO reports what is held and the
+ * limit.  Round-trip buffers are also charged to the caller's memory
+ * cgroup.
  *
  * Conventions as in kmemlab/alloc.h: __u32 argsz first, the size of the
  * caller's struct (below *_SIZE_VER0: EINVAL; larger than the driver's:
@@ -19,10 +52,15 @@
  * reserved fields must be zero (EINVAL).  Errors: EFAULT bad pointer,
  * EINVAL malformed request, ENOTTY unknown ioctl, ENODEV the device was
  * removed while the file was open (every call on that file from then on),
- * ETIMEDOUT the device did not signal completion in time, EBUSY the
- * factorial unit is still busy with an earlier request, EINTR a fatal
- * signal arrived while waiting for the device, EIO the device stopped
- * answering (no DMA is started on it again).  The node is root-only.
+ * ENOMEM the memory the device can reach (28-bit DMA mask) ran short,
+ * ENOSPC the module's budget is used up, ETIMEDOUT the device did not
+ * signal completion in time, EBUSY the factorial unit stayed busy with an
+ * earlier request (a killed caller's) for the whole timeout, EINTR a fatal
+ * signal arrived (a long request stops between two device commands; a
+ * command the device has started always runs to its end first), EIO the
+ * device stopped answering (no DMA is started on it again).  The node is
+ * root-only (mode 0600) unless a group is given it (the packages give it
+ * to group kmemlab, mode 0660).
  */
 #ifndef _UAPI_KMEMLAB_EDU_H
 #define _UAPI_KMEMLAB_EDU_H
@@ -54,9 +92,19 @@ struct kmemlab_edu_info {
 	__u64 dma_irqs;		/* out: DMA completions signalled by interrupt */
 	__u64 dma_timeouts;	/* out: commands that outlived dma_timeout_ms */
 	__u64 dma_bounced;	/* out: streaming mappings that bounced */
+	/* Since version 1: */
+	__u64 window_scrubs;	/* out: times the window was overwritten with
+				 * zeros before a file could read it
+				 */
+	__u64 global_held;	/* out: bytes all open files of all edu devices
+				 * make the module hold now (coherent buffers,
+				 * write() results, round trips in progress)
+				 */
+	__u64 global_limit;	/* out: max_total_percent of RAM, in bytes */
 };
 
-#define KMEMLAB_EDU_INFO_SIZE_VER0	112
+#define KMEMLAB_EDU_INFO_SIZE_VER0	112	/* up to dma_bounced */
+#define KMEMLAB_EDU_INFO_SIZE_VER1	136
 
 /* LIVENESS: the device returns the bitwise NOT of what is written. */
 struct kmemlab_edu_liveness {
@@ -71,6 +119,9 @@ struct kmemlab_edu_liveness {
 /*
  * FACTORIAL: the device computes n! in 32 bits (it wraps above 12!; from
  * 34! on the result is 0).  The device loops n times, so n is bounded.
+ * One computation at a time per device: a request first waits (killable,
+ * up to 2 s) for an earlier one to finish, a killed caller's included, and
+ * its result is always its own n!.
  */
 #define KMEMLAB_EDU_FACTORIAL_MAX	1000
 
@@ -91,7 +142,10 @@ struct kmemlab_edu_factorial {
  */
 #define KMEMLAB_EDU_DMA_WINDOW		4095
 #define KMEMLAB_EDU_DMA_CHUNK		2048
-#define KMEMLAB_EDU_COHERENT_SIZE	4096	/* the coherent buffer */
+/* Each open file's coherent buffer: two pages (until INFO's version 1,
+ * one page, shared by every file of the device).
+ */
+#define KMEMLAB_EDU_COHERENT_SIZE	8192
 #define KMEMLAB_EDU_POOL_BLOCK		64	/* one dma_pool block */
 #define KMEMLAB_EDU_RW_MAX		(64 * 1024)
 
@@ -101,10 +155,11 @@ enum kmemlab_edu_dma_dir {
 };
 
 /*
- * DMA_XFER: one device command between the coherent buffer (see mmap())
- * and the device's window.  EINVAL when count is 0, or either range leaves
- * its buffer (buf_offset + count > KMEMLAB_EDU_COHERENT_SIZE, dev_offset +
- * count > KMEMLAB_EDU_DMA_WINDOW), or direction is unknown.
+ * DMA_XFER: one device command between the file's coherent buffer (see
+ * mmap()) and the device's window, maybe after a scrub of the window (see
+ * above).  EINVAL when count is 0, or either range leaves its buffer
+ * (buf_offset + count > KMEMLAB_EDU_COHERENT_SIZE, dev_offset + count >
+ * KMEMLAB_EDU_DMA_WINDOW), or direction is unknown.
  */
 struct kmemlab_edu_dma_xfer {
 	__u32 argsz;		/* in: sizeof(struct kmemlab_edu_dma_xfer) */
@@ -119,7 +174,10 @@ struct kmemlab_edu_dma_xfer {
 
 /* How ROUND_TRIP maps the data (the chapter's ways of doing DMA). */
 enum kmemlab_edu_dma_method {
-	KMEMLAB_EDU_COHERENT = 1, /* copied through the coherent buffer */
+	KMEMLAB_EDU_COHERENT = 1, /* copied through the file's coherent buffer,
+				   * where it stays: input at offset 0, output
+				   * at KMEMLAB_EDU_DMA_CHUNK (the last chunk's)
+				   */
 	KMEMLAB_EDU_POOL,	/* one dma_pool block: len <= KMEMLAB_EDU_POOL_BLOCK */
 	KMEMLAB_EDU_SINGLE,	/* dma_map_single() per request, per direction */
 	KMEMLAB_EDU_SYNC,	/* the kept mapping, owned by turns (syncs) */
@@ -129,7 +187,9 @@ enum kmemlab_edu_dma_method {
 
 /*
  * ROUND_TRIP: len bytes from src go into the device's window and come back
- * out into dst, KMEMLAB_EDU_DMA_CHUNK bytes per command pair.  EINVAL when
+ * out into dst, KMEMLAB_EDU_DMA_CHUNK bytes per command pair; the request
+ * holds about 2 * len bytes of the module's budget while it runs (SG: 4 *
+ * len, page-rounded).  EINVAL when
  * len is 0 or above the method's limit, the method is unknown, or flags or
  * reserved are not 0; EFAULT when src or dst is not readable/writable.
  */
@@ -158,7 +218,7 @@ struct kmemlab_edu_round_trip {
 #define KMEMLAB_EDU_IOC_LIVENESS  _IOWR(KMEMLAB_EDU_IOC_MAGIC, 2, struct kmemlab_edu_liveness)
 /* Compute n! on the device; completion by interrupt. */
 #define KMEMLAB_EDU_IOC_FACTORIAL _IOWR(KMEMLAB_EDU_IOC_MAGIC, 3, struct kmemlab_edu_factorial)
-/* One DMA command between the coherent buffer and the device's window. */
+/* One DMA command between the file's coherent buffer and the device's window. */
 #define KMEMLAB_EDU_IOC_DMA_XFER  _IOW(KMEMLAB_EDU_IOC_MAGIC, 4, struct kmemlab_edu_dma_xfer)
 /* Data through the device and back, mapped one of the chapter's ways. */
 #define KMEMLAB_EDU_IOC_ROUND_TRIP _IOWR(KMEMLAB_EDU_IOC_MAGIC, 5, struct kmemlab_edu_round_trip)

@@ -1,0 +1,532 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * kmemlab-edu-mmap-test - TAP tests of mmap() on /dev/kmemlab/eduN
+ * (kmemlab_edu): each open file's coherent buffer mapped the way the
+ * kernel's own drivers map DMA memory (dma_mmap_coherent(), a VM_PFNMAP
+ * mapping), against everything a user can try: every open mode with every
+ * PROT combination (PROT_EXEC aside), MAP_PRIVATE, offsets inside and past
+ * the buffer, partial munmap, mremap (grow and shrink), MADV_DONTNEED then
+ * touch, a child that inherited the file mapping it too, fork with the
+ * mapping then exit in either order, unbinding the device while mapped,
+ * and unloading the module while mapped.  Each case gets the errno or the
+ * data include/uapi/kmemlab/edu.h documents.
+ * Usage: kmemlab-edu-mmap-test [--module-dir DIR]
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <kmemlab/edu.h>
+
+#include "edu-devices.h"
+#include "kmodule.h"
+#include "tap.h"
+
+#define MODNAME "kmemlab_edu"
+#define SIZE KMEMLAB_EDU_COHERENT_SIZE
+#define PAGE 4096
+#define CHUNK KMEMLAB_EDU_DMA_CHUNK
+
+static char module_path[4096];
+
+static void fill(uint8_t *p, size_t len, unsigned int seed)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		p[i] = (uint8_t)(i * 13 + seed * 101 + (i >> 8));
+}
+
+/* The offset of the first byte where @got and @want differ, or -1. */
+static long first_diff(const volatile uint8_t *got, const uint8_t *want, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (got[i] != want[i])
+			return i;
+	return -1;
+}
+
+static bool expect_same(const volatile uint8_t *got, const uint8_t *want, size_t len,
+			const char *what)
+{
+	long at = first_diff(got, want, len);
+
+	if (!EXPECT_TRUE(at < 0, "%s", what)) {
+		tap_diag("  first difference at byte %ld: got %#x, want %#x", at, got[at], want[at]);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * Put @pattern (CHUNK bytes) into the file's buffer without a mapping: a
+ * COHERENT round trip leaves its input at offset 0 and its output at CHUNK.
+ */
+static int put_pattern(int fd, const uint8_t *pattern)
+{
+	struct kmemlab_edu_round_trip rt = {
+		.argsz = sizeof(rt), .method = KMEMLAB_EDU_COHERENT,
+		.src = (uintptr_t)pattern, .len = CHUNK,
+	};
+	uint8_t out[CHUNK];
+
+	rt.dst = (uintptr_t)out;
+	return ioctl(fd, KMEMLAB_EDU_IOC_ROUND_TRIP, &rt);
+}
+
+static sigjmp_buf fault_jump;
+static volatile sig_atomic_t fault_sig;
+
+static void on_fault(int sig)
+{
+	fault_sig = sig;
+	siglongjmp(fault_jump, 1);
+}
+
+/* Touch @p (read, or write @value): 0, or the signal it raised. */
+static int touch(volatile uint8_t *p, bool write, uint8_t value)
+{
+	struct sigaction sa = { .sa_handler = on_fault }, old_bus, old_segv;
+
+	sigaction(SIGBUS, &sa, &old_bus);
+	sigaction(SIGSEGV, &sa, &old_segv);
+	fault_sig = 0;
+	if (!sigsetjmp(fault_jump, 1)) {
+		if (write)
+			*p = value;
+		else
+			(void)*p;
+	}
+	sigaction(SIGBUS, &old_bus, NULL);
+	sigaction(SIGSEGV, &old_segv, NULL);
+	return fault_sig;
+}
+
+static const char *signame(int sig)
+{
+	return sig == SIGBUS ? "SIGBUS" : sig == SIGSEGV ? "SIGSEGV" : sig ? "a signal" : "none";
+}
+
+static uint64_t held(int fd)
+{
+	struct kmemlab_edu_info i;
+
+	return edu_info(fd, &i) ? 0 : i.global_held;
+}
+
+/* Every open mode with every PROT combination (MAP_SHARED). */
+static void test_modes(const char *node, const uint8_t *pattern)
+{
+	static const struct { int flags; const char *name; } modes[] = {
+		{ O_RDONLY, "O_RDONLY" }, { O_WRONLY, "O_WRONLY" }, { O_RDWR, "O_RDWR" },
+	};
+	static const struct { int prot; const char *name; } prots[] = {
+		{ PROT_NONE, "PROT_NONE" }, { PROT_READ, "PROT_READ" },
+		{ PROT_WRITE, "PROT_WRITE" }, { PROT_READ | PROT_WRITE, "PROT_READ|PROT_WRITE" },
+	};
+	unsigned int m, p;
+
+	for (m = 0; m < 3; m++) {
+		int fd = open(node, modes[m].flags | O_CLOEXEC);
+
+		if (!EXPECT_TRUE(fd >= 0, "open %s %s", node, modes[m].name))
+			continue;
+		if (modes[m].flags != O_WRONLY)
+			EXPECT_OK(put_pattern(fd, pattern), "%s: put a pattern into the buffer",
+				  modes[m].name);
+		for (p = 0; p < 4; p++) {
+			int prot = prots[p].prot, want = 0, sig;
+			volatile uint8_t *v;
+
+			/* The kernel's rules, before the driver is asked. */
+			if (modes[m].flags == O_WRONLY ||
+			    (modes[m].flags == O_RDONLY && (prot & PROT_WRITE)))
+				want = EACCES;
+			v = mmap(NULL, SIZE, prot, MAP_SHARED, fd, 0);
+			if (want) {
+				EXPECT_ERRNO(v == MAP_FAILED ? -1 : 0, want,
+					    "%s, %s, MAP_SHARED: EACCES", modes[m].name, prots[p].name);
+				if (v != MAP_FAILED)
+					munmap((void *)v, SIZE);
+				continue;
+			}
+			if (!EXPECT_TRUE(v != MAP_FAILED, "%s, %s, MAP_SHARED: mapped", modes[m].name,
+					 prots[p].name)) {
+				tap_diag("  errno %d (%s)", errno, strerror(errno));
+				continue;
+			}
+			if (prot & PROT_READ) {
+				char what[160];
+
+				snprintf(what, sizeof(what), "%s, %s: reads the file's data",
+					 modes[m].name, prots[p].name);
+				expect_same(v, pattern, CHUNK, what);
+			} else if (prot == PROT_NONE) {
+				sig = touch(v, false, 0);
+				EXPECT_TRUE(sig == SIGSEGV, "%s, PROT_NONE: a touch is SIGSEGV (got %s)",
+					    modes[m].name, signame(sig));
+				if (EXPECT_OK(mprotect((void *)v, SIZE, PROT_READ),
+					      "%s, PROT_NONE: mprotect() to PROT_READ", modes[m].name))
+					expect_same(v, pattern, CHUNK, "then it reads the file's data");
+			}
+			if (prot & PROT_WRITE) {
+				sig = touch(v + PAGE + 7, true, 0x5a);
+				EXPECT_TRUE(sig == 0 && v[PAGE + 7] == 0x5a,
+					    "%s, %s: a write lands (signal: %s)", modes[m].name,
+					    prots[p].name, signame(sig));
+			}
+			if (modes[m].flags == O_RDONLY && prot == PROT_READ)
+				EXPECT_ERRNO(mprotect((void *)v, SIZE, PROT_READ | PROT_WRITE), EACCES,
+					     "O_RDONLY, PROT_READ: mprotect() cannot add PROT_WRITE");
+			munmap((void *)v, SIZE);
+		}
+		close(fd);
+	}
+}
+
+/* MAP_PRIVATE, offsets inside and past the buffer, partial munmap, mremap,
+ * MADV_DONTNEED.
+ */
+static void test_shapes(const char *node, const uint8_t *pattern)
+{
+	int fd = open(node, O_RDWR | O_CLOEXEC), ro = open(node, O_RDONLY | O_CLOEXEC), sig;
+	volatile uint8_t *v, *w;
+	uint8_t page2[PAGE];
+	void *r;
+
+	ASSERT_TRUE(fd >= 0 && ro >= 0, "open %s read-write and read-only", node);
+	fill(page2, sizeof(page2), 77);
+	v = mmap(NULL, SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	ASSERT_TRUE(v != MAP_FAILED, "map the whole buffer (%d bytes)", SIZE);
+	memcpy((void *)v, pattern, CHUNK);
+	memcpy((void *)(v + PAGE), page2, PAGE);
+
+	r = mmap(NULL, SIZE, PROT_READ, MAP_PRIVATE, fd, 0);
+	EXPECT_ERRNO(r == MAP_FAILED ? -1 : 0, EINVAL, "MAP_PRIVATE, PROT_READ: EINVAL");
+	r = mmap(NULL, SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	EXPECT_ERRNO(r == MAP_FAILED ? -1 : 0, EINVAL, "MAP_PRIVATE, PROT_READ|PROT_WRITE: EINVAL");
+	r = mmap(NULL, SIZE, PROT_READ, MAP_PRIVATE, ro, 0);
+	EXPECT_ERRNO(r == MAP_FAILED ? -1 : 0, EINVAL, "MAP_PRIVATE of an O_RDONLY file: EINVAL");
+
+	w = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, fd, PAGE);
+	if (EXPECT_TRUE(w != MAP_FAILED, "offset %d, one page: the buffer's second page", PAGE)) {
+		expect_same(w, page2, PAGE, "it shows what the whole mapping has at 4096");
+		munmap((void *)w, PAGE);
+	}
+	r = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, fd, SIZE);
+	EXPECT_ERRNO(r == MAP_FAILED ? -1 : 0, EINVAL, "offset %d (past the buffer): EINVAL", SIZE);
+	r = mmap(NULL, SIZE, PROT_READ, MAP_SHARED, fd, PAGE);
+	EXPECT_ERRNO(r == MAP_FAILED ? -1 : 0, EINVAL,
+		    "offset %d, %d bytes (reaching past the end): EINVAL", PAGE, SIZE);
+	r = mmap(NULL, SIZE + PAGE, PROT_READ, MAP_SHARED, fd, 0);
+	EXPECT_ERRNO(r == MAP_FAILED ? -1 : 0, EINVAL, "%d bytes (more than the buffer): EINVAL",
+		    SIZE + PAGE);
+	r = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, fd, (off_t)1 << 40);
+	EXPECT_ERRNO(r == MAP_FAILED ? -1 : 0, EINVAL, "offset 2^40: EINVAL");
+	r = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, fd, 100);
+	EXPECT_ERRNO(r == MAP_FAILED ? -1 : 0, EINVAL, "offset 100 (not a page): EINVAL");
+
+	/* MADV_DONTNEED: refused on a VM_PFNMAP mapping; the data stays. */
+	EXPECT_ERRNO(madvise((void *)v, SIZE, MADV_DONTNEED), EINVAL,
+		     "madvise(MADV_DONTNEED): EINVAL (a VM_PFNMAP mapping)");
+	expect_same(v, pattern, CHUNK, "then a touch reads the same data (first page)");
+	expect_same(v + PAGE, page2, PAGE, "and the second page");
+
+	/* mremap: no growth, shrinking is fine. */
+	r = mremap((void *)v, SIZE, SIZE + PAGE, 0);
+	EXPECT_ERRNO(r == MAP_FAILED ? -1 : 0, EFAULT, "mremap() grow in place: EFAULT");
+	r = mremap((void *)v, SIZE, SIZE + PAGE, MREMAP_MAYMOVE);
+	EXPECT_ERRNO(r == MAP_FAILED ? -1 : 0, EFAULT, "mremap() grow, may move: EFAULT");
+	r = mremap((void *)v, SIZE, PAGE, 0);
+	if (EXPECT_TRUE(r == (void *)v, "mremap() shrink to one page")) {
+		expect_same(v, pattern, CHUNK, "the page left reads the same data");
+		sig = touch(v + PAGE, false, 0);
+		EXPECT_TRUE(sig == SIGSEGV, "the page dropped is unmapped (touch: %s)", signame(sig));
+		munmap((void *)v, PAGE);
+	} else {
+		munmap((void *)v, SIZE);
+	}
+
+	/* Partial munmap: the rest stays mapped. */
+	v = mmap(NULL, SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	ASSERT_TRUE(v != MAP_FAILED, "map the whole buffer again");
+	EXPECT_OK(munmap((void *)v, PAGE), "munmap() the first page only");
+	expect_same(v + PAGE, page2, PAGE, "the second page still reads its data");
+	sig = touch(v, false, 0);
+	EXPECT_TRUE(sig == SIGSEGV, "the first page is gone (touch: %s)", signame(sig));
+	EXPECT_OK(munmap((void *)(v + PAGE), PAGE), "munmap() the second page");
+	close(fd);
+	close(ro);
+}
+
+/* A child that inherited the file maps it too; both see one buffer. */
+static void test_inherited(const char *node, const uint8_t *pattern)
+{
+	int fd = open(node, O_RDWR | O_CLOEXEC), status = -1;
+	volatile uint8_t *v;
+	pid_t pid;
+
+	ASSERT_TRUE(fd >= 0, "open %s", node);
+	v = mmap(NULL, SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	ASSERT_TRUE(v != MAP_FAILED, "the parent maps the buffer");
+	memcpy((void *)v, pattern, CHUNK);
+	pid = fork();
+	if (pid == 0) {
+		volatile uint8_t *c = mmap(NULL, SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+
+		if (c == MAP_FAILED)
+			_exit(1);
+		if (first_diff(c, pattern, CHUNK) >= 0)
+			_exit(2);
+		c[6000] = 0xc3;
+		_exit(0);
+	}
+	waitpid(pid, &status, 0);
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		    "a child maps the file it inherited and reads the parent's data");
+	if (!WIFEXITED(status) || WEXITSTATUS(status))
+		tap_diag("  child status %#x (exit 1: mmap failed, 2: wrong data)", status);
+	EXPECT_EQ(v[6000], 0xc3, "the parent sees the child's write");
+	munmap((void *)v, SIZE);
+	close(fd);
+}
+
+/*
+ * fork() with the mapping, then exit in either order.  The first: the child
+ * exits first.  The second: the process that opened and mapped the file
+ * closes it and exits first, its child (ours, as subreaper) goes on with the
+ * inherited mapping alone.  Either way the buffer is freed with the last
+ * mapping: the module holds what it held before.
+ */
+static void test_fork(const char *node, const uint8_t *pattern)
+{
+	int probe = open(node, O_RDONLY | O_CLOEXEC), fd, status = -1, pids[2], go[2], sig;
+	pid_t pid, grandchild = 0, test = getpid();
+	volatile uint8_t *v;
+	uint64_t before;
+
+	ASSERT_TRUE(probe >= 0, "open %s", node);
+	before = held(probe);
+
+	fd = open(node, O_RDWR | O_CLOEXEC);
+	v = mmap(NULL, SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	ASSERT_TRUE(v != MAP_FAILED, "map the buffer");
+	memcpy((void *)v, pattern, CHUNK);
+	close(fd);			/* the mapping alone keeps the file */
+	pid = fork();
+	if (pid == 0) {
+		if (first_diff(v, pattern, CHUNK) >= 0)
+			_exit(2);
+		v[100] = 0x11;
+		_exit(0);
+	}
+	waitpid(pid, &status, 0);
+	if (!EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+			 "fork: the child reads the inherited mapping, writes, exits first"))
+		tap_diag("  child status %#x (exit 2: wrong data)", status);
+	EXPECT_EQ(v[100], 0x11, "the parent sees the write, its mapping intact");
+	sig = touch(v + SIZE - 1, true, 0x22);
+	EXPECT_EQ(sig, 0, "and writes on");
+	munmap((void *)v, SIZE);
+	EXPECT_EQ(held(probe), before, "the last munmap() freed the buffer: the module holds %llu bytes",
+		  (unsigned long long)before);
+
+	/* The mapper exits first; its child is handed to us (subreaper). */
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	if (pipe(pids) || pipe(go)) {
+		EXPECT_TRUE(false, "pipes");
+		return;
+	}
+	pid = fork();
+	if (pid == 0) {
+		pid_t g;
+
+		fd = open(node, O_RDWR | O_CLOEXEC);
+		v = mmap(NULL, SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+		if (fd < 0 || v == MAP_FAILED)
+			_exit(1);
+		memcpy((void *)v, pattern, CHUNK);
+		close(fd);
+		g = fork();
+		if (g == 0) {
+			char c;
+
+			close(go[1]);
+			if (read(go[0], &c, 1) != 1)	/* the test reaped our parent */
+				_exit(3);
+			if (getppid() != test || first_diff(v, pattern, CHUNK) >= 0)
+				_exit(2);
+			v[200] = 0x33;
+			_exit(v[200] == 0x33 ? 0 : 4);
+		}
+		(void)!write(pids[1], &g, sizeof(g));
+		_exit(g > 0 ? 0 : 1);
+	}
+	close(pids[1]);
+	close(go[0]);
+	status = -1;
+	waitpid(pid, &status, 0);
+	if (read(pids[0], &grandchild, sizeof(grandchild)) != sizeof(grandchild))
+		grandchild = 0;
+	close(pids[0]);
+	if (!EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0 && grandchild > 0,
+			 "fork: the process that mapped the buffer exits first"))
+		tap_diag("  status %#x (exit 1: open or mmap failed), its child %d", status,
+			 (int)grandchild);
+	(void)!write(go[1], "g", 1);
+	close(go[1]);
+	status = -1;
+	if (grandchild > 0)
+		waitpid(grandchild, &status, 0);
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		    "its child, holding the only mapping, reads the data and writes, then exits");
+	if (!WIFEXITED(status) || WEXITSTATUS(status))
+		tap_diag("  status %#x (exit 2: wrong data or not reparented, 3: no go)", status);
+	prctl(PR_SET_CHILD_SUBREAPER, 0);
+	EXPECT_EQ(held(probe), before, "the buffer was freed with that mapping: %llu bytes held",
+		  (unsigned long long)before);
+	close(probe);
+}
+
+static int count_nodes(void)
+{
+	char nodes[8][64];
+
+	return edu_nodes(nodes, 8);
+}
+
+static int wait_nodes(int want)
+{
+	char nodes[8][64];
+	int k, n = 0;
+
+	for (k = 0; k < 200 && (n = edu_nodes(nodes, 8)) != want; k++)
+		usleep(10000);
+	return n;
+}
+
+static int sysfs_write(const char *path, const char *value)
+{
+	FILE *f = fopen(path, "w");
+	int ret;
+
+	if (!f)
+		return -1;
+	ret = fputs(value, f) < 0;
+	return fclose(f) || ret ? -1 : 0;
+}
+
+/*
+ * Unbind the device from the driver while three mappings of one file
+ * exist: the opener's, a forked child's copy, and the child's own mmap()
+ * of the inherited file.  Every one is revoked: a touch is SIGBUS.
+ */
+static void test_unbind(const char *node, const uint8_t *pattern)
+{
+	int fd = open(node, O_RDWR | O_CLOEXEC), before = count_nodes(), ready[2], go[2], status = -1, sig;
+	struct kmemlab_edu_info i;
+	volatile uint8_t *v;
+	char byte, pci[16];
+	pid_t child;
+
+	ASSERT_TRUE(fd >= 0 && !edu_info(fd, &i), "unbind: open %s", node);
+	memcpy(pci, i.pci_name, sizeof(pci));
+	v = mmap(NULL, SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	ASSERT_TRUE(v != MAP_FAILED, "unbind: map the buffer");
+	memcpy((void *)v, pattern, CHUNK);
+	ASSERT_OK(pipe(ready) || pipe(go) ? -1 : 0, "pipes");
+	child = fork();
+	if (child == 0) {
+		volatile uint8_t *own = mmap(NULL, SIZE, PROT_READ, MAP_SHARED, fd, 0);
+		char c = 'r';
+
+		close(ready[0]);
+		close(go[1]);
+		if (own == MAP_FAILED || first_diff(own, pattern, CHUNK) >= 0)
+			_exit(1);
+		if (write(ready[1], &c, 1) != 1 || read(go[0], &c, 1) != 1)
+			_exit(2);
+		_exit(touch(v, false, 0) == SIGBUS && touch(own, false, 0) == SIGBUS ? 0 : 3);
+	}
+	close(ready[1]);
+	close(go[0]);
+	EXPECT_EQ(touch(v, false, 0), 0, "unbind: the mapping reads while the driver is bound");
+	EXPECT_EQ(read(ready[0], &byte, 1), 1, "a child maps the inherited file too");
+	close(ready[0]);
+	ASSERT_OK(sysfs_write("/sys/bus/pci/drivers/" MODNAME "/unbind", pci),
+		  "unbind %s (PCI %s) from %s while mapped", node, pci, MODNAME);
+	sig = touch(v, false, 0);
+	EXPECT_TRUE(sig == SIGBUS, "the mapping is revoked: a touch is SIGBUS (got %s)", signame(sig));
+	(void)!write(go[1], "g", 1);
+	close(go[1]);
+	waitpid(child, &status, 0);
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		    "a child's inherited mapping and its own mmap() of the file: SIGBUS too");
+	if (!WIFEXITED(status) || WEXITSTATUS(status))
+		tap_diag("  child status %#x (1: its mmap failed or wrong data, 3: a touch did "
+			 "not SIGBUS)", status);
+	EXPECT_ERRNO(edu_info(fd, &i), ENODEV, "the open file: INFO is ENODEV");
+	EXPECT_ERRNO(mmap(NULL, PAGE, PROT_READ, MAP_SHARED, fd, 0) == MAP_FAILED ? -1 : 0, ENODEV,
+		    "the open file: mmap() is ENODEV");
+	munmap((void *)v, SIZE);
+	EXPECT_OK(close(fd), "close the unbound file");
+	EXPECT_OK(sysfs_write("/sys/bus/pci/drivers/" MODNAME "/bind", pci), "bind %s again", pci);
+	EXPECT_EQ(wait_nodes(before), before, "the node is back");
+}
+
+/* Unloading while a mapping exists (its file closed) is refused. */
+static void test_unload(const char *node)
+{
+	int fd = open(node, O_RDWR | O_CLOEXEC), n = count_nodes();
+	void *v;
+
+	ASSERT_TRUE(fd >= 0, "unload: open %s", node);
+	v = mmap(NULL, SIZE, PROT_READ, MAP_SHARED, fd, 0);
+	ASSERT_TRUE(v != MAP_FAILED, "unload: map the buffer, close the file");
+	close(fd);
+	EXPECT_ERRNO(kmodule_unload(MODNAME), EWOULDBLOCK,
+		     "unload while only a mapping holds the file: refused (in use)");
+	munmap(v, SIZE);
+	if (!module_path[0]) {
+		tap_skip("no --module-dir given", "after munmap() the module unloads and loads back");
+		return;
+	}
+	EXPECT_OK(kmodule_unload(MODNAME), "after munmap() the module unloads");
+	EXPECT_OK(kmodule_load(module_path, ""), "and loads back");
+	EXPECT_EQ(wait_nodes(n), n, "its %d node(s) are back", n);
+}
+
+int main(int argc, char **argv)
+{
+	char nodes[8][64];
+	uint8_t pattern[CHUNK];
+	int n;
+
+	if (!kmodule_parse_args(argc, argv, MODNAME, module_path, sizeof(module_path)))
+		return 2;
+	printf("TAP version 13\n");
+	n = edu_nodes(nodes, 8);
+	if (!n) {
+		printf("1..0 # SKIP no /dev/kmemlab/eduN (no edu device, or kmemlab_edu not loaded)\n");
+		return 0;
+	}
+	fill(pattern, sizeof(pattern), 1);
+	test_modes(nodes[0], pattern);
+	test_shapes(nodes[0], pattern);
+	test_inherited(nodes[0], pattern);
+	test_fork(nodes[0], pattern);
+	test_unbind(nodes[n - 1], pattern);
+	n = edu_nodes(nodes, 8);
+	test_unload(nodes[0]);
+	return tap_done();
+}
