@@ -548,6 +548,15 @@ static const struct file_operations kmemlab_dma_fops = {
 	.llseek = kmemlab_no_llseek,
 };
 
+/*
+ * The engine completes its job and only then returns: wait for that return
+ * before kd (and the module's code) can go away.
+ */
+static void kmemlab_dma_flush_engine(void *work)
+{
+	flush_work(work);
+}
+
 static void kmemlab_dma_destroy_pool(void *pool)
 {
 	dma_pool_destroy(pool);
@@ -583,6 +592,9 @@ static int kmemlab_dma_setup(struct platform_device *pdev)
 	mutex_init(&kd->engine_lock);
 	INIT_WORK(&kd->engine_work, kmemlab_dma_engine);
 	init_completion(&kd->job_done);
+	ret = devm_add_action_or_reset(dev, kmemlab_dma_flush_engine, &kd->engine_work);
+	if (ret)
+		return ret;
 
 	kd->coherent = dmam_alloc_coherent(dev, KMEMLAB_DMA_COHERENT_SIZE,
 					   &kd->coherent_dma, GFP_KERNEL);
