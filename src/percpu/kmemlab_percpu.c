@@ -96,7 +96,7 @@ MODULE_PARM_DESC(max_runs, "Most RUNs in progress at once, module-wide (1-1024, 
 /* (d): dynamic per-CPU data, a struct per CPU. */
 struct kmemlab_pcpu_stat {
 	u64 count;	/* increments made on this CPU */
-	u64 threads;	/* demo threads that started on this CPU */
+	u64 threads;	/* threads of this method that started on this CPU */
 };
 
 /* (a), (b), (d) and (e): one set per RUN, and one for the module totals. */
@@ -200,7 +200,8 @@ static int kmemlab_pcpu_thread(void *data)
 	u64 i;
 
 	wait_for_completion(&job->start);
-	this_cpu_inc(job->c->dynamic->threads);
+	if (job->method == KMEMLAB_PERCPU_DYNAMIC)
+		this_cpu_inc(job->c->dynamic->threads);
 	for (i = 0; i < job->iterations; i++) {
 		if (!(i & (KMEMLAB_PCPU_POLL - 1))) {
 			if (READ_ONCE(job->stop) || kthread_should_stop())
