@@ -5,17 +5,28 @@
  * 1 to 4096 bytes by every method (to 64 for the pool), and for multi-page
  * scatter-gather up to the limit; the engine counts its jobs and bytes;
  * streaming mappings bounce exactly when the kernel was booted with
- * swiotlb=force; bad input gets its documented errno; several processes
- * at once; unloading while busy is refused.
+ * swiotlb=force or the buffer lay beyond the device's DMA mask (which the
+ * driver reports per request: RAM above 4 GiB), whatever the machine;
+ * bad input gets its documented errno; structs one field smaller and
+ * larger; several processes at once; SIGKILL during copies; the
+ * module-wide memory budget (ENOSPC past it, made certain with
+ * userfaultfd holding requests in flight); unloading while busy is
+ * refused.
  * Usage: kmemlab-dma-test [--module-dir DIR]
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/userfaultfd.h>
+#include <poll.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -86,7 +97,15 @@ static int booted_with(const char *word)
 	return strstr(line, word) != NULL;
 }
 
-static void test_every_size(int fd, int expect_bounce)
+/*
+ * Every size by every method.  Whether a streaming mapping bounces is
+ * predicted from the facts of each request, never from the machine: it
+ * bounces when the kernel was booted with swiotlb=force or when the buffer
+ * lay beyond the device's DMA mask (beyond_mask, which the driver reports:
+ * likely for every request on a machine whose RAM goes above 4 GiB, never
+ * on one with less).
+ */
+static void test_every_size(int fd, int forced)
 {
 	struct kmemlab_dma_info i0, i1;
 	struct kmemlab_dma_copy c;
@@ -96,7 +115,10 @@ static void test_every_size(int fd, int expect_bounce)
 	info(fd, &i0);
 	for (method = KMEMLAB_DMA_COHERENT; method < KMEMLAB_DMA_METHODS; method++) {
 		uint32_t max = method == KMEMLAB_DMA_POOL ? KMEMLAB_DMA_POOL_BLOCK : 4096;
-		unsigned int bad = 0, failed = 0, bounced = 0;
+		unsigned int bad = 0, failed = 0, bounced = 0, beyond = 0, mispredicted = 0;
+		int streaming = method == KMEMLAB_DMA_SINGLE || method == KMEMLAB_DMA_SG;
+		uint32_t first_miss = 0;
+		struct kmemlab_dma_copy miss = { 0 };
 
 		for (len = 1; len <= max; len++) {
 			int r = check_copy(fd, method, len, len + method, &c);
@@ -108,16 +130,28 @@ static void test_every_size(int fd, int expect_bounce)
 			jobs += c.jobs;
 			bytes += len;
 			bounced += c.bounced;
+			beyond += c.beyond_mask;
+			if (c.bounced != (uint32_t)(streaming && (forced || c.beyond_mask))) {
+				if (!mispredicted++) {
+					first_miss = len;
+					miss = c;
+				}
+			}
 		}
 		EXPECT_TRUE(!bad && !failed, "%s: every size from 1 to %u comes back intact "
 			    "(%u wrong, %u failed)", method_names[method], max, bad, failed);
-		if (method == KMEMLAB_DMA_SINGLE || method == KMEMLAB_DMA_SG)
-			EXPECT_EQ(bounced, expect_bounce ? max : 0, "%s: mappings bounced %s",
-				  method_names[method],
-				  expect_bounce ? "every time (swiotlb=force)" : "never");
-		else
-			EXPECT_EQ(bounced, 0, "%s: allocated DMA memory never bounces",
-				  method_names[method]);
+		if (streaming) {
+			if (!EXPECT_EQ(mispredicted, 0, "%s: bounced exactly when swiotlb=force (%s) or "
+				       "beyond the DMA mask (%u of %u requests): %u bounced",
+				       method_names[method], forced ? "yes" : "no", beyond, max,
+				       bounced))
+				tap_diag("  first at %u bytes: bounced %u, beyond_mask %u", first_miss,
+					 miss.bounced, miss.beyond_mask);
+		} else {
+			EXPECT_TRUE(bounced == 0 && beyond == 0, "%s: allocated DMA memory never "
+				    "bounces (%u bounced, %u beyond the mask)", method_names[method],
+				    bounced, beyond);
+		}
 	}
 	info(fd, &i1);
 	EXPECT_EQ(i1.jobs - i0.jobs, jobs, "the engine counted the %llu jobs",
@@ -176,6 +210,9 @@ static void test_bad_inputs(int fd)
 	c.reserved = 1;
 	EXPECT_ERRNO(ioctl(fd, KMEMLAB_DMA_IOC_COPY, &c), EINVAL, "reserved set: EINVAL");
 	c.reserved = 0;
+	c.reserved2 = 1;
+	EXPECT_ERRNO(ioctl(fd, KMEMLAB_DMA_IOC_COPY, &c), EINVAL, "reserved2 set: EINVAL");
+	c.reserved2 = 0;
 	c.argsz = 8;
 	EXPECT_ERRNO(ioctl(fd, KMEMLAB_DMA_IOC_COPY, &c), EINVAL, "short argsz: EINVAL");
 	EXPECT_ERRNO(copy(fd, KMEMLAB_DMA_SG, NULL, b, 8, &c), EFAULT, "unreadable source: EFAULT");
@@ -184,6 +221,88 @@ static void test_bad_inputs(int fd)
 	EXPECT_ERRNO(ioctl(fd, KMEMLAB_DMA_IOC_INFO, NULL), EFAULT, "INFO into NULL: EFAULT");
 	EXPECT_ERRNO(ioctl(fd, _IO(KMEMLAB_DMA_IOC_MAGIC, 77)), ENOTTY, "unknown ioctl: ENOTTY");
 	EXPECT_ERRNO(read(fd, b, 8), EINVAL, "read(): EINVAL (no read method)");
+}
+
+/* The command number a header whose struct has @size bytes would give. */
+static unsigned long resized(unsigned long cmd, size_t size)
+{
+	return _IOC(_IOC_DIR(cmd), _IOC_TYPE(cmd), _IOC_NR(cmd), size);
+}
+
+/*
+ * Structs one field smaller than the first version (EINVAL) and one field
+ * larger than this header's (zero tail accepted, non-zero tail E2BIG), sent
+ * with the command number that header would encode; each at its first
+ * published size too, which must not be written past.
+ */
+static void test_argsz(int fd)
+{
+	struct { struct kmemlab_dma_copy c; uint64_t tail; } cb;
+	struct { struct kmemlab_dma_info i; uint64_t tail; } ib;
+	uint8_t in[64], out[64];
+	unsigned long cmd;
+	unsigned int k, untouched;
+	size_t size;
+
+	fill(in, sizeof(in), 5);
+	size = KMEMLAB_DMA_COPY_SIZE_VER0 - sizeof(uint32_t);
+	memset(&cb, 0, sizeof(cb));
+	cb.c.method = KMEMLAB_DMA_SINGLE;
+	cb.c.src = (uintptr_t)in;
+	cb.c.dst = (uintptr_t)out;
+	cb.c.len = sizeof(in);
+	cb.c.argsz = size;
+	EXPECT_ERRNO(ioctl(fd, resized(KMEMLAB_DMA_IOC_COPY, size), &cb), EINVAL,
+		     "COPY, struct one field smaller (%zu bytes): EINVAL", size);
+
+	memset((uint8_t *)&cb + KMEMLAB_DMA_COPY_SIZE_VER0, 0xa5,
+	       sizeof(cb) - KMEMLAB_DMA_COPY_SIZE_VER0);
+	memset(out, 0, sizeof(out));
+	cb.c.argsz = KMEMLAB_DMA_COPY_SIZE_VER0;
+	EXPECT_OK(ioctl(fd, resized(KMEMLAB_DMA_IOC_COPY, KMEMLAB_DMA_COPY_SIZE_VER0), &cb),
+		  "COPY, the first version's struct (%d bytes): accepted", KMEMLAB_DMA_COPY_SIZE_VER0);
+	for (k = KMEMLAB_DMA_COPY_SIZE_VER0, untouched = 0; k < sizeof(cb); k++)
+		untouched += ((uint8_t *)&cb)[k] == 0xa5;
+	EXPECT_TRUE(untouched == sizeof(cb) - KMEMLAB_DMA_COPY_SIZE_VER0 && !memcmp(in, out, sizeof(in)),
+		    "  data intact, nothing written past it (%u of %zu bytes untouched)", untouched,
+		    sizeof(cb) - KMEMLAB_DMA_COPY_SIZE_VER0);
+
+	size = sizeof(cb);
+	cmd = resized(KMEMLAB_DMA_IOC_COPY, size);
+	memset(&cb.c.beyond_mask, 0, sizeof(cb) - offsetof(struct kmemlab_dma_copy, beyond_mask));
+	memset(out, 0, sizeof(out));
+	cb.c.argsz = size;
+	if (EXPECT_OK(ioctl(fd, cmd, &cb), "COPY, struct one field larger (%zu bytes), zero tail: "
+		      "accepted", size))
+		EXPECT_TRUE(!memcmp(in, out, sizeof(in)) && cb.tail == 0,
+			    "  data intact, the tail left zero");
+	cb.tail = 1;
+	EXPECT_ERRNO(ioctl(fd, cmd, &cb), E2BIG, "COPY, one field larger, non-zero tail: E2BIG");
+
+	size = KMEMLAB_DMA_INFO_SIZE_VER0 - sizeof(uint64_t);
+	memset(&ib, 0, sizeof(ib));
+	ib.i.argsz = size;
+	EXPECT_ERRNO(ioctl(fd, resized(KMEMLAB_DMA_IOC_INFO, size), &ib), EINVAL,
+		     "INFO, struct one field smaller (%zu bytes): EINVAL", size);
+	memset(&ib, 0xa5, sizeof(ib));
+	ib.i.argsz = KMEMLAB_DMA_INFO_SIZE_VER0;
+	EXPECT_OK(ioctl(fd, resized(KMEMLAB_DMA_IOC_INFO, KMEMLAB_DMA_INFO_SIZE_VER0), &ib),
+		  "INFO, the first version's struct (%d bytes): accepted", KMEMLAB_DMA_INFO_SIZE_VER0);
+	for (k = KMEMLAB_DMA_INFO_SIZE_VER0, untouched = 0; k < sizeof(ib); k++)
+		untouched += ((uint8_t *)&ib)[k] == 0xa5;
+	EXPECT_TRUE(untouched == sizeof(ib) - KMEMLAB_DMA_INFO_SIZE_VER0 && ib.i.dma_mask_bits == 32,
+		    "  its fields filled (mask %u bits), nothing written past it", ib.i.dma_mask_bits);
+	size = sizeof(ib);
+	cmd = resized(KMEMLAB_DMA_IOC_INFO, size);
+	memset(&ib, 0, sizeof(ib));
+	ib.i.argsz = size;
+	if (EXPECT_OK(ioctl(fd, cmd, &ib), "INFO, struct one field larger (%zu bytes), zero tail: "
+		      "accepted", size))
+		EXPECT_TRUE(ib.i.global_limit > 0 && ib.tail == 0,
+			    "  its version-1 fields filled (limit %llu bytes), the tail left zero",
+			    (unsigned long long)ib.i.global_limit);
+	ib.tail = 1;
+	EXPECT_ERRNO(ioctl(fd, cmd, &ib), E2BIG, "INFO, one field larger, non-zero tail: E2BIG");
 }
 
 static volatile sig_atomic_t stop;
@@ -235,6 +354,197 @@ static void test_processes(void)
 	EXPECT_EQ(ok, 4, "4 processes copying through the one engine at once: all intact");
 }
 
+/* Processes copying 64 KiB by scatter-gather (many engine jobs), killed. */
+static void test_killed(int fd)
+{
+	struct kmemlab_dma_copy c;
+	struct kmemlab_dma_info i;
+	pid_t pids[2];
+	int k, killed = 0, status;
+
+	for (k = 0; k < 2; k++) {
+		pids[k] = fork();
+		if (pids[k] == 0) {
+			int f = open(DEV, O_RDWR | O_CLOEXEC);
+
+			while (f >= 0 && check_copy(f, KMEMLAB_DMA_SG, KMEMLAB_DMA_MAX, k, &c) == 0)
+				;
+			_exit(1);
+		}
+	}
+	usleep(300000);
+	for (k = 0; k < 2; k++) {
+		kill(pids[k], SIGKILL);
+		killed += waitpid(pids[k], &status, 0) == pids[k] && WIFSIGNALED(status) &&
+			  WTERMSIG(status) == SIGKILL;
+	}
+	EXPECT_EQ(killed, 2, "2 processes copying 64 KiB by sg die of SIGKILL");
+	if (EXPECT_OK(info(fd, &i), "INFO after the kills"))
+		EXPECT_EQ(i.global_held, 0, "  the module holds nothing for them any more");
+	EXPECT_EQ(check_copy(fd, KMEMLAB_DMA_SG, KMEMLAB_DMA_MAX, 3, &c), 0,
+		  "a 64 KiB sg copy afterwards: intact");
+}
+
+/* The most COPYs test_budget() holds in flight (threads): about 100 GiB of RAM. */
+#define MAX_HELD 4096
+
+/* A COPY waiting in a userfaultfd fault, holding its budget charge. */
+struct held_copy {
+	pthread_t thread;
+	int fd, err;
+	uint8_t *src, *dst;
+};
+
+static int held_returned;	/* COPYs that returned: __atomic */
+
+static void *held_copy_thread(void *arg)
+{
+	struct held_copy *h = arg;
+	struct kmemlab_dma_copy c;
+
+	h->err = copy(h->fd, KMEMLAB_DMA_SG, h->src, h->dst, KMEMLAB_DMA_MAX, &c) ? errno : 0;
+	__atomic_add_fetch(&held_returned, 1, __ATOMIC_SEQ_CST);
+	return NULL;
+}
+
+/*
+ * The module-wide budget.  A COPY charges its buffers before it reads the
+ * caller's data; with that data in pages userfaultfd holds back, COPYs stay
+ * in flight with their charge as long as the test wants: as many as fit
+ * under the limit wait there, every further one gets ENOSPC, INFO shows
+ * what they hold, and when the pages come in they all complete, intact,
+ * and the module holds nothing again.  Loaded with max_total_percent=1 to
+ * need fewer of them.
+ */
+static void test_budget(const char *module_path)
+{
+	const uint64_t per = 2 * KMEMLAB_DMA_MAX + 2 * KMEMLAB_DMA_MAX; /* SG, 64 KiB */
+	struct uffdio_api api = { .api = UFFD_API };
+	struct uffdio_register reg;
+	struct uffdio_copy uc;
+	struct kmemlab_dma_info i;
+	struct held_copy *h = NULL;
+	pthread_attr_t attr;
+	uint8_t *region = MAP_FAILED, *pattern = NULL, *dst = NULL;
+	unsigned int n = 0, fit = 0, k, faults = 0, enospc, intact = 0, tries;
+	size_t size = 0, off, page = sysconf(_SC_PAGESIZE);
+	int fd = -1, uffd = -1;
+
+	if (!module_path[0]) {
+		tap_skip("no --module-dir given", "budget: ENOSPC past max_total_percent");
+		return;
+	}
+	uffd = syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK);
+	if (uffd < 0 || ioctl(uffd, UFFDIO_API, &api)) {
+		tap_skip("no userfaultfd here (needed to hold a COPY in flight)",
+			 "budget: ENOSPC past max_total_percent");
+		goto out;
+	}
+	if (!EXPECT_OK(kmodule_unload(MODNAME), "budget: unload") ||
+	    !EXPECT_OK(kmodule_load(module_path, "max_total_percent=1"), "load with max_total_percent=1") ||
+	    !EXPECT_OK(kmodule_wait_node(DEV, true), "%s back", DEV))
+		goto out;
+	fd = open(DEV, O_RDWR | O_CLOEXEC);
+	if (!EXPECT_OK(info(fd, &i), "INFO: a limit of %llu bytes, %llu held",
+		       (unsigned long long)i.global_limit, (unsigned long long)i.global_held))
+		goto out;
+	EXPECT_EQ(i.global_held, 0, "  nothing held while no COPY runs");
+	fit = i.global_limit / per;
+	n = fit + 2;
+	if (n > MAX_HELD) {
+		tap_skip("1% of this machine's RAM takes too many COPYs in flight",
+			 "budget: %u COPYs to fill %llu bytes (at most %d here)", n,
+			 (unsigned long long)i.global_limit, MAX_HELD);
+		goto out;
+	}
+	size = (size_t)n * KMEMLAB_DMA_MAX;
+	/*
+	 * Registered before anything else is mapped: an anonymous mapping made
+	 * next to it first would merge with it, and a transparent huge page
+	 * touched there could fill the start of the sources.
+	 */
+	region = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (!EXPECT_TRUE(region != MAP_FAILED, "memory for the sources of %u COPYs", n))
+		goto out;
+	reg.range.start = (uintptr_t)region;
+	reg.range.len = size;
+	reg.mode = UFFDIO_REGISTER_MODE_MISSING;
+	if (!EXPECT_OK(ioctl(uffd, UFFDIO_REGISTER, &reg), "userfaultfd over the COPYs' sources"))
+		goto out;
+	pattern = malloc(size);
+	dst = calloc(n, KMEMLAB_DMA_MAX);
+	h = calloc(n, sizeof(*h));
+	if (!EXPECT_TRUE(pattern && dst && h, "memory for their data"))
+		goto out;
+	fill(pattern, size, 77);
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, 256 * 1024);
+	for (k = 0; k < n; k++) {
+		h[k].fd = fd;
+		h[k].src = region + (size_t)k * KMEMLAB_DMA_MAX;
+		h[k].dst = dst + (size_t)k * KMEMLAB_DMA_MAX;
+		h[k].err = -1;
+		if (pthread_create(&h[k].thread, &attr, held_copy_thread, &h[k]))
+			break;
+	}
+	pthread_attr_destroy(&attr);
+	if (!EXPECT_EQ(k, n, "%u threads each start a 64 KiB sg COPY (%llu bytes charged each)", n,
+		       (unsigned long long)per))
+		n = k;
+
+	/* Until every COPY is either waiting for its data or refused. */
+	for (tries = 0; tries < 600; tries++) {
+		struct pollfd pfd = { .fd = uffd, .events = POLLIN };
+		struct uffd_msg msg;
+
+		if (faults + __atomic_load_n(&held_returned, __ATOMIC_SEQ_CST) >= n)
+			break;
+		if (poll(&pfd, 1, 100) == 1 && read(uffd, &msg, sizeof(msg)) == sizeof(msg) &&
+		    msg.event == UFFD_EVENT_PAGEFAULT)
+			faults++;
+	}
+	enospc = 0;
+	for (k = 0; k < n; k++)
+		enospc += h[k].err == ENOSPC;
+	EXPECT_EQ(faults, fit, "%u COPYs fit under the limit: they wait for their data", fit);
+	EXPECT_EQ(enospc, n - fit, "every further COPY at once: ENOSPC");
+	if (EXPECT_OK(info(fd, &i), "INFO while they wait"))
+		EXPECT_EQ(i.global_held, (uint64_t)fit * per, "  %u x %llu bytes held (limit %llu)", fit,
+			  (unsigned long long)per, (unsigned long long)i.global_limit);
+
+	/*
+	 * Let the data in: UFFDIO_COPY fills each missing page and wakes the
+	 * COPYs waiting for it (page by page: a page already there is EEXIST).
+	 */
+	for (off = 0; off < size; off += page) {
+		uc.dst = (uintptr_t)region + off;
+		uc.src = (uintptr_t)pattern + off;
+		uc.len = page;
+		uc.mode = 0;
+		uc.copy = 0;
+		while (ioctl(uffd, UFFDIO_COPY, &uc) && errno == EAGAIN)
+			uc.copy = 0;
+	}
+	for (k = 0; k < n; k++) {
+		pthread_join(h[k].thread, NULL);
+		intact += h[k].err == 0 && !memcmp(h[k].dst, pattern + (size_t)k * KMEMLAB_DMA_MAX,
+						  KMEMLAB_DMA_MAX);
+	}
+	EXPECT_EQ(intact, fit, "the %u waiting COPYs complete, data intact", fit);
+	if (EXPECT_OK(info(fd, &i), "INFO afterwards"))
+		EXPECT_EQ(i.global_held, 0, "  nothing held any more");
+out:
+	if (region != MAP_FAILED)
+		munmap(region, size);
+	free(pattern);
+	free(dst);
+	free(h);
+	if (fd >= 0)
+		close(fd);
+	if (uffd >= 0)
+		close(uffd);
+}
+
 static void test_unload(const char *module_path)
 {
 	pid_t busy;
@@ -265,10 +575,13 @@ int main(int argc, char **argv)
 	if (fd < 0)
 		return tap_done();
 	test_bad_inputs(fd);
+	test_argsz(fd);
 	test_every_size(fd, booted_with("swiotlb=force"));
 	test_scatter_gather(fd);
+	test_killed(fd);
 	close(fd);
 	test_processes();
+	test_budget(module_path);
 	test_unload(module_path);
 	return tap_done();
 }

@@ -475,6 +475,16 @@ static uint32_t nothing_held(int fd __attribute__((unused)))
 	return 0;	/* a copy or round trip keeps nothing in the file */
 }
 
+/* What COPY requests hold, module-wide (the budget): 0 once each returned. */
+static uint32_t dma_held(int fd)
+{
+	struct kmemlab_dma_info i = { .argsz = sizeof(i) };
+
+	if (ioctl(fd, KMEMLAB_DMA_IOC_INFO, &i))
+		return UINT32_MAX;
+	return i.global_held < UINT32_MAX ? (uint32_t)i.global_held : UINT32_MAX - 1;
+}
+
 static int dma_copy(int fd, uint32_t method, uint32_t len)
 {
 	static uint8_t in[8192], out[8192];
@@ -682,7 +692,7 @@ static const struct driver drivers[] = {
 	  sizeof(slab_ops) / sizeof(slab_ops[0]), false, false },
 	{ "kmemlab_percpu", "/dev/kmemlab/percpu", percpu_held, percpu_probe, percpu_ops,
 	  sizeof(percpu_ops) / sizeof(percpu_ops[0]), false, false },
-	{ "kmemlab_dma", "/dev/kmemlab/dma", nothing_held, dma_probe, dma_ops,
+	{ "kmemlab_dma", "/dev/kmemlab/dma", dma_held, dma_probe, dma_ops,
 	  sizeof(dma_ops) / sizeof(dma_ops[0]), true, false },
 	{ "kmemlab_mmap", "/dev/kmemlab/mmap", mmap_held, mmap_probe, mmap_ops,
 	  sizeof(mmap_ops) / sizeof(mmap_ops[0]), false, false },

@@ -127,14 +127,16 @@ static const size_t percpu_sizes[] = {
 	sizeof(struct kmemlab_percpu_run), sizeof(struct kmemlab_percpu_totals), 0,
 };
 /* include/uapi/kmemlab/percpu.h */
-static const int percpu_ioctl_errnos[] = { EFAULT, EINVAL, ENOTTY, E2BIG, EINTR, ENOMEM, 0 };
+static const int percpu_ioctl_errnos[] = {
+	EFAULT, EINVAL, ENOTTY, E2BIG, EBUSY, EPERM, EINTR, ENOMEM, 0
+};
 
 static const unsigned long dma_cmds[] = { KMEMLAB_DMA_IOC_COPY, KMEMLAB_DMA_IOC_INFO };
 static const size_t dma_sizes[] = {
 	sizeof(struct kmemlab_dma_copy), sizeof(struct kmemlab_dma_info),
 };
 /* include/uapi/kmemlab/dma.h */
-static const int dma_ioctl_errnos[] = { EFAULT, EINVAL, ENOTTY, E2BIG, ENOMEM, EINTR, 0 };
+static const int dma_ioctl_errnos[] = { EFAULT, EINVAL, ENOTTY, E2BIG, ENOMEM, ENOSPC, EINTR, 0 };
 
 static const unsigned long mmap_cmds[] = {
 	KMEMLAB_MMAP_IOC_FILL, KMEMLAB_MMAP_IOC_CHECK, KMEMLAB_MMAP_IOC_STATS,

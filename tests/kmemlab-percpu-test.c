@@ -3,13 +3,23 @@
  * kmemlab-percpu-test - TAP tests for /dev/kmemlab/percpu (kmemlab_percpu).
  *
  * Exact totals for every method (no increment lost), one thread per online
- * CPU, totals that survive taking a CPU offline and bringing it back, bad
- * input, several processes at once, and unloading while in use.
+ * CPU (however many there are), totals that survive taking a CPU offline
+ * between runs and during them, bad input, structs one field smaller and
+ * larger than the header's, several processes at once each with its own
+ * results (or the documented EBUSY for the one DEFINE_PER_CPU counter),
+ * RESET refused to a user without CAP_SYS_ADMIN, a RUN killed by SIGKILL
+ * in the middle, max_runs, and unloading while in use.
  * Usage: kmemlab-percpu-test [--module-dir DIR]
+ *
+ * With --module-dir, the module is loaded again with max_iterations so
+ * large (LONG_ITERATIONS) that a RUN cannot end before the test kills it:
+ * what happens while a RUN is in progress is then certain, not a race.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <getopt.h>
+#include <grp.h>
+#include <signal.h>
 #include <stdint.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
@@ -25,6 +35,11 @@
 #define DEV "/dev/kmemlab/percpu"
 #define MODNAME "kmemlab_percpu"
 #define CPU1_ONLINE "/sys/devices/system/cpu/cpu1/online"
+#define NOBODY 65534
+/* Increments per thread no machine does before the test kills the run. */
+#define LONG_ITERATIONS 1000000000000ULL
+#define LONG_PARAMS "max_iterations=1000000000000 max_runs=4"
+#define ALL_BUT_STATIC (KMEMLAB_PERCPU_ALL & ~(1U << KMEMLAB_PERCPU_STATIC))
 
 static const char *const names[KMEMLAB_PERCPU_METHODS] = {
 	"shared atomic", "spinlock", "DEFINE_PER_CPU", "alloc_percpu", "percpu_counter",
@@ -47,12 +62,20 @@ static struct kmemlab_percpu_totals totals(int fd)
 
 	memset(&t, 0, sizeof(t));
 	t.argsz = sizeof(t);
-	if (ioctl(fd, KMEMLAB_PERCPU_IOC_TOTALS, &t))
+	if (ioctl(fd, KMEMLAB_PERCPU_IOC_TOTALS, &t)) {
+		tap_diag("  TOTALS failed: %s", strerror(errno));
 		memset(&t, 0xff, sizeof(t));
+	}
 	return t;
 }
 
-/* Every method's total equals what was asked for. */
+/* The command number a header whose struct has @size bytes would give. */
+static unsigned long resized(unsigned long cmd, size_t size)
+{
+	return _IOC(_IOC_DIR(cmd), _IOC_TYPE(cmd), _IOC_NR(cmd), size);
+}
+
+/* Every method's total equals what was made. */
 static void expect_totals_exact(int fd, const char *when)
 {
 	struct kmemlab_percpu_totals t = totals(fd);
@@ -65,7 +88,27 @@ static void expect_totals_exact(int fd, const char *when)
 			tap_diag("  %s: %s total %llu, expected %llu", when, names[m],
 				 (unsigned long long)t.total[m], (unsigned long long)t.expected[m]);
 	}
-	EXPECT_EQ(exact, KMEMLAB_PERCPU_METHODS, "%s: every total is exact", when);
+	EXPECT_EQ(exact, KMEMLAB_PERCPU_METHODS, "%s: every module total is exact", when);
+}
+
+/* How many of @methods in @r are exact and threads x @iterations; diag others. */
+static int results_exact(const struct kmemlab_percpu_run *r, uint32_t methods, uint64_t iterations)
+{
+	int m, bad = 0;
+
+	for (m = 0; m < KMEMLAB_PERCPU_METHODS; m++) {
+		if (!(methods & (1U << m)))
+			continue;
+		if (r->result[m].total != r->result[m].expected ||
+		    r->result[m].expected != (uint64_t)r->threads * iterations) {
+			tap_diag("  %s: total %llu, expected %llu, threads %u x %llu", names[m],
+				 (unsigned long long)r->result[m].total,
+				 (unsigned long long)r->result[m].expected, r->threads,
+				 (unsigned long long)iterations);
+			bad++;
+		}
+	}
+	return bad;
 }
 
 static void test_run(int fd)
@@ -74,7 +117,7 @@ static void test_run(int fd)
 	long online = sysconf(_SC_NPROCESSORS_ONLN);
 	int m;
 
-	EXPECT_OK(ioctl(fd, KMEMLAB_PERCPU_IOC_RESET), "RESET");
+	EXPECT_OK(ioctl(fd, KMEMLAB_PERCPU_IOC_RESET), "RESET (as root)");
 	EXPECT_EQ(totals(fd).total[KMEMLAB_PERCPU_COUNTER], 0, "after RESET the totals are 0");
 	ASSERT_OK(run(fd, KMEMLAB_PERCPU_ALL, 20000, &r), "RUN every method, 20000 increments per thread");
 	EXPECT_EQ(r.threads, online, "one thread per online CPU (%ld)", online);
@@ -91,7 +134,7 @@ static void test_run(int fd)
 	expect_totals_exact(fd, "after two runs");
 }
 
-/* Offline a CPU: per-CPU data of offline CPUs still counts. */
+/* Offline a CPU between runs: per-CPU data of offline CPUs still counts. */
 static void test_hotplug(int fd)
 {
 	struct kmemlab_percpu_run r;
@@ -142,29 +185,326 @@ static void test_bad_input(int fd)
 	EXPECT_ERRNO(lseek(fd, 0, SEEK_SET), ESPIPE, "lseek: ESPIPE");
 }
 
+/*
+ * Structs one field smaller than the first version (EINVAL) and one field
+ * larger than this header's (zero tail accepted, non-zero tail E2BIG), each
+ * sent with the command number that header would encode; TOTALS also at its
+ * first published size, which must not be written past.  RESET takes no
+ * argument: there is no struct to resize.
+ */
+static void test_argsz(int fd)
+{
+	struct { struct kmemlab_percpu_run r; uint64_t tail; } rb;
+	struct { struct kmemlab_percpu_totals t; uint64_t tail; } tb;
+	unsigned long cmd;
+	size_t size;
+	unsigned int i, untouched = 0;
+
+	size = KMEMLAB_PERCPU_RUN_SIZE_VER0 - sizeof(uint64_t);
+	memset(&rb, 0, sizeof(rb));
+	rb.r.argsz = size;
+	rb.r.methods = 1U << KMEMLAB_PERCPU_ATOMIC;
+	rb.r.iterations = 10;
+	EXPECT_ERRNO(ioctl(fd, resized(KMEMLAB_PERCPU_IOC_RUN, size), &rb), EINVAL,
+		     "RUN, struct one field smaller (%zu bytes): EINVAL", size);
+	size = sizeof(rb);
+	cmd = resized(KMEMLAB_PERCPU_IOC_RUN, size);
+	rb.r.argsz = size;
+	if (EXPECT_OK(ioctl(fd, cmd, &rb), "RUN, struct one field larger (%zu bytes), zero tail: accepted",
+		      size))
+		EXPECT_EQ(results_exact(&rb.r, rb.r.methods, 10), 0,
+			  "  and its result is exact, the tail left zero (%llu)",
+			  (unsigned long long)rb.tail);
+	rb.tail = 1;
+	EXPECT_ERRNO(ioctl(fd, cmd, &rb), E2BIG, "RUN, one field larger, non-zero tail: E2BIG");
+
+	size = KMEMLAB_PERCPU_TOTALS_SIZE_VER0 - sizeof(uint64_t);
+	memset(&tb, 0, sizeof(tb));
+	tb.t.argsz = size;
+	EXPECT_ERRNO(ioctl(fd, resized(KMEMLAB_PERCPU_IOC_TOTALS, size), &tb), EINVAL,
+		     "TOTALS, struct one field smaller (%zu bytes): EINVAL", size);
+	memset(&tb, 0xa5, sizeof(tb));
+	tb.t.argsz = KMEMLAB_PERCPU_TOTALS_SIZE_VER0;
+	EXPECT_OK(ioctl(fd, resized(KMEMLAB_PERCPU_IOC_TOTALS, KMEMLAB_PERCPU_TOTALS_SIZE_VER0), &tb),
+		  "TOTALS, the first version's struct (%d bytes): accepted",
+		  KMEMLAB_PERCPU_TOTALS_SIZE_VER0);
+	for (i = KMEMLAB_PERCPU_TOTALS_SIZE_VER0; i < sizeof(tb); i++)
+		untouched += ((uint8_t *)&tb)[i] == 0xa5;
+	EXPECT_EQ(untouched, sizeof(tb) - KMEMLAB_PERCPU_TOTALS_SIZE_VER0,
+		  "  and nothing written past it");
+	EXPECT_EQ(tb.t.online_cpus, sysconf(_SC_NPROCESSORS_ONLN), "  with its fields filled");
+	size = sizeof(tb);
+	cmd = resized(KMEMLAB_PERCPU_IOC_TOTALS, size);
+	memset(&tb, 0, sizeof(tb));
+	tb.t.argsz = size;
+	if (EXPECT_OK(ioctl(fd, cmd, &tb), "TOTALS, struct one field larger (%zu bytes), zero tail: accepted",
+		      size))
+		EXPECT_TRUE(tb.tail == 0 && tb.t.max_runs > 0,
+			    "  its version-1 fields filled (max_runs %u), the tail left zero",
+			    tb.t.max_runs);
+	tb.tail = 1;
+	EXPECT_ERRNO(ioctl(fd, cmd, &tb), E2BIG, "TOTALS, one field larger, non-zero tail: E2BIG");
+}
+
+/*
+ * Several processes at once: RUNs without DEFINE_PER_CPU each get their own
+ * exact results; RUNs with it each get exact results or EBUSY (the one
+ * module-wide instance is busy).
+ */
 static void test_processes(void)
 {
-	int fd = open(DEV, O_RDWR | O_CLOEXEC), i, status, ok = 0;
+	int fd = open(DEV, O_RDWR | O_CLOEXEC), i, status, ok = 0, nproc;
+	struct kmemlab_percpu_totals t = totals(fd);
 	pid_t pids[3];
 
-	for (i = 0; i < 3; i++) {
+	nproc = t.max_runs < 3 ? (int)t.max_runs : 3;
+	for (i = 0; i < nproc; i++) {
 		pids[i] = fork();
 		if (pids[i] == 0) {
 			struct kmemlab_percpu_run r;
 			int f = open(DEV, O_RDWR | O_CLOEXEC), k, bad = f < 0;
+			uint64_t n = 3000 + 1000 * i;
 
-			for (k = 0; k < 5 && !bad; k++)
-				bad |= run(f, KMEMLAB_PERCPU_ALL, 3000 + 1000 * i, &r) ||
-				       r.result[KMEMLAB_PERCPU_DYNAMIC].total !=
-				       r.result[KMEMLAB_PERCPU_DYNAMIC].expected;
+			for (k = 0; k < 5 && !bad; k++) {
+				if (run(f, ALL_BUT_STATIC, n, &r)) {
+					tap_diag("  process %d: RUN: %s", i, strerror(errno));
+					bad = 1;
+				} else {
+					bad = results_exact(&r, ALL_BUT_STATIC, n);
+				}
+				if (bad)
+					break;
+				if (run(f, KMEMLAB_PERCPU_ALL, n, &r)) {
+					if (errno == EBUSY)
+						continue;
+					tap_diag("  process %d: RUN with DEFINE_PER_CPU: %s", i,
+						 strerror(errno));
+					bad = 1;
+				} else {
+					bad = results_exact(&r, KMEMLAB_PERCPU_ALL, n);
+				}
+			}
 			_exit(bad);
 		}
 	}
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < nproc; i++)
 		if (waitpid(pids[i], &status, 0) == pids[i] && WIFEXITED(status) && !WEXITSTATUS(status))
 			ok++;
-	EXPECT_EQ(ok, 3, "3 processes running the demo at once (runs take turns)");
-	expect_totals_exact(fd, "after 3 processes");
+	EXPECT_EQ(ok, nproc, "%d processes running the demo at once: each result its own and exact "
+		  "(with DEFINE_PER_CPU: exact or EBUSY)", nproc);
+	expect_totals_exact(fd, "after the processes");
+	close(fd);
+}
+
+/* What an unprivileged process saw, sent back through a pipe. */
+struct unpriv_report {
+	int setup_errno;	/* dropping privileges or open failed */
+	int reset_errno;
+	int run_errno;
+	int run_bad;
+	int totals_errno;
+};
+
+/* RESET clears every user's totals: refused to a process without CAP_SYS_ADMIN. */
+static void test_unprivileged(void)
+{
+	struct unpriv_report rep = { -1, -1, -1, -1, -1 };
+	struct stat sb;
+	int p[2], status;
+	pid_t pid;
+
+	if (stat(DEV, &sb) || pipe(p)) {
+		tap_skip("cannot stat the node or make a pipe", "unprivileged user: RESET");
+		return;
+	}
+	ASSERT_OK(chmod(DEV, 0666), "let other users open %s for this test (chmod 0666)", DEV);
+	pid = fork();
+	if (pid == 0) {
+		struct kmemlab_percpu_totals t;
+		struct kmemlab_percpu_run r;
+		int fd;
+
+		close(p[0]);
+		rep.setup_errno = 0;
+		if (setgroups(0, NULL) || setresgid(NOBODY, NOBODY, NOBODY) ||
+		    setresuid(NOBODY, NOBODY, NOBODY))
+			rep.setup_errno = errno;
+		fd = rep.setup_errno ? -1 : open(DEV, O_RDWR | O_CLOEXEC);
+		if (fd < 0 && !rep.setup_errno)
+			rep.setup_errno = errno;
+		if (fd >= 0) {
+			rep.reset_errno = ioctl(fd, KMEMLAB_PERCPU_IOC_RESET) ? errno : 0;
+			rep.run_errno = run(fd, ALL_BUT_STATIC, 1000, &r) ? errno : 0;
+			rep.run_bad = rep.run_errno ? -1 : results_exact(&r, ALL_BUT_STATIC, 1000);
+			memset(&t, 0, sizeof(t));
+			t.argsz = sizeof(t);
+			rep.totals_errno = ioctl(fd, KMEMLAB_PERCPU_IOC_TOTALS, &t) ? errno : 0;
+		}
+		if (write(p[1], &rep, sizeof(rep)) != sizeof(rep))
+			_exit(1);
+		_exit(0);
+	}
+	close(p[1]);
+	if (pid < 0 || read(p[0], &rep, sizeof(rep)) != sizeof(rep))
+		rep.setup_errno = -1;
+	close(p[0]);
+	if (pid > 0)
+		waitpid(pid, &status, 0);
+	EXPECT_OK(chmod(DEV, sb.st_mode & 07777), "mode of %s restored (%04o)", DEV,
+		  (unsigned int)(sb.st_mode & 07777));
+	ASSERT_TRUE(rep.setup_errno == 0, "uid %d opens the node (setup errno %d)", NOBODY,
+		    rep.setup_errno);
+	EXPECT_EQ(rep.reset_errno, EPERM, "uid %d: RESET of every user's totals: EPERM", NOBODY);
+	EXPECT_TRUE(rep.run_errno == 0 && rep.run_bad == 0,
+		    "uid %d: its own RUN works, exact (errno %d, %d wrong)", NOBODY, rep.run_errno,
+		    rep.run_bad);
+	EXPECT_EQ(rep.totals_errno, 0, "uid %d: TOTALS works", NOBODY);
+}
+
+/* A process looping RUN(@methods, @iterations) until killed. */
+static pid_t run_child(uint32_t methods, uint64_t iterations)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		struct kmemlab_percpu_run r;
+		int fd = open(DEV, O_RDWR | O_CLOEXEC);
+
+		while (fd >= 0 && run(fd, methods, iterations, &r) == 0)
+			;
+		_exit(fd < 0 ? 100 : errno);
+	}
+	return pid;
+}
+
+/* Kill @pid with SIGKILL; true if it died of it. */
+static bool kill_child(pid_t pid, const char *what)
+{
+	int status = 0;
+
+	if (pid <= 0)
+		return EXPECT_TRUE(false, "%s: the process was never started", what);
+	kill(pid, SIGKILL);
+	if (waitpid(pid, &status, 0) != pid)
+		status = 0;
+	if (!EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL,
+			 "%s: the process died of SIGKILL in the middle of its RUN", what))
+		tap_diag("  status 0x%x (exited %d: errno of its RUN)", status,
+			 WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+	return WIFSIGNALED(status);
+}
+
+enum wait_for { RUNS, THREADS, STATIC_COUNTING };
+
+/* Poll TOTALS (at most a minute) until @what reaches @value; false otherwise. */
+static bool wait_for(int fd, enum wait_for what, uint64_t value, const char *desc)
+{
+	struct kmemlab_percpu_totals t;
+	int i;
+
+	for (i = 0; i < 6000; i++) {
+		t = totals(fd);
+		if ((what == RUNS && t.runs == value) ||
+		    (what == THREADS && t.threads == value) ||
+		    (what == STATIC_COUNTING && t.static_busy &&
+		     t.total[KMEMLAB_PERCPU_STATIC] > value))
+			return true;
+		usleep(10000);
+	}
+	tap_diag("  waiting for %s: runs %u, threads %u, static_busy %u, DEFINE_PER_CPU total %llu",
+		 desc, t.runs, t.threads, t.static_busy,
+		 (unsigned long long)t.total[KMEMLAB_PERCPU_STATIC]);
+	return false;
+}
+
+/*
+ * RUNs in progress, made certain by LONG_ITERATIONS: the one DEFINE_PER_CPU
+ * counter is exclusive (EBUSY) while other methods run beside it; CPU 1 goes
+ * offline and back while three RUNs count; max_runs; SIGKILL ends each RUN
+ * early, and everything it counted is in the exact totals.
+ */
+static void test_long_runs(void)
+{
+	struct kmemlab_percpu_totals t0, t;
+	struct kmemlab_percpu_run r;
+	long online = sysconf(_SC_NPROCESSORS_ONLN);
+	uint64_t made, asked = (uint64_t)online * LONG_ITERATIONS;
+	pid_t kids[4] = { 0 };
+	static const int kid_method[4] = {
+		KMEMLAB_PERCPU_STATIC, KMEMLAB_PERCPU_DYNAMIC, KMEMLAB_PERCPU_COUNTER,
+		KMEMLAB_PERCPU_ATOMIC,
+	};
+	int fd, k;
+
+	if (!module_path[0]) {
+		for (k = 0; k < 27; k++)
+			tap_skip("no --module-dir: a RUN of max_iterations may end before a check",
+				 "RUNs in progress %d", k + 1);
+		return;
+	}
+	ASSERT_OK(kmodule_unload(MODNAME), "unload, to load with long runs");
+	ASSERT_OK(kmodule_load(module_path, LONG_PARAMS), "load with %s", LONG_PARAMS);
+	ASSERT_OK(kmodule_wait_node(DEV, true), "%s back", DEV);
+	fd = open(DEV, O_RDWR | O_CLOEXEC);
+	ASSERT_TRUE(fd >= 0, "open %s", DEV);
+	t0 = totals(fd);
+
+	kids[0] = run_child(1U << KMEMLAB_PERCPU_STATIC, LONG_ITERATIONS);
+	if (EXPECT_TRUE(wait_for(fd, STATIC_COUNTING, t0.total[KMEMLAB_PERCPU_STATIC],
+				 "a RUN counting with DEFINE_PER_CPU"),
+			"a process's RUN counts with DEFINE_PER_CPU")) {
+		EXPECT_ERRNO(run(fd, 1U << KMEMLAB_PERCPU_STATIC, 1, &r), EBUSY,
+			     "meanwhile a RUN with DEFINE_PER_CPU: EBUSY (one instance per module)");
+		EXPECT_ERRNO(ioctl(fd, KMEMLAB_PERCPU_IOC_RESET), EBUSY,
+			     "meanwhile RESET, even by root: EBUSY (the run reads it before and after)");
+		if (EXPECT_OK(run(fd, ALL_BUT_STATIC, 2000, &r),
+			      "meanwhile a RUN of the other four methods"))
+			EXPECT_EQ(results_exact(&r, ALL_BUT_STATIC, 2000), 0,
+				  "  its results are its own and exact (%u threads)", r.threads);
+	}
+
+	kids[1] = run_child(1U << KMEMLAB_PERCPU_DYNAMIC, LONG_ITERATIONS);
+	kids[2] = run_child(1U << KMEMLAB_PERCPU_COUNTER, LONG_ITERATIONS);
+	EXPECT_TRUE(wait_for(fd, THREADS, 3 * online, "3 RUNs' threads"),
+		    "3 RUNs in progress, %ld threads each", online);
+	if (access(CPU1_ONLINE, W_OK)) {
+		tap_skip("CPU 1 cannot be taken offline here", "CPU 1 offline during 3 RUNs");
+		tap_skip("CPU 1 cannot be taken offline here", "the RUNs go on");
+		tap_skip("CPU 1 cannot be taken offline here", "CPU 1 back online during the RUNs");
+	} else {
+		/* Before the change, this write waited for every RUN to end. */
+		EXPECT_OK(system("echo 0 > " CPU1_ONLINE) == 0 ? 0 : -1,
+			  "CPU 1 goes offline while 3 RUNs count on every CPU");
+		t = totals(fd);
+		EXPECT_TRUE(t.online_cpus == online - 1 && t.runs == 3 && t.threads == 3 * online,
+			    "the RUNs go on, their threads moved (online %u, runs %u, threads %u)",
+			    t.online_cpus, t.runs, t.threads);
+		EXPECT_OK(system("echo 1 > " CPU1_ONLINE) == 0 ? 0 : -1,
+			  "CPU 1 back online during the RUNs");
+	}
+
+	kids[3] = run_child(1U << KMEMLAB_PERCPU_ATOMIC, LONG_ITERATIONS);
+	if (EXPECT_TRUE(wait_for(fd, RUNS, 4, "4 RUNs"), "4 RUNs in progress"))
+		EXPECT_ERRNO(run(fd, 1U << KMEMLAB_PERCPU_SPINLOCK, 1, &r), EBUSY,
+			     "a fifth RUN at once: EBUSY (max_runs = 4)");
+
+	for (k = 0; k < 4; k++)
+		kill_child(kids[k], names[kid_method[k]]);
+	t = totals(fd);
+	EXPECT_TRUE(t.runs == 0 && t.threads == 0 && t.static_busy == 0,
+		    "after SIGKILL no RUN, no thread, nothing claimed is left (runs %u, threads %u, "
+		    "static_busy %u)", t.runs, t.threads, t.static_busy);
+	for (k = 0; k < 4; k++) {
+		int m = kid_method[k];
+
+		made = t.expected[m] - t0.expected[m];
+		EXPECT_TRUE(made > 0 && made < asked, "%s: the killed RUN stopped early (%llu increments "
+			    "of %llu asked)", names[m], (unsigned long long)made,
+			    (unsigned long long)asked);
+	}
+	expect_totals_exact(fd, "after the killed RUNs");
+	if (EXPECT_OK(run(fd, KMEMLAB_PERCPU_ALL, 1000, &r), "RUN every method after the kills"))
+		EXPECT_EQ(results_exact(&r, KMEMLAB_PERCPU_ALL, 1000), 0, "  exact");
 	close(fd);
 }
 
@@ -173,7 +513,7 @@ static void test_unload(void)
 	int fd, m;
 
 	if (!module_path[0]) {
-		for (m = 0; m < 4; m++)
+		for (m = 0; m < 5; m++)
 			tap_skip("no --module-dir given", "unload/reload test %d", m + 1);
 		return;
 	}
@@ -184,6 +524,7 @@ static void test_unload(void)
 	ASSERT_OK(kmodule_unload(MODNAME), "unload after close");
 	EXPECT_ERRNO(kmodule_load(module_path, "max_iterations=0"), EINVAL,
 		     "load with max_iterations=0: EINVAL");
+	EXPECT_ERRNO(kmodule_load(module_path, "max_runs=0"), EINVAL, "load with max_runs=0: EINVAL");
 	EXPECT_OK(kmodule_load(module_path, ""), "load back");
 	kmodule_wait_node(DEV, true);
 }
@@ -200,8 +541,11 @@ int main(int argc, char **argv)
 	test_run(fd);
 	test_hotplug(fd);
 	test_bad_input(fd);
+	test_argsz(fd);
 	close(fd);
 	test_processes();
+	test_unprivileged();
+	test_long_runs();
 	test_unload();
 	return tap_done();
 }

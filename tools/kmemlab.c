@@ -726,9 +726,21 @@ static int cmd_percpu(int argc, char **argv)
 			r.iterations = parse_size(argv[i]);
 	fd = open_device(PERCPU_DEV, "kmemlab_percpu");
 	if (ioctl(fd, KMEMLAB_PERCPU_IOC_RUN, &r)) {
-		fprintf(stderr, "kmemlab: RUN: %s\n", strerror(errno));
+		int err = errno;
+		struct kmemlab_percpu_totals t = { .argsz = sizeof(t) };
+
+		fprintf(stderr, "kmemlab: RUN: %s\n", strerror(err));
+		if (err == EBUSY && !ioctl(fd, KMEMLAB_PERCPU_IOC_TOTALS, &t)) {
+			if (t.runs >= t.max_runs)
+				fprintf(stderr, "kmemlab: %u runs are in progress, the most at once "
+					"(max_runs): try again later\n", t.runs);
+			else if (t.static_busy)
+				fprintf(stderr, "kmemlab: another run is counting with DEFINE_PER_CPU, "
+					"which is one variable for the whole module: one run at a "
+					"time may use it; try again later\n");
+		}
 		close(fd);
-		return errno == EINVAL ? EXIT_USAGE : EXIT_REFUSED;
+		return err == EINVAL ? EXIT_USAGE : EXIT_REFUSED;
 	}
 	if (json) {
 		printf("{\"threads\": %u, \"iterations\": %llu, \"methods\": [", r.threads,
@@ -752,7 +764,10 @@ static int cmd_percpu(int argc, char **argv)
 		printf("\nEvery CPU hammering one shared counter makes its cache line bounce\n"
 		       "between CPUs; per-CPU counters stay in each CPU's own cache and are\n"
 		       "summed only when read. The times are this machine's: under an\n"
-		       "emulator, as in kmemlab's tests, they differ from real hardware.\n");
+		       "emulator, as in kmemlab's tests, they differ from real hardware.\n"
+		       "This run counted with counters of its own, except DEFINE_PER_CPU:\n"
+		       "that one is a single variable for the whole module (per-instance\n"
+		       "data needs alloc_percpu), so only one run at a time may use it.\n");
 	}
 	close(fd);
 	return 0;
@@ -791,8 +806,8 @@ static int cmd_dma(void)
 	if (json)
 		printf("{\"copies\": [");
 	else
-		printf("%-12s %8s %7s %5s %9s %8s %9s\n", "method", "bytes", "intact", "jobs",
-		       "segments", "bounced", "time");
+		printf("%-12s %8s %7s %5s %9s %11s %8s %9s\n", "method", "bytes", "intact", "jobs",
+		       "segments", "beyond mask", "bounced", "time");
 	for (m = KMEMLAB_DMA_COHERENT; m < KMEMLAB_DMA_METHODS; m++) {
 		for (k = 0; k < 2; k++) {
 			uint32_t len = m == KMEMLAB_DMA_POOL ? (k ? 0 : KMEMLAB_DMA_POOL_BLOCK) :
@@ -819,13 +834,15 @@ static int cmd_dma(void)
 				ret = EXIT_REFUSED;
 			if (json)
 				printf("%s{\"method\": \"%s\", \"bytes\": %u, \"intact\": %s, "
-				       "\"jobs\": %u, \"segments\": %u, \"bounced\": %s, \"ms\": %.3f}",
+				       "\"jobs\": %u, \"segments\": %u, \"beyond_mask\": %s, "
+				       "\"bounced\": %s, \"ms\": %.3f}",
 				       first ? "" : ", ", names[m], len, intact ? "true" : "false",
-				       c.jobs, c.segments, c.bounced ? "true" : "false", t);
+				       c.jobs, c.segments, c.beyond_mask ? "true" : "false",
+				       c.bounced ? "true" : "false", t);
 			else
-				printf("%-12s %8u %7s %5u %9u %8s %6.2f ms\n", names[m], len,
+				printf("%-12s %8u %7s %5u %9u %11s %8s %6.2f ms\n", names[m], len,
 				       intact ? "yes" : "NO", c.jobs, c.segments,
-				       c.bounced ? "yes" : "no", t);
+				       c.beyond_mask ? "yes" : "no", c.bounced ? "yes" : "no", t);
 			first = 0;
 		}
 	}
@@ -833,17 +850,24 @@ static int cmd_dma(void)
 		ret = EXIT_REFUSED;
 	if (json) {
 		printf("], \"dma_mask_bits\": %u, \"jobs\": %llu, \"bytes\": %llu, "
-		       "\"bounced\": %llu}\n", info.dma_mask_bits, (unsigned long long)info.jobs,
-		       (unsigned long long)info.bytes, (unsigned long long)info.bounced);
+		       "\"bounced\": %llu, \"global_held\": %llu, \"global_limit\": %llu}\n",
+		       info.dma_mask_bits, (unsigned long long)info.jobs,
+		       (unsigned long long)info.bytes, (unsigned long long)info.bounced,
+		       (unsigned long long)info.global_held, (unsigned long long)info.global_limit);
 	} else {
 		printf("\nThe engine (a work item standing in for a device with a %u-bit DMA\n"
-		       "mask) saw only DMA addresses; the data came back intact only because\n"
-		       "each buffer was mapped for the right direction and handed over with\n"
-		       "the right syncs. Since load: %llu jobs, %llu bytes, %llu bounced\n"
-		       "mappings (\"bounced\" means swiotlb copied the data through a buffer\n"
-		       "the device can reach, as with swiotlb=force).\n", info.dma_mask_bits,
+		       "mask) saw only DMA addresses, and turned them back into memory with\n"
+		       "dma_to_phys(); the data came back intact only because each buffer\n"
+		       "was mapped for the right direction and handed over with the right\n"
+		       "syncs. Since load: %llu jobs, %llu bytes, %llu bounced mappings\n"
+		       "(\"bounced\" means swiotlb copied the data through a buffer the device\n"
+		       "can reach: every streaming mapping with swiotlb=force, and any buffer\n"
+		       "\"beyond mask\", in RAM above what a %u-bit device addresses).\n"
+		       "Memory held by COPY requests now, module-wide: %llu bytes of at most\n"
+		       "%llu (max_total_percent of RAM).\n", info.dma_mask_bits,
 		       (unsigned long long)info.jobs, (unsigned long long)info.bytes,
-		       (unsigned long long)info.bounced);
+		       (unsigned long long)info.bounced, info.dma_mask_bits,
+		       (unsigned long long)info.global_held, (unsigned long long)info.global_limit);
 	}
 	close(fd);
 	return ret;

@@ -8,15 +8,35 @@
  *  - a platform device with a DMA mask (platform_device_register_full()),
  *    bound to a platform driver whose resources are all device-managed;
  *  - the engine: a work item that, like a device, gets only DMA addresses
- *    and reaches memory through them (here bus addresses are physical
- *    addresses: the device has no IOMMU, which probe checks);
+ *    and reaches memory through them.  It turns each back into a CPU
+ *    physical address with the kernel's own dma_to_phys() (which knows the
+ *    bus offsets and memory-encryption bits a DMA address may carry), never
+ *    by taking it for one.  Behind an IOMMU, DMA addresses are I/O virtual
+ *    addresses that only the IOMMU translates: probe refuses that case;
  *  - coherent DMA: a dma_alloc_coherent() buffer, and a dma_pool of small
  *    blocks;
  *  - streaming DMA: dma_map_single() with each buffer's direction,
  *    dma_map_sgtable() over separate pages, dma_mapping_error() checked
- *    every time, whether a mapping bounced (swiotlb);
+ *    every time, whether a mapping bounced (swiotlb) and whether the buffer
+ *    lay beyond the device's DMA mask (the reason it had to);
  *  - dma_alloc_noncoherent() memory, owned by turns through
  *    dma_sync_single_for_device() and dma_sync_single_for_cpu().
+ *
+ * Between users (the node is shared by every process that may open it):
+ *  - one engine job at a time (engine_lock), each waited for to the end:
+ *    the one job_done completion therefore always belongs to the job in
+ *    flight.  A job is one memcpy of at most 64 KiB, so the wait is short
+ *    and bounded and is not interruptible (the engine owns the memory until
+ *    it is done); a fatal signal is looked for between jobs, so a COPY of
+ *    many jobs (scatter-gather, 64 KiB in halves) still ends promptly;
+ *  - the device's coherent buffer is shared: it is scrubbed after each
+ *    COHERENT request, so no caller's data stays in it for the next;
+ *  - memory: each COPY's buffers are charged to a module-wide budget
+ *    (max_total_percent of RAM, see kmemlab_dma_copy_charge()), ENOSPC past
+ *    it; the user-data buffers and the scatter-gather pages are also charged
+ *    to the caller's memory cgroup (__GFP_ACCOUNT).  dma_alloc_noncoherent()
+ *    and dma_pool blocks are not: the DMA allocators may take them from
+ *    pools shared by every user (CMA, the atomic pool, the pool's pages).
  *
  * What you will see: /dev/kmemlab/dma (root only), driven through
  * include/uapi/kmemlab/dma.h; /sys/devices/platform/kmemlab_dma; with
@@ -26,23 +46,34 @@
 
 #include <linux/completion.h>
 #include <linux/device.h>
+#include <linux/dma-direct.h>
 #include <linux/dma-mapping.h>
 #include <linux/io.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/platform_device.h>
+#include <linux/sched/signal.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/workqueue.h>
 
 #include <kmemlab/dma.h>
+#include "kmemlab_budget.h"
 #include "kmemlab_compat.h"
 #include "kmemlab_ioctl.h"
 #include "kmemlab_dma_rules.h"
 
 #define KMEMLAB_DMA_MASK_BITS	32
+
+static unsigned int max_total_percent = KMEMLAB_BUDGET_DEFAULT_PERCENT;
+module_param(max_total_percent, uint, 0444);
+MODULE_PARM_DESC(max_total_percent,
+		 "Most memory all COPY requests together may hold, in percent of RAM (1-100, default 10)");
+
+/* What COPY requests in progress hold, module-wide; INFO reports it. */
+static struct kmemlab_budget kmemlab_dma_budget;
 
 /* One engine job: copy len bytes from DMA address src to dst. */
 struct kmemlab_dma_job {
@@ -55,13 +86,17 @@ struct kmemlab_dma {
 	struct device *dev;
 	struct miscdevice misc;
 
-	/* The engine runs one job at a time, like a device with one channel. */
+	/*
+	 * The engine runs one job at a time, like a device with one channel:
+	 * engine_lock is held from handing it a job until the job is done, so
+	 * job_done is never completed for any job but the one waited for.
+	 */
 	struct mutex engine_lock;
 	struct work_struct engine_work;
 	struct completion job_done;
 	struct kmemlab_dma_job job;
 
-	void *coherent;			/* KMEMLAB_DMA_COHERENT_SIZE bytes */
+	void *coherent;			/* KMEMLAB_DMA_COHERENT_SIZE bytes, under engine_lock */
 	dma_addr_t coherent_dma;
 	struct dma_pool *pool;		/* KMEMLAB_DMA_POOL_BLOCK-byte blocks */
 
@@ -76,10 +111,11 @@ static void kmemlab_dma_engine(struct work_struct *work)
 	void *from, *to;
 
 	job->status = -EIO;
-	from = memremap(job->src, job->len, MEMREMAP_WB);
+	/* A DMA address is not a physical address: translate it back. */
+	from = memremap(dma_to_phys(kd->dev, job->src), job->len, MEMREMAP_WB);
 	if (!from)
 		goto out;
-	to = memremap(job->dst, job->len, MEMREMAP_WB);
+	to = memremap(dma_to_phys(kd->dev, job->dst), job->len, MEMREMAP_WB);
 	if (to) {
 		memcpy(to, from, job->len);
 		memunmap(to);
@@ -90,17 +126,24 @@ out:
 	complete(&kd->job_done);
 }
 
-/* Hand the engine one job and wait for it: engine_lock held. */
+/*
+ * Hand the engine one job and wait for it: engine_lock held.  -EINTR,
+ * before the job starts, if the caller got a fatal signal.
+ */
 static int kmemlab_dma_run_job(struct kmemlab_dma *kd, dma_addr_t src,
 			       dma_addr_t dst, size_t len, u32 *jobs)
 {
 	lockdep_assert_held(&kd->engine_lock);
+	if (fatal_signal_pending(current))
+		return -EINTR;
 	kd->job.src = src;
 	kd->job.dst = dst;
 	kd->job.len = len;
 	reinit_completion(&kd->job_done);
 	queue_work(system_unbound_wq, &kd->engine_work);
-	/* Not interruptible: the engine owns the memory until it is done. */
+	/* Not interruptible: the engine owns the memory until it is done (one
+	 * memcpy of at most KMEMLAB_DMA_MAX bytes: short and bounded).
+	 */
 	wait_for_completion(&kd->job_done);
 	if (kd->job.status)
 		return kd->job.status;
@@ -110,13 +153,31 @@ static int kmemlab_dma_run_job(struct kmemlab_dma *kd, dma_addr_t src,
 	return 0;
 }
 
+/* A mapping bounced when its DMA address leads somewhere else (swiotlb's
+ * buffer) than the memory that was mapped.
+ */
 static bool kmemlab_dma_note_bounce(struct kmemlab_dma *kd, phys_addr_t phys,
 				    dma_addr_t dma)
 {
-	if (dma == (dma_addr_t)phys)
+	if (dma_to_phys(kd->dev, dma) == phys)
 		return false;
 	atomic64_inc(&kd->bounced);
 	return true;
+}
+
+/*
+ * Whether the device cannot reach [@phys, @phys + @len) by itself: the
+ * buffer's last byte, as a DMA address (phys_to_dma()), lies beyond the
+ * device's DMA mask (or the bus's limit).  It is the test the DMA API makes
+ * (dma_capable()) to decide that a streaming mapping must bounce through
+ * swiotlb; on a machine with RAM above 4 GiB, kmalloc() and alloc_page()
+ * memory can lie there.
+ */
+static bool kmemlab_dma_beyond_mask(struct kmemlab_dma *kd, phys_addr_t phys, size_t len)
+{
+	u64 limit = min_not_zero(dma_get_mask(kd->dev), kd->dev->bus_dma_limit);
+
+	return phys_to_dma(kd->dev, phys) + len - 1 > limit;
 }
 
 /* A COPY's data: @in from user space, @out for the result. */
@@ -130,7 +191,7 @@ static int kmemlab_dma_coherent(struct kmemlab_dma *kd, struct kmemlab_dma_req *
 {
 	const u32 half = KMEMLAB_DMA_COHERENT_SIZE / 2;
 	u32 len = r->copy->len, off, n;
-	int ret;
+	int ret = 0;
 
 	for (off = 0; off < len; off += n) {
 		n = min(len - off, half);
@@ -138,10 +199,12 @@ static int kmemlab_dma_coherent(struct kmemlab_dma *kd, struct kmemlab_dma_req *
 		ret = kmemlab_dma_run_job(kd, kd->coherent_dma, kd->coherent_dma + half,
 					  n, &r->copy->jobs);
 		if (ret)
-			return ret;
+			break;
 		memcpy(r->out + off, kd->coherent + half, n);
 	}
-	return 0;
+	/* The buffer is the device's, shared by every caller: leave nothing. */
+	memset(kd->coherent, 0, KMEMLAB_DMA_COHERENT_SIZE);
+	return ret;
 }
 
 static int kmemlab_dma_pool(struct kmemlab_dma *kd, struct kmemlab_dma_req *r)
@@ -180,6 +243,8 @@ static int kmemlab_dma_single(struct kmemlab_dma *kd, struct kmemlab_dma_req *r)
 		ret = -ENOMEM;
 		goto out_unmap_in;
 	}
+	r->copy->beyond_mask = kmemlab_dma_beyond_mask(kd, virt_to_phys(r->in), len) |
+			       kmemlab_dma_beyond_mask(kd, virt_to_phys(r->out), len);
 	r->copy->bounced = kmemlab_dma_note_bounce(kd, virt_to_phys(r->in), in_dma) |
 			   kmemlab_dma_note_bounce(kd, virt_to_phys(r->out), out_dma);
 	ret = kmemlab_dma_run_job(kd, in_dma, out_dma, len, &r->copy->jobs);
@@ -244,7 +309,7 @@ static int kmemlab_dma_sg_alloc(struct sg_table *sgt, struct page **pages,
 	int ret;
 
 	for (i = 0; i < npages; i++) {
-		pages[i] = alloc_page(GFP_KERNEL);
+		pages[i] = alloc_page(GFP_KERNEL_ACCOUNT);
 		if (!pages[i]) {
 			ret = -ENOMEM;
 			goto err_free_pages;
@@ -254,7 +319,7 @@ static int kmemlab_dma_sg_alloc(struct sg_table *sgt, struct page **pages,
 	 * adjacent (sg_alloc_table_from_pages() would merge them): a real
 	 * scatter list, npages segments on a machine without an IOMMU.
 	 */
-	ret = sg_alloc_table(sgt, npages, GFP_KERNEL);
+	ret = sg_alloc_table(sgt, npages, GFP_KERNEL_ACCOUNT);
 	if (ret)
 		goto err_free_pages;
 	for_each_sgtable_sg(sgt, sg, i)
@@ -305,6 +370,7 @@ static int kmemlab_dma_sg_move(struct kmemlab_dma *kd, struct sg_table *from,
 	return 0;
 }
 
+/* No IOMMU: each DMA segment is its CPU entry, mapped or bounced alone. */
 static bool kmemlab_dma_sg_bounced(struct kmemlab_dma *kd, struct sg_table *sgt)
 {
 	struct scatterlist *sg;
@@ -316,6 +382,17 @@ static bool kmemlab_dma_sg_bounced(struct kmemlab_dma *kd, struct sg_table *sgt)
 	return bounced;
 }
 
+static bool kmemlab_dma_sg_beyond_mask(struct kmemlab_dma *kd, struct sg_table *sgt)
+{
+	struct scatterlist *sg;
+	bool beyond = false;
+	unsigned int i;
+
+	for_each_sgtable_sg(sgt, sg, i)
+		beyond |= kmemlab_dma_beyond_mask(kd, sg_phys(sg), sg->length);
+	return beyond;
+}
+
 static int kmemlab_dma_sg(struct kmemlab_dma *kd, struct kmemlab_dma_req *r)
 {
 	u32 len = r->copy->len;
@@ -324,7 +401,7 @@ static int kmemlab_dma_sg(struct kmemlab_dma *kd, struct kmemlab_dma_req *r)
 	struct page **pages;
 	int ret;
 
-	pages = kcalloc(2 * npages, sizeof(*pages), GFP_KERNEL);
+	pages = kcalloc(2 * npages, sizeof(*pages), GFP_KERNEL_ACCOUNT);
 	if (!pages)
 		return -ENOMEM;
 	ret = kmemlab_dma_sg_alloc(&from, pages, npages, len);
@@ -341,6 +418,8 @@ static int kmemlab_dma_sg(struct kmemlab_dma *kd, struct kmemlab_dma_req *r)
 	if (ret)
 		goto out_unmap_from;
 	r->copy->segments = from.nents;
+	r->copy->beyond_mask = kmemlab_dma_sg_beyond_mask(kd, &from) |
+			       kmemlab_dma_sg_beyond_mask(kd, &to);
 	r->copy->bounced = kmemlab_dma_sg_bounced(kd, &from) |
 			   kmemlab_dma_sg_bounced(kd, &to);
 	ret = kmemlab_dma_sg_move(kd, &from, &to, len, &r->copy->jobs);
@@ -361,6 +440,7 @@ out_free_array:
 static int kmemlab_dma_copy(struct kmemlab_dma *kd, struct kmemlab_dma_copy *c)
 {
 	struct kmemlab_dma_req r = { .copy = c };
+	u64 charge;
 	int ret;
 
 	ret = kmemlab_dma_check_copy(c);
@@ -369,8 +449,15 @@ static int kmemlab_dma_copy(struct kmemlab_dma *kd, struct kmemlab_dma_copy *c)
 	c->jobs = 0;
 	c->segments = 1;
 	c->bounced = 0;
-	r.in = kmalloc(c->len, GFP_KERNEL);
-	r.out = kzalloc(c->len, GFP_KERNEL);
+	c->beyond_mask = 0;
+	/* Everything this request will allocate, charged before it does. */
+	charge = kmemlab_dma_copy_charge(c->method, c->len);
+	ret = kmemlab_budget_charge(&kmemlab_dma_budget, charge);
+	if (ret)
+		return ret;
+	/* Process context, on user request: the caller's memory cgroup. */
+	r.in = kmalloc(c->len, GFP_KERNEL_ACCOUNT);
+	r.out = kzalloc(c->len, GFP_KERNEL_ACCOUNT);
 	ret = -ENOMEM;
 	if (!r.in || !r.out)
 		goto out_free;
@@ -404,6 +491,7 @@ static int kmemlab_dma_copy(struct kmemlab_dma *kd, struct kmemlab_dma_copy *c)
 out_free:
 	kfree(r.out);
 	kfree(r.in);
+	kmemlab_budget_uncharge(&kmemlab_dma_budget, charge);
 	return ret;
 }
 
@@ -446,6 +534,8 @@ static long kmemlab_dma_ioctl(struct file *file, unsigned int cmd, unsigned long
 		u.info.jobs = atomic64_read(&kd->jobs);
 		u.info.bytes = atomic64_read(&kd->bytes);
 		u.info.bounced = atomic64_read(&kd->bounced);
+		u.info.global_held = kmemlab_budget_used(&kmemlab_dma_budget);
+		u.info.global_limit = kmemlab_dma_budget.limit;
 	}
 	return kmemlab_put_arg(uarg, &u, size, argsz);
 }
@@ -457,6 +547,15 @@ static const struct file_operations kmemlab_dma_fops = {
 	.compat_ioctl = compat_ptr_ioctl,
 	.llseek = kmemlab_no_llseek,
 };
+
+/*
+ * The engine completes its job and only then returns: wait for that return
+ * before kd (and the module's code) can go away.
+ */
+static void kmemlab_dma_flush_engine(void *work)
+{
+	flush_work(work);
+}
 
 static void kmemlab_dma_destroy_pool(void *pool)
 {
@@ -478,7 +577,7 @@ static int kmemlab_dma_setup(struct platform_device *pdev)
 	struct kmemlab_dma *kd;
 	int ret;
 
-	/* The engine treats DMA addresses as physical: no IOMMU allowed. */
+	/* dma_to_phys() cannot undo an IOMMU's translation: none allowed. */
 	if (device_iommu_mapped(dev))
 		return dev_err_probe(dev, -ENODEV,
 				     "the software engine needs DMA without an IOMMU\n");
@@ -493,6 +592,9 @@ static int kmemlab_dma_setup(struct platform_device *pdev)
 	mutex_init(&kd->engine_lock);
 	INIT_WORK(&kd->engine_work, kmemlab_dma_engine);
 	init_completion(&kd->job_done);
+	ret = devm_add_action_or_reset(dev, kmemlab_dma_flush_engine, &kd->engine_work);
+	if (ret)
+		return ret;
 
 	kd->coherent = dmam_alloc_coherent(dev, KMEMLAB_DMA_COHERENT_SIZE,
 					   &kd->coherent_dma, GFP_KERNEL);
@@ -519,7 +621,8 @@ static int kmemlab_dma_setup(struct platform_device *pdev)
 	if (ret)
 		return ret;
 	platform_set_drvdata(pdev, kd);
-	dev_info(dev, "%d-bit DMA, software engine: /dev/kmemlab/dma\n", KMEMLAB_DMA_MASK_BITS);
+	dev_info(dev, "%d-bit DMA, software engine: /dev/kmemlab/dma (COPY requests may hold %llu bytes)\n",
+		 KMEMLAB_DMA_MASK_BITS, kmemlab_dma_budget.limit);
 	return 0;
 }
 
@@ -553,6 +656,11 @@ static int __init kmemlab_dma_init(void)
 	};
 	int ret;
 
+	ret = kmemlab_budget_init(&kmemlab_dma_budget, max_total_percent);
+	if (ret) {
+		pr_err("max_total_percent must be 1..100\n");
+		return ret;
+	}
 	ret = platform_driver_register(&kmemlab_dma_driver);
 	if (ret)
 		return ret;

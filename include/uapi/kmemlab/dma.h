@@ -9,15 +9,36 @@
  * COPY sends len bytes from user memory into a buffer mapped one of the
  * chapter's ways, has the engine copy them into a second buffer, and
  * returns that buffer's content: the data survives only if the mapping,
- * ownership and syncs were right.
+ * ownership and syncs were right.  It also says, for the streaming ways
+ * (SINGLE, SG), whether a buffer lay beyond the device's DMA mask
+ * (beyond_mask) and whether a mapping bounced through swiotlb (bounced):
+ * without an IOMMU, a mapping bounces exactly when the kernel was booted
+ * with swiotlb=force or the buffer lay beyond the mask (a machine with RAM
+ * above 4 GiB).  No address, physical or DMA, is ever returned.
+ *
+ * The engine runs one job at a time for every user of the node; each job
+ * is at most 64 KiB, and a fatal signal ends a COPY between jobs (EINTR).
+ * The device's coherent buffer, shared by every caller, is scrubbed after
+ * each COHERENT request.
+ *
+ * Memory: while a COPY runs, its buffers are charged to a budget for the
+ * whole module, max_total_percent of RAM (module parameter, default 10;
+ * INFO reports the bytes held and the limit): the two user-data buffers
+ * (len rounded up to a power of two, each) and the method's own DMA memory
+ * (POOL: two blocks; SG: two sets of whole pages; NONCOHERENT: two
+ * power-of-two page allocations; COHERENT and SINGLE: nothing more).  A
+ * COPY that would pass the limit fails with ENOSPC: other COPY requests
+ * hold the rest; try again when they are done.  The user-data buffers and
+ * the scatter-gather pages are also charged to the caller's memory cgroup.
  *
  * Conventions as in kmemlab/alloc.h: __u32 argsz first, the size of the
  * caller's struct (below *_SIZE_VER0: EINVAL; larger than the driver's:
  * the unknown tail must be zero, else E2BIG; above 4096: E2BIG),
  * reserved fields must be zero (EINVAL).  Errors: EFAULT bad pointer,
  * EINVAL malformed request, ENOTTY unknown ioctl, ENOMEM no memory or no
- * mapping, EINTR a fatal signal while waiting for a free engine.  The node
- * is root-only.
+ * mapping, ENOSPC the module-wide budget is used up, EINTR a fatal signal
+ * while waiting for a free engine or between jobs.  The node is root-only
+ * (the packages give it to group kmemlab, 0660).
  */
 #ifndef _UAPI_KMEMLAB_DMA_H
 #define _UAPI_KMEMLAB_DMA_H
@@ -49,9 +70,15 @@ struct kmemlab_dma_copy {
 	__u32 segments;		/* out: DMA segments of the source (SG), else 1 */
 	__u32 bounced;		/* out: 1 when a streaming mapping bounced */
 	__u32 reserved;		/* in: 0 */
+	/* Since version 1: */
+	__u32 beyond_mask;	/* out: 1 when a streaming buffer (SINGLE, SG)
+				 * lay, in part, beyond the device's DMA mask
+				 */
+	__u32 reserved2;	/* in: 0 */
 };
 
-#define KMEMLAB_DMA_COPY_SIZE_VER0	48
+#define KMEMLAB_DMA_COPY_SIZE_VER0	48	/* up to reserved */
+#define KMEMLAB_DMA_COPY_SIZE_VER1	56
 
 struct kmemlab_dma_info {
 	__u32 argsz;		/* in: sizeof(struct kmemlab_dma_info) */
@@ -59,9 +86,13 @@ struct kmemlab_dma_info {
 	__u64 jobs;		/* out: engine jobs completed */
 	__u64 bytes;		/* out: bytes the engine copied */
 	__u64 bounced;		/* out: streaming mappings that bounced */
+	/* Since version 1: */
+	__u64 global_held;	/* out: bytes charged by COPY requests in progress */
+	__u64 global_limit;	/* out: max_total_percent of RAM, in bytes */
 };
 
-#define KMEMLAB_DMA_INFO_SIZE_VER0	32
+#define KMEMLAB_DMA_INFO_SIZE_VER0	32	/* up to bounced */
+#define KMEMLAB_DMA_INFO_SIZE_VER1	48
 
 #define KMEMLAB_DMA_IOC_MAGIC	0xBB
 

@@ -5,18 +5,45 @@
  * Chapter 5.4: one kernel thread bound to each online CPU increments a
  * counter @iterations times, with each method in turn; RUN reports every
  * method's total (checked exact against what was asked) and how long it
- * took.  The counters keep counting across runs, and across CPU hotplug,
- * until RESET.  Runs are serialised module-wide; iterations per thread are
- * bounded by max_iterations (module parameter, reported by TOTALS).  The
- * node is root-only (mode 0600).
+ * took.  Iterations per thread are bounded by max_iterations (module
+ * parameter, reported by TOTALS).  The node is root-only (mode 0600; the
+ * packages give it to group kmemlab, 0660).
+ *
+ * Whose counters: each RUN counts with its own atomic64_t, spinlock,
+ * alloc_percpu() struct and percpu_counter, so RUNs by different processes
+ * go on side by side and each result is that RUN's alone.  DEFINE_PER_CPU is different:
+ * it defines one variable for the whole module (which is why per-instance
+ * data uses alloc_percpu()), so one RUN at a time may count with it; a RUN
+ * asking for KMEMLAB_PERCPU_STATIC while another holds it gets EBUSY at
+ * once, without waiting.  At most max_runs RUNs (module parameter, default
+ * 4, reported by TOTALS) are in progress at once, module-wide: EBUSY
+ * beyond.  The threads of a RUN are kernel threads, one per CPU.
+ *
+ * A RUN takes as long as it was asked to; no lock is held while it waits,
+ * and CPU hotplug goes on: a CPU taken offline during a run sees its thread
+ * moved to another CPU by the scheduler, the thread counts on there, and
+ * every per-CPU total, summed over all possible CPUs, stays exact.  A fatal
+ * signal (SIGKILL) ends a RUN within a few thousand increments per thread:
+ * its threads stop early, what they counted goes into the module totals,
+ * and the call fails with EINTR (the process is dying anyway).
+ *
+ * TOTALS is module-wide: what every RUN of every process counted since
+ * load or RESET (a RUN adds its counts when it ends, completed or killed),
+ * and what its threads say they did.  RESET clears those totals for
+ * everybody, so it needs CAP_SYS_ADMIN (EPERM otherwise), and refuses
+ * (EBUSY) while a RUN holds the DEFINE_PER_CPU counter; it never changes a
+ * RUN's own result.
  *
  * Conventions as in kmemlab/alloc.h: __u32 argsz first, the size of the
  * caller's struct (below *_SIZE_VER0: EINVAL; larger than the driver's:
  * the unknown tail must be zero, else E2BIG; above 4096: E2BIG),
  * reserved fields must be zero (EINVAL).  Errors: EFAULT bad pointer,
  * EINVAL malformed request (no or unknown method, iterations 0 or above
- * max_iterations), ENOTTY unknown ioctl, EINTR a signal arrived while
- * waiting for another run, ENOMEM a thread could not be created.
+ * max_iterations), ENOTTY unknown ioctl, EBUSY (RUN) max_runs RUNs in
+ * progress or (RUN with KMEMLAB_PERCPU_STATIC, RESET) another RUN holds the
+ * DEFINE_PER_CPU counter, EPERM RESET without CAP_SYS_ADMIN, EINTR a fatal
+ * signal ended the RUN, ENOMEM no memory for the RUN's counters, or a
+ * thread could not be created.
  */
 #ifndef _UAPI_KMEMLAB_PERCPU_H
 #define _UAPI_KMEMLAB_PERCPU_H
@@ -55,8 +82,10 @@ struct kmemlab_percpu_run {
 
 #define KMEMLAB_PERCPU_RUN_SIZE_VER0	144
 
-/* TOTALS: every counter since load or RESET, summed over all possible
- * CPUs (online or not).
+/* TOTALS: the module totals since load or RESET (every RUN of every
+ * process), summed over all possible CPUs (online or not).  While a RUN
+ * holds the DEFINE_PER_CPU counter (static_busy), total[KMEMLAB_PERCPU_STATIC]
+ * already includes its increments so far, and expected[] does not yet.
  */
 struct kmemlab_percpu_totals {
 	__u32 argsz;		/* in: sizeof(struct kmemlab_percpu_totals) */
@@ -64,10 +93,16 @@ struct kmemlab_percpu_totals {
 	__u32 possible_cpus;	/* out */
 	__u32 max_iterations;	/* out: the per-thread bound of RUN */
 	__u64 total[KMEMLAB_PERCPU_METHODS];	/* out: counted */
-	__u64 expected[KMEMLAB_PERCPU_METHODS];	/* out: asked for */
+	__u64 expected[KMEMLAB_PERCPU_METHODS];	/* out: made, by the threads' count */
+	/* Since version 1: */
+	__u32 runs;		/* out: RUNs in progress, module-wide */
+	__u32 max_runs;		/* out: the most at once (module parameter) */
+	__u32 threads;		/* out: demo threads alive, module-wide */
+	__u32 static_busy;	/* out: 1 while a RUN holds the DEFINE_PER_CPU counter */
 };
 
-#define KMEMLAB_PERCPU_TOTALS_SIZE_VER0	96
+#define KMEMLAB_PERCPU_TOTALS_SIZE_VER0	96	/* up to expected[] */
+#define KMEMLAB_PERCPU_TOTALS_SIZE_VER1	112
 
 #define KMEMLAB_PERCPU_IOC_MAGIC	0xB9
 
@@ -75,7 +110,7 @@ struct kmemlab_percpu_totals {
 #define KMEMLAB_PERCPU_IOC_RUN	  _IOWR(KMEMLAB_PERCPU_IOC_MAGIC, 1, struct kmemlab_percpu_run)
 /* Read every counter's total. */
 #define KMEMLAB_PERCPU_IOC_TOTALS _IOWR(KMEMLAB_PERCPU_IOC_MAGIC, 2, struct kmemlab_percpu_totals)
-/* Set every counter back to zero. */
+/* Set the module totals back to zero (CAP_SYS_ADMIN). */
 #define KMEMLAB_PERCPU_IOC_RESET  _IO(KMEMLAB_PERCPU_IOC_MAGIC, 3)
 
 #endif /* _UAPI_KMEMLAB_PERCPU_H */
