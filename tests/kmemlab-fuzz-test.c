@@ -164,14 +164,15 @@ static const size_t edu_sizes[] = {
 };
 /* include/uapi/kmemlab/edu.h */
 static const int edu_ioctl_errnos[] = {
-	EFAULT, EINVAL, ENOTTY, E2BIG, ENODEV, ETIMEDOUT, EBUSY, EINTR, EIO, ENOMEM, 0
+	EFAULT, EINVAL, ENOTTY, E2BIG, ENODEV, ETIMEDOUT, EBUSY, EINTR, EIO, ENOMEM, ENOSPC, 0
 };
 /* write() moves data through the device, read() returns it; mmap() maps
- * the coherent buffer (EINVAL for anything but a shared map at offset 0 of
- * at most a page; EACCES: a writable shared map of a read-only file).
+ * the file's coherent buffer (EINVAL for anything but a shared map inside
+ * it; EACCES: a writable shared map of a read-only file; ENOSPC: the
+ * module-wide limit).
  */
-static const int edu_rw_errnos[] = { EFAULT, ENOMEM, ENODEV, ETIMEDOUT, EIO, EINTR, 0 };
-static const int edu_mmap_errnos[] = { EINVAL, ENODEV, EACCES, EOVERFLOW, ENOMEM, 0 };
+static const int edu_rw_errnos[] = { EFAULT, ENOMEM, ENOSPC, ENODEV, ETIMEDOUT, EIO, EINTR, 0 };
+static const int edu_mmap_errnos[] = { EINVAL, ENODEV, EACCES, EOVERFLOW, ENOMEM, ENOSPC, 0 };
 
 static const struct device_model models[] = {
 	{ "alloc", alloc_cmds, alloc_sizes, 7, alloc_ioctl_errnos, no_rw_errnos,
