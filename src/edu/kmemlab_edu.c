@@ -120,15 +120,20 @@
 
 #define EDU_DMA_MASK_BITS	28
 #define EDU_DMA_MASK		DMA_BIT_MASK(EDU_DMA_MASK_BITS)
-#define EDU_FACTORIAL_TIMEOUT	msecs_to_jiffies(2000)
+/*
+ * How long to wait for the device.  A factorial or a DMA command takes it
+ * well under a second, but an emulated device on a busy host can be late
+ * by seconds: these bound a dead device, they do not measure a live one.
+ */
+#define EDU_FACTORIAL_TIMEOUT	msecs_to_jiffies(10000)
 /* How long a DMA command that timed out may take to go idle. */
 #define EDU_DMA_DRAIN_US	(2 * USEC_PER_SEC)
 #define EDU_COHERENT_PAGES	(KMEMLAB_EDU_COHERENT_SIZE >> PAGE_SHIFT)
 
-static unsigned int dma_timeout_ms = 1000;
+static unsigned int dma_timeout_ms = 10000;
 module_param(dma_timeout_ms, uint, 0644);
 MODULE_PARM_DESC(dma_timeout_ms,
-		 "Milliseconds to wait for a DMA command's interrupt (default 1000; one command takes about 100)");
+		 "Milliseconds to wait for a DMA command's interrupt (default 10000; one command takes about 100)");
 
 static unsigned int max_total_percent = KMEMLAB_BUDGET_DEFAULT_PERCENT;
 module_param(max_total_percent, uint, 0444);
