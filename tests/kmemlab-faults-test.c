@@ -17,6 +17,26 @@
  * quiet (no stack dump per injection).  Without fault injection in the
  * kernel (Debian's kernels) the test is skipped.
  *
+ * Only kmemlab's own allocations: the stack-trace filter
+ * (CONFIG_FAULT_INJECTION_STACKTRACE_FILTER, lib/fault-inject.c) is set to
+ * x86-64's module area, failslab's and fail_page_alloc's require-start and
+ * require-end.  should_fail_ex() then checks each allocation's stack (up to
+ * stacktrace-depth = 32 return addresses) before it counts towards
+ * fail-nth: an allocation with no return address in the window is neither
+ * failed nor counted.  In the guest only kmemlab's modules are loaded, so
+ * the window holds kmemlab's code and nothing else (checked below: the
+ * kernel image lies outside it, every kmemlab module's .text inside); the
+ * loader's own allocations in load_module(), the VFS's in open() and
+ * mmap(), and whatever the driver core allocates outside a kmemlab call
+ * are never failed, and every injection point is one kmemlab's code
+ * reached (directly or through a kernel function it called), so what is
+ * tested is kmemlab's unwinding.  Debian 6.1 cannot have the filter on
+ * x86-64 (its Kconfig says "depends on !X86_64"); the debug kernel is
+ * built from 6.12, which has it.  Without the filter the test skips,
+ * unless KMEMLAB_FAULTS_UNFILTERED=1 asks for the old, unfiltered sweep
+ * (which also fails the kernel's own allocations and can reach kernel
+ * bugs below kmemlab: tests/qemu/check-kernel-log).
+ *
  * Allocations in the driver's timer and hrtimer callbacks are not in the
  * task's context, so fail-nth cannot reach them; their ENOMEM path is the
  * same code as the process-context one exercised here.
@@ -42,6 +62,23 @@
 
 #define FAIL_NTH "/proc/thread-self/fail-nth"
 #define MAX_POINTS 10000
+
+/* x86-64's module area without KASLR (the debug kernel has
+ * RANDOMIZE_BASE=n): MODULES_VADDR = __START_KERNEL_map + KERNEL_IMAGE_SIZE
+ * (512 MiB) up to MODULES_END.  With KASLR the area starts at
+ * 0xffffffffc0000000 and the kernel image lies below it: the window then
+ * starts at the image's end (/proc/kallsyms' _end), still past the kernel's
+ * own code.  The window is checked against the image and the modules.
+ */
+#define MODULE_AREA_START 0xffffffffa0000000UL
+#define MODULE_AREA_END   0xffffffffff000000UL
+#define STACKTRACE_DEPTH  32	/* lib/fault-inject.c's MAX_STACK_TRACE_DEPTH */
+
+static const char *const fault_dirs[] = {
+	"/sys/kernel/debug/failslab", "/sys/kernel/debug/fail_page_alloc",
+};
+
+static unsigned long window_start, window_end;	/* 0, 0: no filter */
 
 static const char *module_dir;
 static unsigned long total_points;
@@ -79,6 +116,111 @@ static bool injected(void)
 	if (pwrite(fail_nth_fd, "0", 1, 0) != 1)
 		return false;
 	return len > 0 && atol(buf) == 0;
+}
+
+static int read_file(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t len;
+
+	if (fd < 0)
+		return -1;
+	len = read(fd, buf, size - 1);
+	close(fd);
+	if (len < 0)
+		return -1;
+	buf[len] = 0;
+	return 0;
+}
+
+/* The address of a kernel symbol from /proc/kallsyms (0 if unknown or
+ * hidden). */
+static unsigned long kallsyms(const char *name)
+{
+	FILE *f = fopen("/proc/kallsyms", "re");
+	char line[512], sym[256], type;
+	unsigned long addr, found = 0;
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%lx %c %255s", &addr, &type, sym) == 3 &&
+		    !strcmp(sym, name)) {
+			found = addr;
+			break;
+		}
+	}
+	fclose(f);
+	return found;
+}
+
+/* Set the stack-trace filter of failslab and fail_page_alloc to the module
+ * area: 1 set (and read back), 0 the kernel has no filter, -1 error
+ * (diagnosed). */
+static int set_filter(void)
+{
+	unsigned long kernel_end = kallsyms("_end");
+	char path[128], buf[64];
+	size_t i;
+
+	snprintf(path, sizeof(path), "%s/require-start", fault_dirs[0]);
+	if (access(path, W_OK))
+		return 0;
+	if (!kernel_end) {
+		tap_diag("/proc/kallsyms does not give _end: cannot place the window");
+		return -1;
+	}
+	window_start = kernel_end > MODULE_AREA_START ? kernel_end : MODULE_AREA_START;
+	window_end = MODULE_AREA_END;
+	for (i = 0; i < sizeof(fault_dirs) / sizeof(fault_dirs[0]); i++) {
+		static const char *const names[] = { "require-start", "require-end",
+						     "stacktrace-depth" };
+		unsigned long values[] = { window_start, window_end, STACKTRACE_DEPTH };
+		size_t k;
+
+		for (k = 0; k < 3; k++) {
+			snprintf(path, sizeof(path), "%s/%s", fault_dirs[i], names[k]);
+			snprintf(buf, sizeof(buf), "%#lx", values[k]);
+			if (write_file(path, buf) || read_file(path, buf, sizeof(buf)) ||
+			    strtoul(buf, NULL, 0) != values[k]) {
+				tap_diag("%s: wrote %#lx, reads back '%s'", path, values[k], buf);
+				return -1;
+			}
+		}
+	}
+	return 1;
+}
+
+/* Back to the kernel's defaults: no stack-trace filter. */
+static void clear_filter(void)
+{
+	char path[128];
+	size_t i;
+
+	for (i = 0; window_end && i < sizeof(fault_dirs) / sizeof(fault_dirs[0]); i++) {
+		snprintf(path, sizeof(path), "%s/require-start", fault_dirs[i]);
+		write_file(path, "0");
+		snprintf(path, sizeof(path), "%s/require-end", fault_dirs[i]);
+		write_file(path, "0xffffffffffffffff");
+	}
+}
+
+/* Is the module's code inside the window (its .text, from sysfs)? */
+static void check_in_window(const char *module)
+{
+	char path[128], buf[64] = "";
+	unsigned long text;
+
+	snprintf(path, sizeof(path), "/sys/module/%s/sections/.text", module);
+	if (read_file(path, buf, sizeof(buf))) {
+		tap_result(false, "fault sweep %s: its code is inside the injection window: cannot read %s: %s",
+			   module, path, strerror(errno));
+		return;
+	}
+	text = strtoul(buf, NULL, 0);
+	if (!tap_result(text >= window_start && text < window_end,
+			"fault sweep %s: its code is inside the injection window", module))
+		tap_diag("  .text at %#lx, window [%#lx, %#lx)", text, window_start, window_end);
 }
 
 /* A line in the kernel log; tests/qemu/check-kernel-log knows that the
@@ -706,6 +848,7 @@ int main(int argc, char **argv)
 		{ "module-dir", required_argument, NULL, 'm' },
 		{ NULL, 0, NULL, 0 }
 	};
+	const char *unfiltered, *verbose;
 	unsigned long before;
 	size_t d, i;
 	int opt;
@@ -720,18 +863,42 @@ int main(int argc, char **argv)
 		printf("1..0 # SKIP this kernel has no fault injection (CONFIG_FAULT_INJECTION): the debug tier runs this\n");
 		return 0;
 	}
-	/* GFP_KERNEL and order-0 allocations may fail; no stack dump each time. */
+	/* GFP_KERNEL and order-0 allocations may fail; no stack dump each time
+	 * (KMEMLAB_FAULTS_VERBOSE=2 dumps the stack of every injected failure,
+	 * to see where the sweep injects; the kernel-log check then fails).
+	 */
+	verbose = getenv("KMEMLAB_FAULTS_VERBOSE");
+	if (!verbose || strspn(verbose, "0123456789") != strlen(verbose) || !*verbose)
+		verbose = "0";
 	if (write_file("/sys/kernel/debug/failslab/ignore-gfp-wait", "N") ||
-	    write_file("/sys/kernel/debug/failslab/verbose", "0") ||
+	    write_file("/sys/kernel/debug/failslab/verbose", verbose) ||
 	    write_file("/sys/kernel/debug/fail_page_alloc/ignore-gfp-wait", "N") ||
 	    write_file("/sys/kernel/debug/fail_page_alloc/ignore-gfp-highmem", "N") ||
 	    write_file("/sys/kernel/debug/fail_page_alloc/min-order", "0") ||
-	    write_file("/sys/kernel/debug/fail_page_alloc/verbose", "0")) {
+	    write_file("/sys/kernel/debug/fail_page_alloc/verbose", verbose)) {
 		printf("Bail out! cannot configure failslab/fail_page_alloc in debugfs\n");
+		return 1;
+	}
+	unfiltered = getenv("KMEMLAB_FAULTS_UNFILTERED");
+	switch (unfiltered && !strcmp(unfiltered, "1") ? 2 : set_filter()) {
+	case 1:
+		tap_diag("stack-trace filter: only allocations with a return address in [%#lx, %#lx) (the module area; the kernel image ends at %#lx) within %d frames are failed",
+			 window_start, window_end, kallsyms("_end"), STACKTRACE_DEPTH);
+		break;
+	case 2:
+		tap_diag("KMEMLAB_FAULTS_UNFILTERED=1: no stack-trace filter, the kernel's own allocations are failed too");
+		break;
+	case 0:
+		printf("1..0 # SKIP this kernel's fault injection has no stack-trace filter (CONFIG_FAULT_INJECTION_STACKTRACE_FILTER; Debian 6.1 cannot have it on x86-64): the sweep would fail the kernel's own allocations too (KMEMLAB_FAULTS_UNFILTERED=1 runs it anyway)\n");
+		return 0;
+	default:
+		clear_filter();
+		printf("Bail out! cannot set the stack-trace filter of failslab/fail_page_alloc\n");
 		return 1;
 	}
 	fail_nth_fd = open(FAIL_NTH, O_RDWR | O_CLOEXEC);
 	if (fail_nth_fd < 0) {
+		clear_filter();
 		printf("Bail out! cannot open " FAIL_NTH "\n");
 		return 1;
 	}
@@ -743,6 +910,8 @@ int main(int argc, char **argv)
 			tap_skip("its node is missing (module not loaded)", "fault sweep %s", drv->module);
 			continue;
 		}
+		if (window_end)
+			check_in_window(drv->module);
 		before = total_points;
 		if (!drv->no_load_sweep)
 			sweep_load(drv);
@@ -752,6 +921,7 @@ int main(int argc, char **argv)
 		tap_diag("%s: %lu injection points exercised", drv->module, total_points - before);
 	}
 	kmsg("kmemlab-faults: injection ends\n");
+	clear_filter();
 	tap_diag("all drivers: %lu injection points exercised", total_points);
 	return tap_done();
 }
