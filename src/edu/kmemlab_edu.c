@@ -1111,7 +1111,7 @@ static ssize_t kmemlab_edu_read(struct file *file, char __user *buf,
 
 /*
  * Remember @mm as one that mapped @ef's buffer, for remove() (see
- * kmemlab_edu_revoke_mappings()).  Processes that have exited since are
+ * kmemlab_edu_zap_mappings()).  Processes that have exited since are
  * forgotten here (no mmap() of theirs can still be under way), so the list
  * holds about as many entries as live processes that mapped the file.
  */
@@ -1264,14 +1264,14 @@ err_free_zeros:
 }
 
 /*
- * Tear down every user mapping of the files' coherent buffers, then free
- * them.  An mmap() links its VMA only after kmemlab_edu_mmap() returns, so
- * a zap could miss one still on its way: after closing mmap(), take the
- * mmap lock of every process that mapped a file once, which waits such an
- * mmap() out.  A VMA copied by fork() is linked before its page tables
- * are, and is zapped with the rest.
+ * Tear down every user mapping of the files' coherent buffers.  An mmap()
+ * links its VMA only after kmemlab_edu_mmap() returns, so a zap could miss
+ * one still on its way: after closing mmap(), take the mmap lock of every
+ * process that mapped a file once, which waits such an mmap() out.  A VMA
+ * copied by fork() is linked before its page tables are, and is zapped
+ * with the rest.
  */
-static void kmemlab_edu_revoke_mappings(struct kmemlab_edu *edu)
+static void kmemlab_edu_zap_mappings(struct kmemlab_edu *edu)
 {
 	struct kmemlab_edu_file *ef;
 	struct edu_mapper *m;
@@ -1289,8 +1289,18 @@ static void kmemlab_edu_revoke_mappings(struct kmemlab_edu *edu)
 		}
 		/* Later touches of the zapped range fault: SIGBUS. */
 		unmap_mapping_range(ef->file->f_mapping, 0, 0, 1);
-		edu_file_free_coherent(ef);
 	}
+	mutex_unlock(&edu->files_lock);
+}
+
+/* Free every file's coherent buffer: nothing maps or uses them any more. */
+static void kmemlab_edu_free_coherent(struct kmemlab_edu *edu)
+{
+	struct kmemlab_edu_file *ef;
+
+	mutex_lock(&edu->files_lock);
+	list_for_each_entry(ef, &edu->files, node)
+		edu_file_free_coherent(ef);
 	mutex_unlock(&edu->files_lock);
 }
 
@@ -1437,10 +1447,19 @@ static void kmemlab_edu_remove(struct pci_dev *pdev)
 	struct kmemlab_edu *edu = pci_get_drvdata(pdev);
 
 	misc_deregister(&edu->misc);		/* no new opens */
+	/*
+	 * Zap the mappings before any caller is told ENODEV, which is when
+	 * a user process tends to exit.  On x86 a process that exits while
+	 * its VM_PFNMAP mapping is being zapped runs the kernel's PAT
+	 * untracking twice at once, and untrack_pfn() warns when the other
+	 * pass emptied the page table first (a race below the driver; the
+	 * kernel replaced VM_PAT by per-mapping tracking in 6.16).
+	 */
+	kmemlab_edu_zap_mappings(edu);		/* no mappings, no new ones */
 	down_write(&edu->remove_lock);		/* wait out running calls */
 	edu->gone = true;
 	up_write(&edu->remove_lock);
-	kmemlab_edu_revoke_mappings(edu);	/* and free the files' buffers */
+	kmemlab_edu_free_coherent(edu);		/* nothing uses them now */
 	kmemlab_edu_teardown_irq(edu);		/* no DMA or factorial runs now */
 	kmemlab_edu_teardown_dma(edu);
 	pci_clear_master(pdev);
