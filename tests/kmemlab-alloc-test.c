@@ -334,10 +334,10 @@ static void test_contexts(int fd)
 	}
 	/* kvmalloc without reclaim can only use kmalloc: bounded by it. */
 	{
-		struct kmemlab_alloc_request req = req_of(KMEMLAB_KVMALLOC, KMEMLAB_CTX_HARDIRQ,
+		struct kmemlab_alloc_request req = req_of(KMEMLAB_KVMALLOC, KMEMLAB_CTX_SOFTIRQ,
 							  KMEMLAB_GFP_ATOMIC, 8 << 20);
 
-		EXPECT_ERRNO(alloc(fd, &req), E2BIG, "kvmalloc 8 MiB GFP_ATOMIC in hardirq: E2BIG");
+		EXPECT_ERRNO(alloc(fd, &req), E2BIG, "kvmalloc 8 MiB GFP_ATOMIC in softirq: E2BIG");
 		req = req_of(KMEMLAB_KVMALLOC, KMEMLAB_CTX_SOFTIRQ, KMEMLAB_GFP_ATOMIC, 64 << 10);
 		if (EXPECT_OK(alloc(fd, &req), "kvmalloc 64 KiB GFP_ATOMIC in softirq: allocated")) {
 			EXPECT_TRUE(!(req.info.flags & KMEMLAB_BUF_VMALLOC),

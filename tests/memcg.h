@@ -68,8 +68,8 @@ static inline long long memcg_stat(const char *dir, const char *key)
 
 /* What @dir's cgroup is charged, by @key: "memory.current" (every page,
  * counted in batches: a charge may land in a per-CPU reserve of up to
- * MEMCG_BATCH bytes taken earlier), or a memory.stat field ("slab": exact
- * bytes of slab objects).
+ * MEMCG_BATCH bytes taken earlier), or a memory.stat field (kept per CPU
+ * and summed now and then: recent charges may not show yet).
  */
 #define MEMCG_BATCH	(64 * 4096LL)
 
