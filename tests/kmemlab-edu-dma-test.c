@@ -64,15 +64,31 @@ static void fill(uint8_t *p, size_t len, unsigned int seed)
 }
 
 /* One round trip of @len bytes: 0 when the data came back intact. */
+/* What the last check_round_trip() that was not intact saw. */
+static char round_trip_seen[160];
+
 static int check_round_trip(int fd, uint32_t method, uint32_t len, unsigned int seed,
 			    struct kmemlab_edu_round_trip *rt)
 {
 	uint8_t *in = malloc(len), *out = malloc(len);
-	int bad;
+	uint32_t k;
+	int bad = 0;
 
 	fill(in, len, seed);
 	memset(out, 0xee, len);
-	bad = round_trip(fd, method, in, out, len, rt) ? -1 : memcmp(in, out, len) ? 1 : 0;
+	if (round_trip(fd, method, in, out, len, rt)) {
+		snprintf(round_trip_seen, sizeof(round_trip_seen), "%u bytes: errno %d (%s)",
+			 len, errno, strerror(errno));
+		bad = -1;
+	} else {
+		for (k = 0; k < len && !bad; k++)
+			if (in[k] != out[k]) {
+				snprintf(round_trip_seen, sizeof(round_trip_seen),
+					 "%u bytes: byte %u came back %#x, sent %#x", len, k,
+					 out[k], in[k]);
+				bad = 1;
+			}
+	}
 	free(in);
 	free(out);
 	return bad;
@@ -600,10 +616,19 @@ static pid_t busy_child(const char *node, unsigned int seed)
 		signal(SIGTERM, on_term);
 		for (k = 0; fd >= 0 && !stop; k++) {
 			r = check_round_trip(fd, KMEMLAB_EDU_SG, 5000 + k, seed + k, &rt);
-			if (r > 0 || (r < 0 && errno != ENODEV))
+			if (r > 0 || (r < 0 && errno != ENODEV)) {
+				/* One whole line, so the TAP stream stays whole. */
+				printf("# child %d on %s, round trip %d: %s\n", getpid(), node, k,
+				       round_trip_seen);
+				fflush(stdout);
 				_exit(1);
+			}
 			if (r < 0)
 				break;
+		}
+		if (fd < 0) {
+			printf("# child %d: open %s: %s\n", getpid(), node, strerror(errno));
+			fflush(stdout);
 		}
 		_exit(fd < 0);
 	}
@@ -614,7 +639,11 @@ static int reap(pid_t pid)
 {
 	int status;
 
-	return waitpid(pid, &status, 0) == pid && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	if (waitpid(pid, &status, 0) != pid)
+		return -1;
+	if (WIFSIGNALED(status))
+		tap_diag("  child %d died of signal %d", pid, WTERMSIG(status));
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 static void test_processes(char nodes[][64], int n)
@@ -622,6 +651,7 @@ static void test_processes(char nodes[][64], int n)
 	pid_t pids[4];
 	int i, ok = 0;
 
+	fflush(stdout);		/* the children print their own diagnostics */
 	for (i = 0; i < 4; i++)
 		pids[i] = busy_child(nodes[i % n], 10 * i);
 	sleep(3);
