@@ -414,6 +414,7 @@ static void test_budget(void)
 		tap_skip("1% of this machine's RAM takes more than 4096 files",
 			 "the budget is used up by open files' coherent buffers, then ENOSPC");
 		close(fd);
+		EXPECT_OK(kmodule_unload(MODNAME), "unload");
 		return;
 	}
 	rl.rlim_cur = rl.rlim_max = want + 64;
