@@ -140,12 +140,17 @@ static void test_alloc_free_counts(int fd)
 	after = stats(fd);
 	EXPECT_EQ(after.in_use - before.in_use, 100, "in use went up by 100");
 	EXPECT_EQ(after.allocations - before.allocations, 100, "allocations went up by 100");
-	/* SLUB's "objects" leaves out objects in per-CPU slabs, so it moves by
-	 * less than 100: it must move, though (100 objects fill 6 slabs). */
-	if (objects_before >= 0)
-		EXPECT_TRUE(sysfs_num("objects") > objects_before,
-			    "SLUB objects went up (%ld -> %ld)", objects_before,
-			    sysfs_num("objects"));
+	/* Which slabs SLUB counts in "objects" depends on its version (per-CPU
+	 * slabs left out, sheaves on 6.18 and later filled ahead of time), so
+	 * that figure is only shown; every object lives in some slab, so
+	 * "total_objects" holds at least the cache's objects in use. */
+	if (objects_before >= 0) {
+		tap_diag("SLUB objects %ld -> %ld after 100 allocations", objects_before,
+			 sysfs_num("objects"));
+		EXPECT_TRUE(sysfs_num("total_objects") >= (long)after.in_use,
+			    "SLUB total_objects %ld holds the %lu objects in use",
+			    sysfs_num("total_objects"), (unsigned long)after.in_use);
+	}
 	EXPECT_OK(slab_free(fd, 50, 0), "FREE 50 one by one");
 	EXPECT_EQ(stats(fd).held, 50, "held 50");
 	EXPECT_OK(slab_free(fd, 50, 1), "FREE 50 with kmem_cache_free_bulk");
