@@ -731,9 +731,11 @@ static void test_module_limit(void)
 	EXPECT_TRUE(st.global_held <= st.global_limit,
 		    "module limit: held %llu MiB <= limit %llu MiB",
 		    (unsigned long long)st.global_held >> 20, (unsigned long long)st.global_limit >> 20);
-	EXPECT_TRUE(fell <= st.global_limit + (32 << 20),
-		    "module limit: MemAvailable fell by %llu MiB, no more than the limit and 32 MiB",
-		    (unsigned long long)fell >> 20);
+	/* MemAvailable also moves with the page cache and whatever else the
+	 * guest does: shown, not asserted.
+	 */
+	tap_diag("module limit: MemAvailable fell by %llu MiB (limit %llu MiB)",
+		 (unsigned long long)fell >> 20, (unsigned long long)st.global_limit >> 20);
 	for (i = NFILES - 1; i >= 0; i--)
 		if (fds[i] >= 0)
 			close(fds[i]);

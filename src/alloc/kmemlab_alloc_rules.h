@@ -10,6 +10,7 @@
 #define KMEMLAB_ALLOC_RULES_H
 
 #include <linux/gfp.h>
+#include <linux/log2.h>
 #include <linux/overflow.h>
 #include <linux/slab.h>
 #include <linux/types.h>
@@ -109,18 +110,23 @@ static inline bool kmemlab_kvmalloc_too_big(u32 allocator, gfp_t gfp, size_t byt
 }
 
 /*
- * The bytes a buffer of @bytes costs the module-wide budget: what the
- * allocator sets aside, as far as a request tells (whole pages for the
- * vmalloc family and kvmalloc, the power-of-two block for alloc_pages;
- * kmalloc's size classes are at most twice the request).
+ * The bytes a buffer of @bytes costs the module-wide budget: an upper
+ * bound of what the allocator sets aside, so that the limit holds for
+ * what is really used.  kmalloc (and kvmalloc, which tries kmalloc first)
+ * hands out power-of-two blocks at most (a size class, or 2^order pages
+ * above the largest class); alloc_pages 2^order pages; vmalloc whole
+ * pages, and vmalloc_huge whole PMD-sized pages once the buffer is that
+ * big.
  */
 static inline u64 kmemlab_alloc_charge(u32 allocator, size_t bytes)
 {
 	if (allocator == KMEMLAB_ALLOC_PAGES)
 		return (u64)PAGE_SIZE << get_order(bytes);
-	if (kmemlab_is_vmalloc_family(allocator) || allocator == KMEMLAB_KVMALLOC)
+	if (allocator == KMEMLAB_VMALLOC_HUGE && bytes >= PMD_SIZE)
+		return ALIGN((u64)bytes, PMD_SIZE);
+	if (kmemlab_is_vmalloc_family(allocator))
 		return PAGE_ALIGN((u64)bytes);
-	return bytes;
+	return roundup_pow_of_two(max_t(size_t, bytes, KMALLOC_MIN_SIZE));
 }
 
 /*
