@@ -8,7 +8,7 @@
  * struct one field smaller than its first version and one field larger
  * (the command number a smaller or larger header would encode), removing a
  * device while its node is open, unloading while in use, and the module's
- * memory budget (max_total_percent: ENOSPC past it).
+ * memory budget (max_total_percent, max_dma_zone_kib: ENOSPC past it).
  * Usage: kmemlab-edu-test [--module-dir DIR]
  */
 #define _GNU_SOURCE
@@ -20,6 +20,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/sysinfo.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -383,18 +384,21 @@ static void test_remove(const char *node)
 }
 
 /*
- * The module-wide budget: loaded with max_total_percent=1, open files
- * each holding a coherent buffer (their first mmap()) use it up; the next
- * is ENOSPC, as are a round trip and a write() that would pass it; closing
- * the files gives it all back.  0 and 101 are refused at load (EINVAL).
+ * The module-wide budget: the smaller of max_total_percent of RAM and
+ * max_dma_zone_kib (what it allocates comes from below the device's 28-bit
+ * reach).  Loaded with max_dma_zone_kib=64, open files each holding a
+ * coherent buffer (their first mmap()) use it up; the next is ENOSPC, as
+ * are a round trip and a write() that would pass it; closing the files
+ * gives it all back.  Out-of-range parameters are refused at load (EINVAL).
  */
 static void test_budget(void)
 {
 	struct kmemlab_edu_info info;
-	static int fds[4096];
+	static int fds[64];
 	char nodes[8][64];
 	struct rlimit rl;
-	uint64_t want, k, opened = 0;
+	struct sysinfo si;
+	uint64_t want, k, opened = 0, percent1;
 	int err = 0, fd;
 	uint8_t b[4096];
 
@@ -402,21 +406,32 @@ static void test_budget(void)
 		     "load with max_total_percent=0: EINVAL");
 	EXPECT_ERRNO(kmodule_load(module_path, "max_total_percent=101"), EINVAL,
 		     "load with max_total_percent=101: EINVAL");
+	EXPECT_ERRNO(kmodule_load(module_path, "max_dma_zone_kib=63"), EINVAL,
+		     "load with max_dma_zone_kib=63: EINVAL");
+
+	/* 1% of RAM, or 2 MiB of ZONE_DMA by default, whichever is smaller. */
 	ASSERT_OK(kmodule_load(module_path, "max_total_percent=1"), "load with max_total_percent=1");
 	for (k = 0; k < 100 && !edu_nodes(nodes, 8); k++)
 		usleep(10000);
 	fd = open(nodes[0], O_RDWR | O_CLOEXEC);
+	ASSERT_TRUE(fd >= 0 && !edu_info(fd, &info) && !sysinfo(&si), "budget: open %s", nodes[0]);
+	percent1 = (uint64_t)si.totalram * si.mem_unit / 4096 / 100 * 4096;
+	want = percent1 < (2048 << 10) ? percent1 : (2048 << 10);
+	EXPECT_EQ(info.global_limit, want,
+		  "limit: %llu bytes, the smaller of 1%% of RAM (%llu) and max_dma_zone_kib's 2048 KiB",
+		  (unsigned long long)info.global_limit, (unsigned long long)percent1);
+	close(fd);
+	EXPECT_OK(kmodule_unload(MODNAME), "unload");
+
+	ASSERT_OK(kmodule_load(module_path, "max_dma_zone_kib=64"), "load with max_dma_zone_kib=64");
+	for (k = 0; k < 100 && !edu_nodes(nodes, 8); k++)
+		usleep(10000);
+	fd = open(nodes[0], O_RDWR | O_CLOEXEC);
 	ASSERT_TRUE(fd >= 0 && !edu_info(fd, &info), "budget: open %s", nodes[0]);
-	tap_diag("budget: %llu bytes (1%% of RAM), %llu held", (unsigned long long)info.global_limit,
+	EXPECT_EQ(info.global_limit, 64 << 10, "limit: 64 KiB");
+	tap_diag("budget: %llu bytes, %llu held", (unsigned long long)info.global_limit,
 		 (unsigned long long)info.global_held);
 	want = (info.global_limit - info.global_held) / KMEMLAB_EDU_COHERENT_SIZE;
-	if (want + 1 > sizeof(fds) / sizeof(fds[0])) {
-		tap_skip("1% of this machine's RAM takes more than 4096 files",
-			 "the budget is used up by open files' coherent buffers, then ENOSPC");
-		close(fd);
-		EXPECT_OK(kmodule_unload(MODNAME), "unload");
-		return;
-	}
 	rl.rlim_cur = rl.rlim_max = want + 64;
 	setrlimit(RLIMIT_NOFILE, &rl);
 	for (k = 0; k <= want; k++) {

@@ -68,6 +68,7 @@
 #include <linux/iopoll.h>
 #include <linux/kref.h>
 #include <linux/list.h>
+#include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
@@ -140,7 +141,20 @@ module_param(max_total_percent, uint, 0444);
 MODULE_PARM_DESC(max_total_percent,
 		 "Most memory all open files of all edu devices together may make the driver hold, in percent of RAM (1-100, default 10)");
 
-/* Coherent buffers, write() results and round trips in progress. */
+/*
+ * Everything a request makes this driver hold comes from below the
+ * device's 28-bit reach: on x86 that is ZONE_DMA, 16 MiB for the whole
+ * machine, which other drivers need too.  So the budget is also bounded
+ * in bytes, whatever the RAM.
+ */
+static unsigned int max_dma_zone_kib = 2048;
+module_param(max_dma_zone_kib, uint, 0444);
+MODULE_PARM_DESC(max_dma_zone_kib,
+		 "Most KiB below the device's 28-bit reach (ZONE_DMA) all open files together may make the driver hold (at least 64, default 2048)");
+
+/* Coherent buffers, write() results and round trips in progress: the
+ * smaller of max_total_percent of RAM and max_dma_zone_kib.
+ */
 static struct kmemlab_budget kmemlab_edu_budget;
 
 /*
@@ -230,6 +244,7 @@ struct kmemlab_edu_file {
 	struct mutex lock;		/* the fields below */
 	u8 *data;			/* what the last write() brought back */
 	size_t len, pos;
+	u64 data_charge;		/* what data costs the budget */
 };
 
 static DEFINE_IDA(kmemlab_edu_ida);
@@ -813,7 +828,9 @@ static int edu_round_trip(struct kmemlab_edu_file *ef, struct edu_round_trip *rt
 	rt->req->commands = 0;
 	rt->req->segments = 1;
 	rt->req->bounced = 0;
-	down_read(&edu->remove_lock);
+	/* remove() waits here for running calls: a SIGKILL must not. */
+	if (down_read_killable(&edu->remove_lock))
+		return -EINTR;
 	if (edu->gone) {
 		ret = -ENODEV;
 		goto out_unlock_remove;
@@ -852,6 +869,12 @@ out_unlock_remove:
 	return ret;
 }
 
+/* What kmalloc(@len) can set aside at most: a power-of-two block. */
+static u64 edu_kmalloc_charge(u32 len)
+{
+	return roundup_pow_of_two(max_t(u32, len, KMALLOC_MIN_SIZE));
+}
+
 /*
  * Allocate a round trip's buffers (charged to the module's budget and the
  * caller's memory cgroup) and fill rt->in from user memory.  On failure
@@ -860,7 +883,7 @@ out_unlock_remove:
 static int edu_round_trip_prepare(struct edu_round_trip *rt,
 				  const void __user *src, u32 len)
 {
-	u64 charge = 2ULL * len;
+	u64 charge = 2 * edu_kmalloc_charge(len);
 	int ret;
 
 	if (rt->req->method == KMEMLAB_EDU_SG)	/* and two tables of pages */
@@ -1015,7 +1038,8 @@ static long kmemlab_edu_ioctl(struct file *file, unsigned int cmd,
 		ret = kmemlab_edu_ioc_round_trip(ef, &u.rt);
 		goto out_copy;
 	}
-	down_read(&edu->remove_lock);
+	if (down_read_killable(&edu->remove_lock))
+		return -EINTR;
 	if (edu->gone) {
 		ret = -ENODEV;
 		goto out_unlock;
@@ -1059,7 +1083,7 @@ static ssize_t kmemlab_edu_write(struct file *file, const char __user *buf,
 	struct kmemlab_edu_file *ef = file->private_data;
 	struct kmemlab_edu_round_trip req = { .method = KMEMLAB_EDU_SYNC };
 	struct edu_round_trip rt = { .req = &req };
-	size_t old_len;
+	u64 old_charge, new_charge;
 	u8 *old;
 	int ret;
 
@@ -1075,16 +1099,18 @@ static ssize_t kmemlab_edu_write(struct file *file, const char __user *buf,
 	}
 	mutex_lock(&ef->lock);
 	old = ef->data;
-	old_len = ef->len;
+	old_charge = ef->data_charge;
 	ef->data = rt.out;		/* the file keeps what came back, */
-	ef->len = req.len;		/* and its share of the charge */
+	ef->len = req.len;
+	new_charge = edu_kmalloc_charge(req.len);
+	ef->data_charge = new_charge;	/* and its charge */
 	ef->pos = 0;
 	mutex_unlock(&ef->lock);
 	rt.out = NULL;
-	rt.charge -= req.len;
+	rt.charge -= new_charge;
 	edu_round_trip_free(&rt);
 	kfree(old);
-	kmemlab_budget_uncharge(&kmemlab_edu_budget, old_len);
+	kmemlab_budget_uncharge(&kmemlab_edu_budget, old_charge);
 	return req.len;
 }
 
@@ -1213,7 +1239,7 @@ static int kmemlab_edu_release(struct inode *inode, struct file *file)
 		kfree(m);
 	}
 	kfree(ef->data);
-	kmemlab_budget_uncharge(&kmemlab_edu_budget, ef->len);
+	kmemlab_budget_uncharge(&kmemlab_edu_budget, ef->data_charge);
 	kfree(ef);
 	kref_put(&edu->ref, kmemlab_edu_free);
 	return 0;
@@ -1488,6 +1514,12 @@ static int __init kmemlab_edu_init(void)
 		pr_err("max_total_percent must be 1..100\n");
 		return -EINVAL;
 	}
+	if (max_dma_zone_kib < 64) {
+		pr_err("max_dma_zone_kib must be at least 64\n");
+		return -EINVAL;
+	}
+	kmemlab_edu_budget.limit = min_t(u64, kmemlab_edu_budget.limit,
+					 (u64)max_dma_zone_kib << 10);
 	return pci_register_driver(&kmemlab_edu_driver);
 }
 module_init(kmemlab_edu_init);

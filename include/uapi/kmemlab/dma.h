@@ -12,9 +12,10 @@
  * ownership and syncs were right.  It also says, for the streaming ways
  * (SINGLE, SG), whether a buffer lay beyond the device's DMA mask
  * (beyond_mask) and whether a mapping bounced through swiotlb (bounced):
- * without an IOMMU, a mapping bounces exactly when the kernel was booted
- * with swiotlb=force or the buffer lay beyond the mask (a machine with RAM
- * above 4 GiB).  No address, physical or DMA, is ever returned.
+ * without an IOMMU, a mapping bounces when the kernel was booted with
+ * swiotlb=force, when the buffer lay beyond the mask (a machine with RAM
+ * above 4 GiB), and always in a guest whose memory is encrypted (AMD SEV,
+ * Intel TDX).  No address, physical or DMA, is ever returned.
  *
  * The engine runs one job at a time for every user of the node; each job
  * is at most 64 KiB, and a fatal signal ends a COPY between jobs (EINTR).

@@ -53,7 +53,8 @@
  * EINVAL malformed request, ENOTTY unknown ioctl, ENODEV the device was
  * removed while the file was open (every call on that file from then on),
  * ENOMEM the memory the device can reach (28-bit DMA mask) ran short,
- * ENOSPC the module's budget is used up, ETIMEDOUT the device did not
+ * ENOSPC the module's budget is used up (max_total_percent of RAM or
+ * max_dma_zone_kib, whichever is smaller), ETIMEDOUT the device did not
  * signal completion in time, EBUSY the factorial unit stayed busy with an
  * earlier request (a killed caller's) for the whole timeout, EINTR a fatal
  * signal arrived (a long request stops between two device commands; a
@@ -100,7 +101,9 @@ struct kmemlab_edu_info {
 				 * make the module hold now (coherent buffers,
 				 * write() results, round trips in progress)
 				 */
-	__u64 global_limit;	/* out: max_total_percent of RAM, in bytes */
+	__u64 global_limit;	/* out: bytes: the smaller of max_total_percent
+				 * of RAM and max_dma_zone_kib
+				 */
 };
 
 #define KMEMLAB_EDU_INFO_SIZE_VER0	112	/* up to dma_bounced */
@@ -120,7 +123,7 @@ struct kmemlab_edu_liveness {
  * FACTORIAL: the device computes n! in 32 bits (it wraps above 12!; from
  * 34! on the result is 0).  The device loops n times, so n is bounded.
  * One computation at a time per device: a request first waits (killable,
- * up to 2 s) for an earlier one to finish, a killed caller's included, and
+ * up to 10 s) for an earlier one to finish, a killed caller's included, and
  * its result is always its own n!.
  */
 #define KMEMLAB_EDU_FACTORIAL_MAX	1000
@@ -188,8 +191,8 @@ enum kmemlab_edu_dma_method {
 /*
  * ROUND_TRIP: len bytes from src go into the device's window and come back
  * out into dst, KMEMLAB_EDU_DMA_CHUNK bytes per command pair; the request
- * holds about 2 * len bytes of the module's budget while it runs (SG: 4 *
- * len, page-rounded).  EINVAL when
+ * holds 2 * len bytes (each rounded up to a power of two, kmalloc's most)
+ * of the module's budget while it runs (SG: and 2 * len, page-rounded).  EINVAL when
  * len is 0 or above the method's limit, the method is unknown, or flags or
  * reserved are not 0; EFAULT when src or dst is not readable/writable.
  */
