@@ -98,14 +98,19 @@ struct kmemlab_mmap_stats {
 				 * munmap() in the middle makes two, a
 				 * fork()ed child's copies count too
 				 */
-	__u64 faults;		/* out: pages the FAULT method inserted */
+	__u64 faults;		/* out: faults the FAULT method's handler
+				 * served with a page: one per page and
+				 * mapping first touched (two threads
+				 * touching one page at once may make two)
+				 */
 	__u64 module_buffers;	/* out: buffers alive module-wide (any file) */
 	__u32 api;		/* out: enum kmemlab_mmap_api, for the module */
 	__u32 reserved;		/* out: 0 */
 	/* Since version 1: */
-	__u64 refaults;		/* out: pages the MAP_PAGES and VMALLOC
-				 * methods mapped again after
-				 * madvise(MADV_DONTNEED) took them out
+	__u64 refaults;		/* out: faults the MAP_PAGES and VMALLOC
+				 * methods' handler served after
+				 * madvise(MADV_DONTNEED) took pages out
+				 * (counted as faults handled, like faults)
 				 */
 	__u64 module_bytes;	/* out: bytes of all buffers alive module-wide,
 				 * charged against module_limit
