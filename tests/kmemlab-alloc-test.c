@@ -615,11 +615,32 @@ static bool file_says_one(const char *path)
 	return one;
 }
 
+/* Whether the kernel command line holds @word (space-separated). */
+static bool cmdline_has(const char *word)
+{
+	char buf[4096] = " ", *hit;
+	FILE *f = fopen("/proc/cmdline", "re");
+	size_t n = strlen(word);
+
+	if (!f)
+		return false;
+	if (!fgets(buf + 1, sizeof(buf) - 1, f))
+		buf[1] = '\0';
+	fclose(f);
+	for (hit = strstr(buf, word); hit; hit = strstr(hit + 1, word))
+		if (hit[-1] == ' ' && (hit[n] == ' ' || hit[n] == '\n' || !hit[n]))
+			return true;
+	return false;
+}
+
 /*
  * PREEMPT_RT's rule, predicted from the facts of this kernel: an RT
  * kernel says so in /sys/kernel/realtime; lockdep (/proc/lockdep) may be
- * checking RT's lock nesting on a non-RT kernel; without either,
- * GFP_ATOMIC may allocate in hard-IRQ context.
+ * checking RT's lock nesting on a non-RT kernel, which a kernel does not
+ * tell user space unless it exports its config: the debug tier, whose
+ * kernel has CONFIG_PROVE_RAW_LOCK_NESTING=y, says so on the command line
+ * (kmemlab.raw_lock_nesting=1); without either, GFP_ATOMIC may allocate in
+ * hard-IRQ context.
  */
 static void test_hardirq_rule(int fd)
 {
@@ -644,6 +665,9 @@ static void test_hardirq_rule(int fd)
 	if (rt)
 		EXPECT_EQ(hardirq_rule, KMEMLAB_HARDIRQ_PREEMPT_RT,
 			  "/sys/kernel/realtime is 1: hard-IRQ allocations refused as PREEMPT_RT requires");
+	else if (lockdep && cmdline_has("kmemlab.raw_lock_nesting=1"))
+		EXPECT_EQ(hardirq_rule, KMEMLAB_HARDIRQ_LOCKDEP_RT,
+			  "not RT, lockdep with RT's lock nesting rules: refused by lockdep's check");
 	else if (lockdep)
 		EXPECT_TRUE(hardirq_rule != KMEMLAB_HARDIRQ_PREEMPT_RT,
 			    "not RT, lockdep on: allowed, or refused by lockdep's RT nesting check");
