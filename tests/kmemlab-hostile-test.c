@@ -63,10 +63,15 @@ static gid_t gid_kmemlab = 4242;
 #define DMA_DEV		"/dev/kmemlab/dma"
 #define PERCPU_DEV	"/dev/kmemlab/percpu"
 
-/* How long a SIGKILLed process may take to be reaped before it counts as
- * hung: a liveness bound for a killed request, not a speed measure.
+/*
+ * Bounds on polling a state another process changes (1 ms between reads):
+ * liveness bounds, generous for a loaded TCG guest, never a speed measure.
+ * PROGRESS_POLLS: for a child to begin or finish a request; REAP_POLLS: for
+ * a SIGKILLed process to be reaped; NODE_POLLS: for a node to appear.
  */
-#define KILL_REAP_SECONDS 60
+#define PROGRESS_POLLS	120000
+#define REAP_POLLS	120000
+#define NODE_POLLS	30000
 
 static const char *module_dir;
 static char edu_node[64];	/* the first edu device's node, if any */
@@ -77,6 +82,7 @@ struct report {
 	char what[512];
 	/* A barrier for two users acting at once. */
 	volatile int arrived;
+	/* How far a child got (what counts is each test's): the parent polls it. */
 	volatile int step;
 };
 
@@ -713,6 +719,33 @@ static int edu_bob(struct report *r, void *arg)
 
 /* --- killed requests -------------------------------------------------------- */
 
+/* The looping child @r begins a request: its step counts them. */
+static void begun(struct report *r)
+{
+	__atomic_add_fetch(&r->step, 1, __ATOMIC_SEQ_CST);
+}
+
+/*
+ * Poll until @r->step reaches @step (at most PROGRESS_POLLS reads): true,
+ * or false once @r failed or the bound is reached, with what was seen.
+ */
+static bool wait_step(struct report *r, int step, const char *what)
+{
+	int i, seen = 0;
+
+	for (i = 0; i < PROGRESS_POLLS; i++) {
+		seen = __atomic_load_n(&r->step, __ATOMIC_SEQ_CST);
+		if (seen >= step)
+			return true;
+		if (__atomic_load_n(&r->failed, __ATOMIC_SEQ_CST))
+			break;
+		usleep(1000);
+	}
+	tap_diag("  %s: step %d after %d reads, want %d%s%s", what, seen, i, step,
+		 r->failed ? "; it failed: " : "", r->failed ? r->what : "");
+	return false;
+}
+
 /* A request that takes a while, looped until the process is killed. */
 static int loop_edu_sg(struct report *r, void *arg)
 {
@@ -721,9 +754,11 @@ static int loop_edu_sg(struct report *r, void *arg)
 
 	(void)arg;
 	fill_secret(in, sizeof(in));
-	for (;;)
+	for (;;) {
+		begun(r);
 		if (fd < 0 || edu_round_trip(fd, KMEMLAB_EDU_SG, in, out, sizeof(in)))
 			return child_fail(r, "ROUND_TRIP: %s", strerror(errno));
+	}
 }
 
 static int loop_edu_factorial(struct report *r, void *arg)
@@ -734,6 +769,7 @@ static int loop_edu_factorial(struct report *r, void *arg)
 	for (;;) {
 		struct kmemlab_edu_factorial f = { .argsz = sizeof(f), .n = 12 };
 
+		begun(r);
 		if (fd < 0 || ioctl(fd, KMEMLAB_EDU_IOC_FACTORIAL, &f))
 			return child_fail(r, "FACTORIAL: %s", strerror(errno));
 	}
@@ -753,6 +789,7 @@ static int loop_percpu(struct report *r, void *arg)
 			.iterations = t.max_iterations,
 		};
 
+		begun(r);
 		if (ioctl(fd, KMEMLAB_PERCPU_IOC_RUN, &run) && errno != EBUSY)
 			return child_fail(r, "RUN: %s", strerror(errno));
 	}
@@ -764,9 +801,11 @@ static int loop_dma(struct report *r, void *arg)
 	int fd = open(DMA_DEV, O_RDWR | O_CLOEXEC);
 
 	(void)arg;
-	for (;;)
+	for (;;) {
+		begun(r);
 		if (fd < 0 || dma_copy(fd, KMEMLAB_DMA_SG, in, out, sizeof(in)))
 			return child_fail(r, "COPY: %s", strerror(errno));
+	}
 }
 
 static int loop_alloc_timer(struct report *r, void *arg)
@@ -780,32 +819,54 @@ static int loop_alloc_timer(struct report *r, void *arg)
 			.context = KMEMLAB_CTX_SOFTIRQ, .gfp = KMEMLAB_GFP_ATOMIC, .size = 4096,
 		};
 
+		begun(r);
 		if (fd < 0 || ioctl(fd, KMEMLAB_ALLOC_IOC_ALLOC, &req) ||
 		    alloc_free(fd, req.info.handle))
 			return child_fail(r, "ALLOC in softirq: %s", strerror(errno));
 	}
 }
 
-/* Reap a killed @pid, at most KILL_REAP_SECONDS: true if SIGKILL ended it. */
-static bool reaped_killed(pid_t pid)
+/*
+ * Reap a killed @pid (at most REAP_POLLS tries, so that a request the
+ * kill cannot end fails this test instead of hanging the guest): true if
+ * SIGKILL ended it; otherwise say what was seen.
+ */
+static bool reaped_killed(pid_t pid, int kill_nr)
 {
 	int status, i;
+	pid_t got = 0;
 
-	for (i = 0; i < KILL_REAP_SECONDS * 100; i++) {
-		if (waitpid(pid, &status, WNOHANG) == pid)
-			return WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
-		usleep(10000);
+	for (i = 0; i < REAP_POLLS; i++) {
+		got = waitpid(pid, &status, WNOHANG);
+		if (got)
+			break;
+		usleep(1000);
 	}
+	if (got != pid) {
+		tap_diag("  kill %d: process %d %s", kill_nr, (int)pid,
+			 got ? strerror(errno) : "still not reaped, its request not ended");
+		return false;
+	}
+	if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
+		return true;
+	tap_diag("  kill %d: process %d ended with status 0x%x (exit %d, signal %d), not SIGKILL",
+		 kill_nr, (int)pid, status, WIFEXITED(status) ? WEXITSTATUS(status) : -1,
+		 WIFSIGNALED(status) ? WTERMSIG(status) : 0);
 	return false;
 }
 
-/* Kill @fn's loop @times at varying moments; then @check must pass. */
+/*
+ * Kill @fn's loop @times, each time once it began its first request or
+ * its second (after one ended), alternately; then @check must pass.  The
+ * kill lands during that request or just before or after it: each is
+ * allowed, the process must die of SIGKILL whichever.
+ */
 static void test_killed(const char *what, const char *dev,
 			int (*fn)(struct report *, void *), int times,
 			bool (*check)(char *why, size_t len))
 {
-	int i, died = 0, failed = 0;
-	char why[256] = "";
+	int i, died = 0, failed = 0, begun_ok = 0;
+	char why[256] = "", desc[64];
 
 	if (access(dev, F_OK)) {
 		tap_skip("the device is not there", "%s: killed requests", what);
@@ -816,18 +877,23 @@ static void test_killed(const char *what, const char *dev,
 
 		reset_shared();
 		pid = spawn_as(UID_ALICE, true, fn, shared, NULL);
-		/* 0 to ~300 ms in: before, during and between requests. */
-		usleep((useconds_t)((i * 7919) % 300) * 1000);
+		if (pid < 0) {
+			tap_diag("  kill %d: fork: %s", i, strerror(errno));
+			continue;
+		}
+		snprintf(desc, sizeof(desc), "kill %d: waiting for request %d", i, 1 + i % 2);
+		begun_ok += wait_step(shared, 1 + i % 2, desc);
 		kill(pid, SIGKILL);
-		if (reaped_killed(pid))
+		if (reaped_killed(pid, i))
 			died++;
 		if (shared->failed) {
 			failed++;
 			tap_diag("  kill %d: the request failed first: %s", i, shared->what);
 		}
 	}
-	EXPECT_TRUE(died == times && !failed, "%s: %d of %d processes died of SIGKILL mid-request",
-		    what, died, times);
+	EXPECT_TRUE(died == times && begun_ok == times && !failed,
+		    "%s: %d of %d processes died of SIGKILL mid-request (%d seen at work first)",
+		    what, died, times, begun_ok);
 	EXPECT_TRUE(check(why, sizeof(why)), "%s: the device works right afterwards%s%s", what,
 		    why[0] ? ": " : "", why);
 }
@@ -920,6 +986,7 @@ struct closer {
 	int fd;
 	volatile int stop;
 	int bad_errno;
+	int calls;		/* ioctls made: the closer waits for some */
 };
 
 static void *ioctl_loop(void *arg)
@@ -933,14 +1000,19 @@ static void *ioctl_loop(void *arg)
 			c->bad_errno = errno;
 			break;
 		}
+		__atomic_add_fetch(&c->calls, 1, __ATOMIC_SEQ_CST);
 	}
 	return NULL;
 }
 
-/* One thread in ioctl()s on a file while another closes it. */
+/*
+ * One thread in ioctl()s on a file while another closes it, once the
+ * ioctl thread made 0 to 3 calls (so the close meets it at its start or
+ * in its loop); whenever the close lands, only EBADF may follow.
+ */
 static void test_close_race(void)
 {
-	int i, bad = 0;
+	int i, n, bad = 0, first_errno = 0, in_loop = 0;
 
 	if (access(SLAB_DEV, F_OK)) {
 		tap_skip("the device is not there", "close while another thread is in an ioctl");
@@ -950,26 +1022,57 @@ static void test_close_race(void)
 		struct closer c = { .fd = open(SLAB_DEV, O_RDWR | O_CLOEXEC) };
 		pthread_t t;
 
-		slab_do(c.fd, KMEMLAB_SLAB_IOC_ALLOC, KMEMLAB_SLAB_BULK, 8);
-		if (pthread_create(&t, NULL, ioctl_loop, &c))
+		if (c.fd < 0 || slab_do(c.fd, KMEMLAB_SLAB_IOC_ALLOC, KMEMLAB_SLAB_BULK, 8)) {
+			tap_diag("  round %d: open or ALLOC: %s", i, strerror(errno));
+			if (c.fd >= 0)
+				close(c.fd);
 			break;
-		usleep(i % 50);
+		}
+		if (pthread_create(&t, NULL, ioctl_loop, &c)) {
+			tap_diag("  round %d: pthread_create failed", i);
+			close(c.fd);
+			break;
+		}
+		for (n = 0; n < PROGRESS_POLLS && !c.bad_errno &&
+		     __atomic_load_n(&c.calls, __ATOMIC_SEQ_CST) < i % 4; n++)
+			usleep(100);
+		in_loop += __atomic_load_n(&c.calls, __ATOMIC_SEQ_CST) > 0;
 		close(c.fd);
 		c.stop = 1;
 		pthread_join(t, NULL);
-		bad += !!c.bad_errno;
+		if (c.bad_errno && !bad++)
+			first_errno = c.bad_errno;
 	}
 	EXPECT_TRUE(i == 200 && !bad,
-		    "close while another thread is in an ioctl: EBADF after, never another error (%d of %d)",
-		    bad, i);
+		    "close while another thread is in an ioctl: EBADF after, never another error "
+		    "(%d of %d rounds, the first %s; %d closes met the thread in its loop)",
+		    bad, i, first_errno ? strerror(first_errno) : "none", in_loop);
 }
 
-/* Unload is refused while any file or mapping is left, allowed after. */
+/* Poll (at most NODE_POLLS reads) until @dev is there (@present) or gone. */
+static bool node_is(const char *dev, bool present)
+{
+	int i;
+
+	for (i = 0; i < NODE_POLLS; i++) {
+		if ((access(dev, F_OK) == 0) == present)
+			return true;
+		usleep(1000);
+	}
+	return false;
+}
+
+/*
+ * Unload is refused while any file or mapping is left, allowed after.
+ * Whatever happens, kmemlab_mmap and its node are there at the end for
+ * the tests after this one.
+ */
 static void test_unload_race(void)
 {
 	char path[4096];
+	void *p = MAP_FAILED;
+	bool ok, unloaded;
 	int fd;
-	void *p;
 
 	if (!module_dir || access(MMAP_DEV, F_OK)) {
 		tap_skip(!module_dir ? "no --module-dir given" : "the device is not there",
@@ -978,18 +1081,46 @@ static void test_unload_race(void)
 			 "unload after the last mapping, then load back");
 		return;
 	}
-	fd = open(MMAP_DEV, O_RDWR | O_CLOEXEC);
-	p = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, (off_t)KMEMLAB_MMAP_FAULT *
-		 KMEMLAB_MMAP_STRIDE);
-	close(fd);
-	EXPECT_ERRNO(kmodule_unload("kmemlab_mmap"), EWOULDBLOCK,
-		     "unload while a mapping is left (file closed): refused");
-	if (p != MAP_FAILED)
-		munmap(p, 4096);
 	snprintf(path, sizeof(path), "%s/kmemlab_mmap.ko", module_dir);
-	EXPECT_TRUE(!kmodule_unload("kmemlab_mmap") && !kmodule_wait_node(MMAP_DEV, false) &&
-		    !kmodule_load(path, "") && !kmodule_wait_node(MMAP_DEV, true),
-		    "unload after the last mapping, then load back");
+	fd = open(MMAP_DEV, O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		tap_diag("  open %s: %s", MMAP_DEV, strerror(errno));
+	} else {
+		p = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd,
+			 (off_t)KMEMLAB_MMAP_FAULT * KMEMLAB_MMAP_STRIDE);
+		if (p == MAP_FAILED)
+			tap_diag("  mmap of the fault way's buffer: %s", strerror(errno));
+		close(fd);
+	}
+	if (p == MAP_FAILED) {
+		EXPECT_TRUE(false, "unload while a mapping is left (file closed): refused "
+			    "(no mapping was made)");
+	} else {
+		EXPECT_ERRNO(kmodule_unload("kmemlab_mmap"), EWOULDBLOCK,
+			     "unload while a mapping is left (file closed): refused");
+		munmap(p, 4096);
+	}
+
+	/* munmap() dropped the last reference before it returned. */
+	unloaded = !kmodule_unload("kmemlab_mmap");
+	ok = unloaded;
+	if (!unloaded) {
+		tap_diag("  unload after the last mapping: %s", strerror(errno));
+	} else if (!node_is(MMAP_DEV, false)) {
+		tap_diag("  %s still there after the unload", MMAP_DEV);
+		ok = false;
+	}
+	/* Loaded back in any case: EEXIST only if it was never unloaded. */
+	if (kmodule_load(path, "") && !(errno == EEXIST && !unloaded)) {
+		tap_diag("  load %s: %s", path, strerror(errno));
+		ok = false;
+	} else if (!node_is(MMAP_DEV, true)) {
+		tap_diag("  %s not back after the load", MMAP_DEV);
+		ok = false;
+	}
+	EXPECT_TRUE(ok, "unload after the last mapping, then load back");
+	if (access(MMAP_DEV, F_OK))
+		tap_diag("  %s is missing: the tests after this one will skip it", MMAP_DEV);
 	share_nodes();
 }
 
@@ -1001,12 +1132,20 @@ static void on_sigbus(int sig)
 	siglongjmp(bus_jmp, 1);
 }
 
-/* Alice round-trips and touches her mapping while root unbinds the device. */
+/* Round trips alice makes at most while waiting for the unbind. */
+#define VICTIM_ROUNDS 100000
+
+/*
+ * Alice round-trips and touches her mapping while root unbinds the device.
+ * @r->step: 1 when she is ready, then 1 + the round trips done; root sets
+ * @r->arrived once its unbind returned: every round trip she begins after
+ * that sees ENODEV and every touch SIGBUS.
+ */
 static int unbind_victim(struct report *r, void *arg)
 {
 	struct sigaction sa = { .sa_handler = on_sigbus };
 	uint8_t in[4096], out[4096];
-	volatile int sigbus = 0, enodev = 0, i;
+	volatile int sigbus = 0, enodev = 0, i, unbound;
 	volatile uint8_t *map;
 	int fd = open(edu_node, O_RDWR | O_CLOEXEC);
 
@@ -1018,8 +1157,9 @@ static int unbind_victim(struct report *r, void *arg)
 		return child_fail(r, "mmap: %s", strerror(errno));
 	sigaction(SIGBUS, &sa, NULL);
 	fill_secret(in, sizeof(in));
-	__atomic_store_n(&shared->step, 1, __ATOMIC_SEQ_CST);	/* ready */
-	for (i = 0; i < 400 && !(sigbus && enodev); i++) {
+	__atomic_store_n(&r->step, 1, __ATOMIC_SEQ_CST);	/* ready */
+	for (i = 0; !(sigbus && enodev); i++) {
+		unbound = __atomic_load_n(&r->arrived, __ATOMIC_SEQ_CST);
 		if (!sigsetjmp(bus_jmp, 1))
 			map[i % 4096] = (uint8_t)i;
 		else
@@ -1031,9 +1171,13 @@ static int unbind_victim(struct report *r, void *arg)
 		} else if (memcmp(in, out, 64)) {
 			return child_fail(r, "a round trip before the unbind came back wrong");
 		}
+		if (unbound && !(sigbus && enodev))
+			return child_fail(r, "round trip %d, begun after the unbind: SIGBUS %d, "
+					  "ENODEV %d", i, sigbus, enodev);
+		if (i >= VICTIM_ROUNDS)
+			return child_fail(r, "no unbind in %d round trips", i);
+		__atomic_store_n(&r->step, i + 2, __ATOMIC_SEQ_CST);
 	}
-	if (!sigbus || !enodev)
-		return child_fail(r, "after the unbind: SIGBUS %d, ENODEV %d", sigbus, enodev);
 	close(fd);
 	return 0;
 }
@@ -1074,7 +1218,8 @@ static void test_unbind_race(void)
 {
 	struct kmemlab_edu_info info;
 	char why[128] = "";
-	int fd, n, ret;
+	int fd, n, ret = -1, bret = 0, rc;
+	bool working;
 	pid_t pid;
 
 	fd = edu_node[0] ? open(edu_node, O_RDWR | O_CLOEXEC) : -1;
@@ -1088,20 +1233,36 @@ static void test_unbind_race(void)
 	close(fd);
 	reset_shared();
 	pid = spawn_as(UID_ALICE, true, unbind_victim, shared, NULL);
-	while (!__atomic_load_n(&shared->step, __ATOMIC_SEQ_CST) && !shared->failed)
-		usleep(1000);
-	usleep(150000);		/* a round trip or two in */
-	ret = write_sysfs("/sys/bus/pci/drivers/kmemlab_edu/unbind", info.pci_name);
-	EXPECT_TRUE(!ret && !reap(pid) && !shared->failed,
+	/* Two round trips done: the unbind lands in the middle of her work. */
+	working = pid > 0 && wait_step(shared, 3, "alice's round trips before the unbind");
+	if (working) {
+		ret = write_sysfs("/sys/bus/pci/drivers/kmemlab_edu/unbind", info.pci_name);
+		if (ret)
+			tap_diag("  unbind %s: %s", info.pci_name, strerror(errno));
+		else
+			__atomic_store_n(&shared->arrived, 1, __ATOMIC_SEQ_CST);
+	}
+	if (pid > 0 && ret)
+		kill(pid, SIGKILL);	/* nothing to wait for: she would loop on */
+	rc = reap(pid);
+	EXPECT_TRUE(working && !ret && !rc && !shared->failed,
 		    "unbind %s under alice's round trips and mapping: she gets ENODEV and SIGBUS",
 		    info.pci_name);
-	if (shared->failed)
-		tap_diag("  alice: %s", shared->what);
-	ret = write_sysfs("/sys/bus/pci/drivers/kmemlab_edu/bind", info.pci_name);
-	for (n = 0; n < 100 && !find_edu_node(info.pci_name); n++)
-		usleep(10000);		/* devtmpfs makes the node */
+	if (shared->failed || rc)
+		tap_diag("  alice: %s (exit %d, after %d round trips)", shared->what, rc,
+			 shared->step > 0 ? shared->step - 1 : 0);
+	/* Bound back if it was unbound; either way its node must be there. */
+	if (!ret) {
+		bret = write_sysfs("/sys/bus/pci/drivers/kmemlab_edu/bind", info.pci_name);
+		if (bret)
+			tap_diag("  bind %s: %s", info.pci_name, strerror(errno));
+	}
+	for (n = 0; n < NODE_POLLS && !find_edu_node(info.pci_name); n++)
+		usleep(1000);		/* devtmpfs makes the node */
+	if (n == NODE_POLLS)
+		tap_diag("  no node answers for %s after %d looks", info.pci_name, n);
 	share_nodes();
-	EXPECT_TRUE(!ret && n < 100 && edu_still_works(why, sizeof(why)),
+	EXPECT_TRUE(!bret && n < NODE_POLLS && edu_still_works(why, sizeof(why)),
 		    "bind %s back: the device works again (%s)%s%s", info.pci_name, edu_node,
 		    why[0] ? ": " : "", why);
 }
