@@ -61,7 +61,10 @@ static inline int kmodule_wait_node(const char *dev, bool present)
 {
 	int i;
 
-	for (i = 0; i < 100; i++) {
+	/* A bound on looking, not a timing claim: devtmpfs usually has the
+	 * node before the load returns, a busy host may take longer.
+	 */
+	for (i = 0; i < 3000; i++) {
 		if ((access(dev, F_OK) == 0) == present)
 			return 0;
 		usleep(10000);
