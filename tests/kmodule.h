@@ -56,7 +56,7 @@ static inline int kmodule_unload(const char *name)
 	return syscall(SYS_delete_module, name, O_NONBLOCK);
 }
 
-/* Wait up to a second for @dev to appear (@present) or go: 0 or -1. */
+/* Wait for @dev to appear (@present) or go: 0, or -1 after 30 s. */
 static inline int kmodule_wait_node(const char *dev, bool present)
 {
 	int i;
