@@ -115,7 +115,7 @@ const char *gfp_text(uint32_t info, char *buf, size_t len)
 		{ KMEMLAB_GFPINFO_RETRY_MAYFAIL, "retry-mayfail" },
 	};
 
-	return out_flags(info, names, sizeof(names) / sizeof(names[0]), buf, len);
+	return out_flags(info, names, ARRAY_SIZE(names), buf, len);
 }
 
 const char *ctx_text(uint32_t info, char *buf, size_t len)
@@ -126,7 +126,7 @@ const char *ctx_text(uint32_t info, char *buf, size_t len)
 		{ KMEMLAB_CTXINFO_IRQS_OFF, "irqs-off" },
 	};
 
-	return out_flags(info, names, sizeof(names) / sizeof(names[0]), buf, len);
+	return out_flags(info, names, ARRAY_SIZE(names), buf, len);
 }
 
 static const char *zero_text(uint32_t flags)
@@ -197,9 +197,9 @@ static int alloc_table(void)
 	unsigned int a, s;
 
 	out_array(NULL);
-	out_columns(cols, sizeof(cols) / sizeof(cols[0]), true);
+	out_columns(cols, ARRAY_SIZE(cols), true);
 	for (a = KMEMLAB_KMALLOC; a < KMEMLAB_ALLOCATOR_COUNT; a++) {
-		for (s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
+		for (s = 0; s < ARRAY_SIZE(sizes); s++) {
 			struct kmemlab_alloc_request req = {
 				.allocator = a, .context = KMEMLAB_CTX_PROCESS,
 				.gfp = KMEMLAB_GFP_KERNEL | KMEMLAB_GFP_NOWARN,
@@ -291,7 +291,8 @@ static int alloc_one(int argc, char **argv)
 		}
 	}
 	if (argc - optind != 2)
-		die_usage("usage: kmemlab alloc ALLOCATOR SIZE [--count N] [--gfp FLAGS] [--context CTX] [--scope noio,nofs]");
+		die_usage("usage: kmemlab alloc ALLOCATOR SIZE [--count N] [--gfp FLAGS]\n"
+			  "  [--context CTX] [--scope noio,nofs]; see 'kmemlab alloc --help'");
 	a = lookup(allocator_names, KMEMLAB_ALLOCATOR_COUNT, argv[optind]);
 	if (a < 0)
 		die_usage("unknown allocator '%s'", argv[optind]);
@@ -364,14 +365,14 @@ int cmd_realloc(int argc, char **argv)
 		return EXIT_REFUSED;
 	}
 	out_array(NULL);
-	out_columns(cols, sizeof(cols) / sizeof(cols[0]), true);
+	out_columns(cols, ARRAY_SIZE(cols), true);
 	out_row();
 	out_cell("kmalloc");
 	out_field_size("size", req.info.size);
 	out_field_size("real_size", req.info.real_size);
 	out_field_bool("moved", false, "", "new buffer");
 	out_row_end();
-	for (i = 1; i < sizeof(steps) / sizeof(steps[0]); i++) {
+	for (i = 1; i < ARRAY_SIZE(steps); i++) {
 		struct kmemlab_realloc_request r = {
 			.argsz = sizeof(r), .handle = req.info.handle,
 			.gfp = KMEMLAB_GFP_KERNEL, .new_size = steps[i],

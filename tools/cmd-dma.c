@@ -37,7 +37,7 @@ int cmd_dma(int argc, char **argv)
 	fill_pattern(in, sizeof(in));
 	out_object(NULL);
 	out_array("copies");
-	out_columns(cols, sizeof(cols) / sizeof(cols[0]), true);
+	out_columns(cols, ARRAY_SIZE(cols), true);
 	for (m = KMEMLAB_DMA_COHERENT; m < KMEMLAB_DMA_METHODS; m++) {
 		for (k = 0; k < 2; k++) {
 			uint32_t len = m == KMEMLAB_DMA_POOL ? (k ? 0 : KMEMLAB_DMA_POOL_BLOCK) :

@@ -77,7 +77,7 @@ static int edu_device(const char *node)
 	out_text("%s\n  12! = %u, 13! = %u (the device computes in 32 bits: 13! wraps)\n\n",
 		 node, f12.result, f13.result);
 	out_array("round_trips");
-	out_columns(cols, sizeof(cols) / sizeof(cols[0]), true);
+	out_columns(cols, ARRAY_SIZE(cols), true);
 	fill_pattern(in, sizeof(in));
 	for (m = KMEMLAB_EDU_COHERENT; m < KMEMLAB_EDU_METHODS; m++) {
 		uint32_t len = m == KMEMLAB_EDU_POOL ? KMEMLAB_EDU_POOL_BLOCK :

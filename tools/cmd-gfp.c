@@ -58,9 +58,9 @@ int cmd_gfp(int argc, char **argv)
 	fd = open_device(ALLOC_DEV, "kmemlab_alloc");
 	out_array(NULL);
 	out_text("kmalloc(256) with each GFP base, in each context:\n\n");
-	out_columns(contexts_cols, sizeof(contexts_cols) / sizeof(contexts_cols[0]), true);
+	out_columns(contexts_cols, ARRAY_SIZE(contexts_cols), true);
 	for (ctx = KMEMLAB_CTX_PROCESS; ctx < KMEMLAB_CONTEXT_COUNT; ctx++) {
-		for (b = 0; b < sizeof(bases) / sizeof(bases[0]); b++) {
+		for (b = 0; b < ARRAY_SIZE(bases); b++) {
 			struct kmemlab_alloc_request req = {
 				.allocator = KMEMLAB_KMALLOC, .context = ctx,
 				.gfp = bases[b].gfp, .size = 256,
@@ -87,8 +87,8 @@ int cmd_gfp(int argc, char **argv)
 		}
 	}
 	out_text("\nGFP_KERNEL inside a scope (process context):\n");
-	out_columns(scope_cols, sizeof(scope_cols) / sizeof(scope_cols[0]), false);
-	for (s = 0; s < sizeof(scopes) / sizeof(scopes[0]); s++) {
+	out_columns(scope_cols, ARRAY_SIZE(scope_cols), false);
+	for (s = 0; s < ARRAY_SIZE(scopes); s++) {
 		struct kmemlab_alloc_request req = {
 			.allocator = KMEMLAB_KMALLOC, .context = KMEMLAB_CTX_PROCESS,
 			.gfp = KMEMLAB_GFP_KERNEL, .scope = scopes[s].scope, .size = 256,

@@ -120,7 +120,7 @@ int cmd_mmap(int argc, char **argv)
 	fd = open_device(MMAP_DEV, "kmemlab_mmap");
 	out_object(NULL);
 	out_array("ways");
-	out_columns(cols, sizeof(cols) / sizeof(cols[0]), true);
+	out_columns(cols, ARRAY_SIZE(cols), true);
 	for (m = 0; m < KMEMLAB_MMAP_METHODS; m++) {
 		int err = try_way(fd, m, &w);
 

@@ -65,7 +65,7 @@ int cmd_percpu(int argc, char **argv)
 	out_text("%u threads (one per online CPU), %llu increments each\n\n", r.threads,
 		 (unsigned long long)r.iterations);
 	out_array("methods");
-	out_columns(cols, sizeof(cols) / sizeof(cols[0]), true);
+	out_columns(cols, ARRAY_SIZE(cols), true);
 	for (m = 0; m < KMEMLAB_PERCPU_METHODS; m++) {
 		const struct kmemlab_percpu_result *res = &r.result[m];
 

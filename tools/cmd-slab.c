@@ -80,9 +80,13 @@ static void slab_text(const struct kmemlab_slab_stats *st0, const struct kmemlab
 int cmd_slab(int argc, char **argv)
 {
 	struct kmemlab_slab_stats st0 = { .argsz = sizeof(st0) }, st1 = st0, st2 = st0, st3 = st0;
-	struct kmemlab_slab_alloc a = { .argsz = sizeof(a), .how = KMEMLAB_SLAB_ONE_BY_ONE, .count = 1 };
+	struct kmemlab_slab_alloc a = {
+		.argsz = sizeof(a), .how = KMEMLAB_SLAB_ONE_BY_ONE, .count = 1,
+	};
 	struct kmemlab_slab_free f = { .argsz = sizeof(f), .count = 1 };
-	struct kmemlab_slab_alloc p = { .argsz = sizeof(p), .how = KMEMLAB_SLAB_MEMPOOL_PRESSURE, .count = 4 };
+	struct kmemlab_slab_alloc p = {
+		.argsz = sizeof(p), .how = KMEMLAB_SLAB_MEMPOOL_PRESSURE, .count = 4,
+	};
 	long slub[4];	/* slab_size, objs_per_slab, slabs, objects */
 	int fd, i;
 

@@ -16,6 +16,7 @@
 
 #include <kmemlab/alloc.h>
 
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define KMEMLAB_PRINTF(f, a) __attribute__((format(printf, f, a)))
 
 enum { EXIT_REFUSED = 1, EXIT_USAGE = 2, EXIT_NODEV = 3 };

@@ -108,7 +108,7 @@ const struct command commands[] = {
 	},
 };
 
-const unsigned int command_count = sizeof(commands) / sizeof(commands[0]);
+const unsigned int command_count = ARRAY_SIZE(commands);
 
 static void usage(FILE *out)
 {
