@@ -78,7 +78,9 @@ struct kmemlab_dma_info {
 	__u32 argsz;		/* in: sizeof(struct kmemlab_dma_info) */
 	__u32 dma_mask_bits;	/* out: the platform device's mask (32) */
 	__u64 jobs;		/* out: engine jobs completed */
-	__u64 bytes;		/* out: bytes the engine copied */
+	__u64 bytes;		/* out: bytes the engine moved (a COPY's len
+				 * twice: into the engine and back out)
+				 */
 	__u64 bounced;		/* out: streaming mappings that bounced */
 	/* Since version 1: */
 	__u64 global_held;	/* out: bytes charged by COPY requests in progress */
