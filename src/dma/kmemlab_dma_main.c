@@ -152,6 +152,8 @@ static const struct kmemlab_dma_engine kmemlab_dma_soft_engine = {
 	.mask_bits = KMEMLAB_DMA_MASK_BITS,
 	.window = KMEMLAB_DMA_WINDOW,
 	.chunk = KMEMLAB_DMA_WINDOW,
+	.methods = BIT(KMEMLAB_DMA_COHERENT) | BIT(KMEMLAB_DMA_POOL) | BIT(KMEMLAB_DMA_SINGLE) |
+		   BIT(KMEMLAB_DMA_SG) | BIT(KMEMLAB_DMA_NONCOHERENT),
 	.move = kmemlab_dma_move,
 };
 

@@ -31,6 +31,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/bits.h>
 #include <linux/device.h>
 #include <linux/dma-direct.h>
 #include <linux/dma-mapping.h>
@@ -507,6 +508,8 @@ int kmemlab_dmacore_round_trip(struct kmemlab_dmacore *dc, struct kmemlab_dmacor
 	r->segments = 1;
 	r->bounced = false;
 	r->beyond_mask = false;
+	if (r->method >= BITS_PER_LONG || !(dc->engine->methods & BIT(r->method)))
+		return -EINVAL;
 	switch (r->method) {
 	case KMEMLAB_DMACORE_COHERENT:
 		return kmemlab_dmacore_coherent(dc, r, coherent);
@@ -529,8 +532,9 @@ int kmemlab_dmacore_round_trip(struct kmemlab_dmacore *dc, struct kmemlab_dmacor
 
 /*
  * The device's DMA mask, and the DMA memory the core keeps for it: the
- * dma_pool and the kept streaming chunk (mapped DMA_BIDIRECTIONAL, owned
- * by the device between uses).  Undone by kmemlab_dmacore_exit().
+ * dma_pool and, if the engine offers SYNC, the kept streaming chunk
+ * (mapped DMA_BIDIRECTIONAL, owned by the device between uses).  Undone by
+ * kmemlab_dmacore_exit().
  */
 int kmemlab_dmacore_init(struct kmemlab_dmacore *dc, struct device *dev,
 			 const struct kmemlab_dma_engine *engine,
@@ -558,6 +562,9 @@ int kmemlab_dmacore_init(struct kmemlab_dmacore *dc, struct device *dev,
 					   KMEMLAB_DMACORE_POOL_BLOCK, 0);
 	if (!dc->pool)
 		return -ENOMEM;
+	dc->stream = NULL;
+	if (!(engine->methods & BIT(KMEMLAB_DMACORE_SYNC)))
+		return 0;
 	dc->stream = kzalloc(engine->chunk, GFP_KERNEL | engine->gfp);
 	if (!dc->stream)
 		goto err_destroy_pool;
@@ -578,7 +585,10 @@ err_destroy_pool:
 /* Once the device can no longer run a command. */
 void kmemlab_dmacore_exit(struct kmemlab_dmacore *dc)
 {
-	dma_unmap_single(dc->dev, dc->stream_dma, dc->engine->chunk, DMA_BIDIRECTIONAL);
-	kfree(dc->stream);
+	if (dc->stream) {
+		dma_unmap_single(dc->dev, dc->stream_dma, dc->engine->chunk,
+				 DMA_BIDIRECTIONAL);
+		kfree(dc->stream);
+	}
 	dma_pool_destroy(dc->pool);
 }

@@ -16,6 +16,7 @@
 #define KMEMLAB_DMACORE_H
 
 #include <linux/atomic.h>
+#include <linux/bits.h>
 #include <linux/dma-mapping.h>
 #include <linux/dmapool.h>
 #include <linux/types.h>
@@ -41,6 +42,7 @@ struct kmemlab_dma_engine {
 	u32 window;			/* bytes of device memory move() reaches */
 	u32 chunk;			/* bytes per round-trip step (<= window) */
 	gfp_t gfp;			/* added for memory the device must reach */
+	unsigned long methods;		/* BIT(method) of each method it offers */
 	int (*move)(struct kmemlab_dmacore *dc, dma_addr_t addr, u32 offset,
 		    u32 len, enum dma_data_direction dir);
 };
@@ -60,7 +62,8 @@ struct kmemlab_dmacore {
 	struct dma_pool *pool;		/* KMEMLAB_DMACORE_POOL_BLOCK-byte blocks */
 
 	/* SYNC: one chunk mapped DMA_BIDIRECTIONAL for the device's life,
-	 * owned by the device between uses (under the engine lock).
+	 * owned by the device between uses (under the engine lock); NULL
+	 * when the engine does not offer SYNC.
 	 */
 	void *stream;
 	dma_addr_t stream_dma;

@@ -433,6 +433,9 @@ static const struct kmemlab_dma_engine edu_dma_engine = {
 	.window = KMEMLAB_EDU_DMA_WINDOW,
 	.chunk = KMEMLAB_EDU_DMA_CHUNK,
 	.gfp = GFP_DMA | __GFP_NOWARN,
+	.methods = BIT(KMEMLAB_DMACORE_COHERENT) | BIT(KMEMLAB_DMACORE_POOL) |
+		   BIT(KMEMLAB_DMACORE_SINGLE) | BIT(KMEMLAB_DMACORE_SYNC) |
+		   BIT(KMEMLAB_DMACORE_SG),
 	.move = edu_dma_command,
 };
 
