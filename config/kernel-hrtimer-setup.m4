@@ -1,5 +1,7 @@
 dnl hrtimer_setup(timer, fn, clock, mode): replaces hrtimer_init() plus a
 dnl separate .function assignment (hrtimer_init removed in 7.2).
+dnl Read by src/compat/kmemlab_compat.h:kmemlab_hrtimer_setup(), which
+dnl src/alloc/kmemlab_alloc.c:kmemlab_open() calls (the hard-IRQ context).
 KMEMLAB_KERNEL_PROBE([hrtimer_setup], [HAVE_HRTIMER_SETUP],
 	[hrtimer_setup()], [
 #include <linux/hrtimer.h>

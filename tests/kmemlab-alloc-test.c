@@ -37,6 +37,7 @@
 #define MODNAME "kmemlab_alloc"
 #define KMALLOC_MAX (4UL << 20)		/* KMALLOC_MAX_SIZE on x86_64 (4 KiB pages) */
 #define PAGE 4096UL
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 static char module_path[4096];
 /* Whether hard-IRQ context may allocate on this kernel (STATS). */
@@ -236,177 +237,239 @@ static void test_allocators(int fd)
 	};
 	size_t i;
 
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(cases); i++)
 		test_allocator(fd, &cases[i]);
 }
 
-/* Every GFP base in every context: what is allowed, what is refused, and
- * what the driver saw about the context it ran in. */
+/*
+ * The case tables below: one row per request, its inputs first, then what
+ * must come of it, then the text of its TAP lines.  A new case is a new row.
+ */
+
+/* An ALLOC the driver must refuse: with @err, and @refusal saying why. */
+struct alloc_refusal {
+	uint32_t allocator, context, gfp, scope;
+	uint64_t size, count;
+	int err;
+	uint32_t refusal;
+	const char *what;	/* the errno check */
+	const char *why;	/* the refusal check */
+};
+
+static void expect_refused(int fd, const struct alloc_refusal *c)
+{
+	struct kmemlab_alloc_request req = req_of(c->allocator, c->context, c->gfp, c->size);
+
+	req.scope = c->scope;
+	req.count = c->count;
+	if (!EXPECT_ERRNO(alloc(fd, &req), c->err, "%s", c->what) && req.info.handle)
+		buf_free(fd, req.info.handle);
+	EXPECT_EQ(req.refusal, c->refusal, "%s", c->why);
+}
+
+/* An ALLOC the driver must grant, and what the allocator must have seen. */
+enum alloc_field { GFP_INFO, BUF_FLAGS };	/* req.info.gfp_info, req.info.flags */
+
+struct alloc_seen {
+	uint32_t allocator, context, gfp, scope;
+	uint64_t size;
+	enum alloc_field field;
+	uint32_t mask, want;	/* field & mask must be want */
+	const char *what;	/* the allocation */
+	const char *saw;	/* the field */
+};
+
+static void expect_seen(int fd, const struct alloc_seen *c)
+{
+	struct kmemlab_alloc_request req = req_of(c->allocator, c->context, c->gfp, c->size);
+	uint32_t got;
+
+	req.scope = c->scope;
+	if (!EXPECT_OK(alloc(fd, &req), "%s", c->what)) {
+		tap_diag("  refusal %u", req.refusal);
+		return;
+	}
+	got = c->field == GFP_INFO ? req.info.gfp_info : req.info.flags;
+	EXPECT_EQ(got & c->mask, c->want, "%s", c->saw);
+	buf_free(fd, req.info.handle);
+}
+
+/*
+ * Every GFP base in every context, by each of these allocators (256
+ * bytes): what is allowed, what is refused, and what the driver saw about
+ * the context it ran in.
+ */
+static const uint32_t context_allocators[] = {
+	KMEMLAB_KMALLOC, KMEMLAB_KZALLOC, KMEMLAB_KVMALLOC, KMEMLAB_ALLOC_PAGES,
+};
+
+static const struct gfp_base {
+	uint32_t gfp;
+	const char *name;
+	bool may_sleep;
+} gfp_bases[] = {
+	{ KMEMLAB_GFP_KERNEL, "GFP_KERNEL", true },
+	{ KMEMLAB_GFP_ATOMIC, "GFP_ATOMIC", false },
+	{ KMEMLAB_GFP_NOWAIT, "GFP_NOWAIT", false },
+};
+
+/* What the driver must see of each context it runs a request in. */
+static const uint32_t context_seen[] = {
+	[KMEMLAB_CTX_PROCESS] = KMEMLAB_CTXINFO_TASK,
+	[KMEMLAB_CTX_SPINLOCK] = KMEMLAB_CTXINFO_TASK | KMEMLAB_CTXINFO_SPINLOCK,
+	[KMEMLAB_CTX_SOFTIRQ] = KMEMLAB_CTXINFO_SOFTIRQ,
+	[KMEMLAB_CTX_HARDIRQ] = KMEMLAB_CTXINFO_HARDIRQ | KMEMLAB_CTXINFO_IRQS_OFF,
+};
+
+/* What each base allows, as the allocator saw it. */
+static const struct alloc_seen context_gfp_seen[] = {
+	{ KMEMLAB_KMALLOC, KMEMLAB_CTX_PROCESS, KMEMLAB_GFP_KERNEL, 0, 64, GFP_INFO,
+	  KMEMLAB_GFPINFO_CAN_SLEEP | KMEMLAB_GFPINFO_IO | KMEMLAB_GFPINFO_FS |
+	  KMEMLAB_GFPINFO_HIGH,
+	  KMEMLAB_GFPINFO_CAN_SLEEP | KMEMLAB_GFPINFO_IO | KMEMLAB_GFPINFO_FS,
+	  "kmalloc 64 bytes GFP_KERNEL in process context: allocated",
+	  "GFP_KERNEL: may sleep, do I/O and enter filesystems; no reserves" },
+	{ KMEMLAB_KMALLOC, KMEMLAB_CTX_SOFTIRQ, KMEMLAB_GFP_ATOMIC, 0, 64, GFP_INFO,
+	  KMEMLAB_GFPINFO_CAN_SLEEP | KMEMLAB_GFPINFO_HIGH, KMEMLAB_GFPINFO_HIGH,
+	  "kmalloc 64 bytes GFP_ATOMIC in softirq: allocated",
+	  "GFP_ATOMIC: never sleeps, may use reserves" },
+	{ KMEMLAB_KMALLOC, KMEMLAB_CTX_SOFTIRQ, KMEMLAB_GFP_NOWAIT, 0, 64, GFP_INFO,
+	  KMEMLAB_GFPINFO_CAN_SLEEP | KMEMLAB_GFPINFO_HIGH | KMEMLAB_GFPINFO_KSWAPD,
+	  KMEMLAB_GFPINFO_KSWAPD,
+	  "kmalloc 64 bytes GFP_NOWAIT in softirq: allocated",
+	  "GFP_NOWAIT: never sleeps, no reserves, wakes kswapd" },
+	/* kvmalloc without reclaim can only use kmalloc: bounded by it. */
+	{ KMEMLAB_KVMALLOC, KMEMLAB_CTX_SOFTIRQ, KMEMLAB_GFP_ATOMIC, 0, 64 << 10, BUF_FLAGS,
+	  KMEMLAB_BUF_VMALLOC, 0,
+	  "kvmalloc 64 KiB GFP_ATOMIC in softirq: allocated",
+	  "kvmalloc in softirq: took the kmalloc path" },
+};
+
+static const struct alloc_refusal context_refused[] = {
+	/* vmalloc may sleep whatever the flags. */
+	{ KMEMLAB_VMALLOC, KMEMLAB_CTX_SPINLOCK, KMEMLAB_GFP_ATOMIC, 0, 4096, 0,
+	  EINVAL, KMEMLAB_REFUSAL_VMALLOC_ATOMIC, "vmalloc in spinlock context: refused",
+	  "vmalloc in spinlock context: because vmalloc may sleep" },
+	{ KMEMLAB_VMALLOC, KMEMLAB_CTX_SOFTIRQ, KMEMLAB_GFP_ATOMIC, 0, 4096, 0,
+	  EINVAL, KMEMLAB_REFUSAL_VMALLOC_ATOMIC, "vmalloc in softirq context: refused",
+	  "vmalloc in softirq context: because vmalloc may sleep" },
+	{ KMEMLAB_VMALLOC, KMEMLAB_CTX_HARDIRQ, KMEMLAB_GFP_ATOMIC, 0, 4096, 0,
+	  EINVAL, KMEMLAB_REFUSAL_VMALLOC_ATOMIC, "vmalloc in hardirq context: refused",
+	  "vmalloc in hardirq context: because vmalloc may sleep" },
+	{ KMEMLAB_VZALLOC, KMEMLAB_CTX_PROCESS, KMEMLAB_GFP_NOWAIT, 0, 4096, 0,
+	  EINVAL, KMEMLAB_REFUSAL_VMALLOC_GFP, "vzalloc with GFP_NOWAIT: refused",
+	  "vzalloc with GFP_NOWAIT: needs GFP_KERNEL" },
+	/* kvmalloc without reclaim can only use kmalloc: bounded by it. */
+	{ KMEMLAB_KVMALLOC, KMEMLAB_CTX_SOFTIRQ, KMEMLAB_GFP_ATOMIC, 0, 8 << 20, 0,
+	  E2BIG, KMEMLAB_REFUSAL_TOO_BIG, "kvmalloc 8 MiB GFP_ATOMIC in softirq: E2BIG",
+	  "kvmalloc 8 MiB GFP_ATOMIC in softirq: too big for kmalloc, its only path" },
+};
+
+/*
+ * One allocator, one GFP base, one context: refused if the flags may sleep
+ * in atomic context, or if this kernel's hard-IRQ rule (PREEMPT_RT's)
+ * forbids hard-IRQ context; otherwise allocated, in that context.
+ */
+static void expect_in_context(int fd, uint32_t allocator, const struct gfp_base *b, uint32_t ctx)
+{
+	struct kmemlab_alloc_request req = req_of(allocator, ctx, b->gfp, 256);
+	const char *a = anames[allocator], *c = cnames[ctx], *why = NULL;
+	uint32_t refusal = KMEMLAB_REFUSAL_NONE;
+	int ret = alloc(fd, &req);
+
+	if (ctx != KMEMLAB_CTX_PROCESS && b->may_sleep) {
+		refusal = KMEMLAB_REFUSAL_SLEEP_IN_ATOMIC;
+		why = "because it may sleep";
+	} else if (ctx == KMEMLAB_CTX_HARDIRQ && hardirq_rule) {
+		refusal = KMEMLAB_REFUSAL_HARDIRQ_RT;
+		why = "because of PREEMPT_RT's rules";
+	}
+	if (why) {
+		if (!EXPECT_ERRNO(ret, EINVAL, "%s %s in %s context: refused", a, b->name, c) &&
+		    !ret)
+			buf_free(fd, req.info.handle);
+		EXPECT_EQ(req.refusal, refusal, "%s %s in %s context: %s", a, b->name, c, why);
+		return;
+	}
+	if (!EXPECT_OK(ret, "%s %s in %s context: allocated", a, b->name, c))
+		return;
+	EXPECT_EQ(req.info.context_info & context_seen[ctx], context_seen[ctx],
+		  "%s %s in %s context: ran in that context (info %#x)", a, b->name, c,
+		  req.info.context_info);
+	buf_free(fd, req.info.handle);
+}
+
 static void test_contexts(int fd)
 {
-	static const uint32_t bases[] = { KMEMLAB_GFP_KERNEL, KMEMLAB_GFP_ATOMIC, KMEMLAB_GFP_NOWAIT };
-	static const char *const bnames[] = { "GFP_KERNEL", "GFP_ATOMIC", "GFP_NOWAIT" };
-	static const uint32_t want_ctx[] = {
-		[KMEMLAB_CTX_PROCESS] = KMEMLAB_CTXINFO_TASK,
-		[KMEMLAB_CTX_SPINLOCK] = KMEMLAB_CTXINFO_TASK | KMEMLAB_CTXINFO_SPINLOCK,
-		[KMEMLAB_CTX_SOFTIRQ] = KMEMLAB_CTXINFO_SOFTIRQ,
-		[KMEMLAB_CTX_HARDIRQ] = KMEMLAB_CTXINFO_HARDIRQ | KMEMLAB_CTXINFO_IRQS_OFF,
-	};
-	uint32_t ctx, b, a;
+	uint32_t ctx;
+	size_t b, i;
 
-	for (ctx = KMEMLAB_CTX_PROCESS; ctx < KMEMLAB_CONTEXT_COUNT; ctx++) {
-		for (b = 0; b < 3; b++) {
-			static const uint32_t allocs[] = { KMEMLAB_KMALLOC, KMEMLAB_KZALLOC,
-							   KMEMLAB_KVMALLOC, KMEMLAB_ALLOC_PAGES };
-
-			for (a = 0; a < 4; a++) {
-				struct kmemlab_alloc_request req =
-					req_of(allocs[a], ctx, bases[b], 256);
-				int ret = alloc(fd, &req);
-
-				if (ctx != KMEMLAB_CTX_PROCESS && bases[b] == KMEMLAB_GFP_KERNEL) {
-					EXPECT_ERRNO(ret, EINVAL, "%s %s in %s context: refused",
-						     anames[allocs[a]], bnames[b], cnames[ctx]);
-					EXPECT_EQ(req.refusal, KMEMLAB_REFUSAL_SLEEP_IN_ATOMIC,
-						  "%s %s in %s context: because it may sleep",
-						  anames[allocs[a]], bnames[b], cnames[ctx]);
-					continue;
-				}
-				if (ctx == KMEMLAB_CTX_HARDIRQ && hardirq_rule) {
-					EXPECT_ERRNO(ret, EINVAL, "%s %s in %s context: refused",
-						     anames[allocs[a]], bnames[b], cnames[ctx]);
-					EXPECT_EQ(req.refusal, KMEMLAB_REFUSAL_HARDIRQ_RT,
-						  "%s %s in %s context: because of PREEMPT_RT's rules",
-						  anames[allocs[a]], bnames[b], cnames[ctx]);
-					continue;
-				}
-				if (!EXPECT_OK(ret, "%s %s in %s context: allocated",
-					       anames[allocs[a]], bnames[b], cnames[ctx]))
-					continue;
-				EXPECT_EQ(req.info.context_info & want_ctx[ctx], want_ctx[ctx],
-					  "%s %s in %s context: ran in that context (info %#x)",
-					  anames[allocs[a]], bnames[b], cnames[ctx], req.info.context_info);
-				buf_free(fd, req.info.handle);
-			}
-		}
-	}
-
-	/* What each base allows, as the allocator saw it. */
-	{
-		struct kmemlab_alloc_request k = req_of(KMEMLAB_KMALLOC, KMEMLAB_CTX_PROCESS, KMEMLAB_GFP_KERNEL, 64);
-		struct kmemlab_alloc_request at = req_of(KMEMLAB_KMALLOC, KMEMLAB_CTX_SOFTIRQ, KMEMLAB_GFP_ATOMIC, 64);
-		struct kmemlab_alloc_request nw = req_of(KMEMLAB_KMALLOC, KMEMLAB_CTX_SOFTIRQ, KMEMLAB_GFP_NOWAIT, 64);
-
-		if (!alloc(fd, &k)) {
-			EXPECT_EQ(k.info.gfp_info & (KMEMLAB_GFPINFO_CAN_SLEEP | KMEMLAB_GFPINFO_IO |
-						     KMEMLAB_GFPINFO_FS | KMEMLAB_GFPINFO_HIGH),
-				  KMEMLAB_GFPINFO_CAN_SLEEP | KMEMLAB_GFPINFO_IO | KMEMLAB_GFPINFO_FS,
-				  "GFP_KERNEL: may sleep, do I/O and enter filesystems; no reserves");
-			buf_free(fd, k.info.handle);
-		}
-		if (!alloc(fd, &at)) {
-			EXPECT_EQ(at.info.gfp_info & (KMEMLAB_GFPINFO_CAN_SLEEP | KMEMLAB_GFPINFO_HIGH),
-				  KMEMLAB_GFPINFO_HIGH, "GFP_ATOMIC: never sleeps, may use reserves");
-			buf_free(fd, at.info.handle);
-		}
-		if (!alloc(fd, &nw)) {
-			EXPECT_EQ(nw.info.gfp_info & (KMEMLAB_GFPINFO_CAN_SLEEP | KMEMLAB_GFPINFO_HIGH |
-						      KMEMLAB_GFPINFO_KSWAPD),
-				  KMEMLAB_GFPINFO_KSWAPD, "GFP_NOWAIT: never sleeps, no reserves, wakes kswapd");
-			buf_free(fd, nw.info.handle);
-		}
-	}
-
-	/* vmalloc may sleep whatever the flags. */
-	for (ctx = KMEMLAB_CTX_SPINLOCK; ctx < KMEMLAB_CONTEXT_COUNT; ctx++) {
-		struct kmemlab_alloc_request req = req_of(KMEMLAB_VMALLOC, ctx, KMEMLAB_GFP_ATOMIC, 4096);
-
-		EXPECT_ERRNO(alloc(fd, &req), EINVAL, "vmalloc in %s context: refused", cnames[ctx]);
-		EXPECT_EQ(req.refusal, KMEMLAB_REFUSAL_VMALLOC_ATOMIC,
-			  "vmalloc in %s context: because vmalloc may sleep", cnames[ctx]);
-	}
-	{
-		struct kmemlab_alloc_request req = req_of(KMEMLAB_VZALLOC, KMEMLAB_CTX_PROCESS,
-							  KMEMLAB_GFP_NOWAIT, 4096);
-
-		EXPECT_ERRNO(alloc(fd, &req), EINVAL, "vzalloc with GFP_NOWAIT: refused");
-		EXPECT_EQ(req.refusal, KMEMLAB_REFUSAL_VMALLOC_GFP, "vzalloc with GFP_NOWAIT: needs GFP_KERNEL");
-	}
-	/* kvmalloc without reclaim can only use kmalloc: bounded by it. */
-	{
-		struct kmemlab_alloc_request req = req_of(KMEMLAB_KVMALLOC, KMEMLAB_CTX_SOFTIRQ,
-							  KMEMLAB_GFP_ATOMIC, 8 << 20);
-
-		EXPECT_ERRNO(alloc(fd, &req), E2BIG, "kvmalloc 8 MiB GFP_ATOMIC in softirq: E2BIG");
-		req = req_of(KMEMLAB_KVMALLOC, KMEMLAB_CTX_SOFTIRQ, KMEMLAB_GFP_ATOMIC, 64 << 10);
-		if (EXPECT_OK(alloc(fd, &req), "kvmalloc 64 KiB GFP_ATOMIC in softirq: allocated")) {
-			EXPECT_TRUE(!(req.info.flags & KMEMLAB_BUF_VMALLOC),
-				    "kvmalloc in softirq: took the kmalloc path");
-			buf_free(fd, req.info.handle);
-		}
-	}
+	for (ctx = KMEMLAB_CTX_PROCESS; ctx < KMEMLAB_CONTEXT_COUNT; ctx++)
+		for (b = 0; b < ARRAY_SIZE(gfp_bases); b++)
+			for (i = 0; i < ARRAY_SIZE(context_allocators); i++)
+				expect_in_context(fd, context_allocators[i], &gfp_bases[b], ctx);
+	for (i = 0; i < ARRAY_SIZE(context_gfp_seen); i++)
+		expect_seen(fd, &context_gfp_seen[i]);
+	for (i = 0; i < ARRAY_SIZE(context_refused); i++)
+		expect_refused(fd, &context_refused[i]);
 }
+
+/* The GFP modifiers, and the scoped API: what the allocator saw. */
+static const struct alloc_seen gfp_seen[] = {
+	{ KMEMLAB_KMALLOC, KMEMLAB_CTX_PROCESS, KMEMLAB_GFP_KERNEL | KMEMLAB_GFP_NOWARN, 0,
+	  512, GFP_INFO, KMEMLAB_GFPINFO_NOWARN, KMEMLAB_GFPINFO_NOWARN,
+	  "GFP_KERNEL | __GFP_NOWARN: allocated",
+	  "GFP_KERNEL | __GFP_NOWARN: the allocator saw it" },
+	{ KMEMLAB_KMALLOC, KMEMLAB_CTX_PROCESS, KMEMLAB_GFP_KERNEL | KMEMLAB_GFP_NORETRY, 0,
+	  512, GFP_INFO, KMEMLAB_GFPINFO_NORETRY, KMEMLAB_GFPINFO_NORETRY,
+	  "GFP_KERNEL | __GFP_NORETRY: allocated",
+	  "GFP_KERNEL | __GFP_NORETRY: the allocator saw it" },
+	{ KMEMLAB_KMALLOC, KMEMLAB_CTX_PROCESS, KMEMLAB_GFP_KERNEL | KMEMLAB_GFP_RETRY_MAYFAIL, 0,
+	  512, GFP_INFO, KMEMLAB_GFPINFO_RETRY_MAYFAIL, KMEMLAB_GFPINFO_RETRY_MAYFAIL,
+	  "GFP_KERNEL | __GFP_RETRY_MAYFAIL: allocated",
+	  "GFP_KERNEL | __GFP_RETRY_MAYFAIL: the allocator saw it" },
+	/* Scoped API: NOIO removes I/O and FS, NOFS removes FS only. */
+	{ KMEMLAB_KMALLOC, KMEMLAB_CTX_PROCESS, KMEMLAB_GFP_KERNEL, KMEMLAB_SCOPE_NOIO,
+	  64, GFP_INFO, KMEMLAB_GFPINFO_IO | KMEMLAB_GFPINFO_FS | KMEMLAB_GFPINFO_CAN_SLEEP,
+	  KMEMLAB_GFPINFO_CAN_SLEEP,
+	  "GFP_KERNEL in memalloc_noio_save(): allocated",
+	  "memalloc_noio_save(): no I/O, no FS, still may sleep" },
+	{ KMEMLAB_VMALLOC, KMEMLAB_CTX_PROCESS, KMEMLAB_GFP_KERNEL, KMEMLAB_SCOPE_NOFS,
+	  64, GFP_INFO, KMEMLAB_GFPINFO_IO | KMEMLAB_GFPINFO_FS, KMEMLAB_GFPINFO_IO,
+	  "vmalloc in memalloc_nofs_save(): allocated",
+	  "memalloc_nofs_save(): I/O allowed, FS not" },
+};
+
+static const struct alloc_refusal gfp_refused[] = {
+	{ KMEMLAB_KMALLOC, KMEMLAB_CTX_PROCESS, 0, 0, 64, 0,
+	  EINVAL, KMEMLAB_REFUSAL_BAD_REQUEST, "gfp with no base flag: EINVAL",
+	  "gfp with no base flag: refusal says malformed request" },
+	{ KMEMLAB_KMALLOC, KMEMLAB_CTX_PROCESS, KMEMLAB_GFP_KERNEL | KMEMLAB_GFP_ATOMIC, 0, 64, 0,
+	  EINVAL, KMEMLAB_REFUSAL_BAD_REQUEST, "gfp with two base flags: EINVAL",
+	  "gfp with two base flags: refusal says malformed request" },
+	{ KMEMLAB_KMALLOC, KMEMLAB_CTX_PROCESS,
+	  KMEMLAB_GFP_KERNEL | KMEMLAB_GFP_NORETRY | KMEMLAB_GFP_RETRY_MAYFAIL, 0, 64, 0,
+	  EINVAL, KMEMLAB_REFUSAL_BAD_REQUEST, "gfp with NORETRY with RETRY_MAYFAIL: EINVAL",
+	  "gfp with NORETRY with RETRY_MAYFAIL: refusal says malformed request" },
+	{ KMEMLAB_KMALLOC, KMEMLAB_CTX_PROCESS, KMEMLAB_GFP_KERNEL | 0x8000, 0, 64, 0,
+	  EINVAL, KMEMLAB_REFUSAL_BAD_REQUEST, "gfp with an unknown bit: EINVAL",
+	  "gfp with an unknown bit: refusal says malformed request" },
+	{ KMEMLAB_KMALLOC, KMEMLAB_CTX_SOFTIRQ, KMEMLAB_GFP_ATOMIC, KMEMLAB_SCOPE_NOIO, 64, 0,
+	  EINVAL, KMEMLAB_REFUSAL_SCOPE_ATOMIC, "scope in softirq context: EINVAL",
+	  "scope in softirq: scopes belong to tasks" },
+	{ KMEMLAB_KMALLOC, KMEMLAB_CTX_PROCESS, KMEMLAB_GFP_KERNEL, 0x4, 64, 0,
+	  EINVAL, KMEMLAB_REFUSAL_BAD_REQUEST, "unknown scope bit: EINVAL",
+	  "unknown scope bit: refusal says malformed request" },
+};
 
 static void test_gfp_modifiers_and_scopes(int fd)
 {
-	static const struct { uint32_t mod, info; const char *name; } mods[] = {
-		{ KMEMLAB_GFP_NOWARN, KMEMLAB_GFPINFO_NOWARN, "__GFP_NOWARN" },
-		{ KMEMLAB_GFP_NORETRY, KMEMLAB_GFPINFO_NORETRY, "__GFP_NORETRY" },
-		{ KMEMLAB_GFP_RETRY_MAYFAIL, KMEMLAB_GFPINFO_RETRY_MAYFAIL, "__GFP_RETRY_MAYFAIL" },
-	};
-	static const struct { uint32_t gfp; const char *why; } bad[] = {
-		{ 0, "no base flag" },
-		{ KMEMLAB_GFP_KERNEL | KMEMLAB_GFP_ATOMIC, "two base flags" },
-		{ KMEMLAB_GFP_KERNEL | KMEMLAB_GFP_NORETRY | KMEMLAB_GFP_RETRY_MAYFAIL,
-		  "NORETRY with RETRY_MAYFAIL" },
-		{ KMEMLAB_GFP_KERNEL | 0x8000, "an unknown bit" },
-	};
 	size_t i;
 
-	for (i = 0; i < 3; i++) {
-		struct kmemlab_alloc_request req = req_of(KMEMLAB_KMALLOC, KMEMLAB_CTX_PROCESS,
-							  KMEMLAB_GFP_KERNEL | mods[i].mod, 512);
-
-		if (EXPECT_OK(alloc(fd, &req), "GFP_KERNEL | %s: allocated", mods[i].name)) {
-			EXPECT_TRUE(req.info.gfp_info & mods[i].info, "GFP_KERNEL | %s: the allocator saw it",
-				    mods[i].name);
-			buf_free(fd, req.info.handle);
-		}
-	}
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		struct kmemlab_alloc_request req = req_of(KMEMLAB_KMALLOC, KMEMLAB_CTX_PROCESS,
-							  bad[i].gfp, 64);
-
-		EXPECT_ERRNO(alloc(fd, &req), EINVAL, "gfp with %s: EINVAL", bad[i].why);
-	}
-
-	/* Scoped API: NOIO removes I/O and FS, NOFS removes FS only. */
-	{
-		struct kmemlab_alloc_request req = req_of(KMEMLAB_KMALLOC, KMEMLAB_CTX_PROCESS,
-							  KMEMLAB_GFP_KERNEL, 64);
-
-		req.scope = KMEMLAB_SCOPE_NOIO;
-		if (EXPECT_OK(alloc(fd, &req), "GFP_KERNEL in memalloc_noio_save(): allocated")) {
-			EXPECT_EQ(req.info.gfp_info & (KMEMLAB_GFPINFO_IO | KMEMLAB_GFPINFO_FS |
-						       KMEMLAB_GFPINFO_CAN_SLEEP),
-				  KMEMLAB_GFPINFO_CAN_SLEEP, "memalloc_noio_save(): no I/O, no FS, still may sleep");
-			buf_free(fd, req.info.handle);
-		}
-		req = req_of(KMEMLAB_VMALLOC, KMEMLAB_CTX_PROCESS, KMEMLAB_GFP_KERNEL, 64);
-		req.scope = KMEMLAB_SCOPE_NOFS;
-		if (EXPECT_OK(alloc(fd, &req), "vmalloc in memalloc_nofs_save(): allocated")) {
-			EXPECT_EQ(req.info.gfp_info & (KMEMLAB_GFPINFO_IO | KMEMLAB_GFPINFO_FS),
-				  KMEMLAB_GFPINFO_IO, "memalloc_nofs_save(): I/O allowed, FS not");
-			buf_free(fd, req.info.handle);
-		}
-		req = req_of(KMEMLAB_KMALLOC, KMEMLAB_CTX_SOFTIRQ, KMEMLAB_GFP_ATOMIC, 64);
-		req.scope = KMEMLAB_SCOPE_NOIO;
-		EXPECT_ERRNO(alloc(fd, &req), EINVAL, "scope in softirq context: EINVAL");
-		EXPECT_EQ(req.refusal, KMEMLAB_REFUSAL_SCOPE_ATOMIC, "scope in softirq: scopes belong to tasks");
-		req = req_of(KMEMLAB_KMALLOC, KMEMLAB_CTX_PROCESS, KMEMLAB_GFP_KERNEL, 64);
-		req.scope = 0x4;
-		EXPECT_ERRNO(alloc(fd, &req), EINVAL, "unknown scope bit: EINVAL");
-	}
+	for (i = 0; i < ARRAY_SIZE(gfp_seen); i++)
+		expect_seen(fd, &gfp_seen[i]);
+	for (i = 0; i < ARRAY_SIZE(gfp_refused); i++)
+		expect_refused(fd, &gfp_refused[i]);
 }
 
 static int realloc_buf(int fd, uint32_t handle, uint64_t new_size, struct kmemlab_realloc_request *r)
@@ -481,72 +544,146 @@ static void test_realloc(int fd)
 	EXPECT_ERRNO(realloc_buf(fd, 12345, 64, &r), ENOENT, "REALLOC of an unknown handle: ENOENT");
 }
 
+/* Where a pointer in a bad-input case points. */
+enum ptr_to { TO_BUF, TO_NULL, TO_KERNEL, TO_UNREADABLE };
+
+static void *ptr_of(enum ptr_to to, void *buf, void *unreadable)
+{
+	return to == TO_BUF ? buf : to == TO_KERNEL ? (void *)0xffff888000000000UL :
+	       to == TO_UNREADABLE ? unreadable : NULL;
+}
+
+/* A syscall-style @ret that must fail with @err, or succeed if @err is 0. */
+static bool expect_ret(long ret, int err, const char *what)
+{
+	return err ? EXPECT_ERRNO(ret, err, "%s", what) : EXPECT_OK(ret, "%s", what);
+}
+
+/* Bad input at the boundary: requests no allocator takes. */
+static const struct alloc_refusal bad_allocs[] = {
+	{ KMEMLAB_KMALLOC, KMEMLAB_CTX_PROCESS, KMEMLAB_GFP_KERNEL, 0, 0, 0,
+	  EINVAL, KMEMLAB_REFUSAL_BAD_REQUEST, "size 0: EINVAL",
+	  "size 0: refusal says malformed request" },
+	{ 0, KMEMLAB_CTX_PROCESS, KMEMLAB_GFP_KERNEL, 0, 64, 0,
+	  EINVAL, KMEMLAB_REFUSAL_BAD_REQUEST, "allocator 0: EINVAL",
+	  "allocator 0: refusal says malformed request" },
+	{ KMEMLAB_ALLOCATOR_COUNT, KMEMLAB_CTX_PROCESS, KMEMLAB_GFP_KERNEL, 0, 64, 0,
+	  EINVAL, KMEMLAB_REFUSAL_BAD_REQUEST, "allocator past the last: EINVAL",
+	  "allocator past the last: refusal says malformed request" },
+	{ KMEMLAB_KMALLOC, 0, KMEMLAB_GFP_KERNEL, 0, 64, 0,
+	  EINVAL, KMEMLAB_REFUSAL_BAD_REQUEST, "context 0: EINVAL",
+	  "context 0: refusal says malformed request" },
+	{ KMEMLAB_KMALLOC, 99, KMEMLAB_GFP_KERNEL, 0, 64, 0,
+	  EINVAL, KMEMLAB_REFUSAL_BAD_REQUEST, "context 99: EINVAL",
+	  "context 99: refusal says malformed request" },
+	{ KMEMLAB_KMALLOC, KMEMLAB_CTX_PROCESS, KMEMLAB_GFP_KERNEL, 0, 64, 2,
+	  EINVAL, KMEMLAB_REFUSAL_BAD_REQUEST, "count with kmalloc: EINVAL",
+	  "count with kmalloc: refusal says malformed request" },
+	{ KMEMLAB_KCALLOC, KMEMLAB_CTX_PROCESS, KMEMLAB_GFP_KERNEL, 0, 64, 0,
+	  EINVAL, KMEMLAB_REFUSAL_BAD_REQUEST, "kcalloc with count 0: EINVAL",
+	  "kcalloc with count 0: refusal says malformed request" },
+	{ KMEMLAB_KCALLOC, KMEMLAB_CTX_PROCESS, KMEMLAB_GFP_KERNEL, 0, 64, UINT64_MAX / 8,
+	  EINVAL, KMEMLAB_REFUSAL_OVERFLOW, "kcalloc count * size overflows: EINVAL",
+	  "kcalloc overflow: refusal says overflow" },
+	{ KMEMLAB_KMALLOC, KMEMLAB_CTX_PROCESS, KMEMLAB_GFP_KERNEL, 0, KMALLOC_MAX + 1, 0,
+	  E2BIG, KMEMLAB_REFUSAL_TOO_BIG, "kmalloc of 4 MiB + 1: E2BIG",
+	  "kmalloc too big: refusal says so" },
+	{ KMEMLAB_ALLOC_PAGES, KMEMLAB_CTX_PROCESS, KMEMLAB_GFP_KERNEL, 0, 8 << 20, 0,
+	  E2BIG, KMEMLAB_REFUSAL_TOO_BIG, "alloc_pages of 8 MiB (beyond the largest order): E2BIG",
+	  "alloc_pages too big: refusal says so" },
+	{ KMEMLAB_VMALLOC, KMEMLAB_CTX_PROCESS, KMEMLAB_GFP_KERNEL, 0, (32 << 20) + 1, 0,
+	  E2BIG, KMEMLAB_REFUSAL_TOO_BIG, "vmalloc beyond max_size: E2BIG",
+	  "vmalloc beyond max_size: refusal says too big" },
+	{ KMEMLAB_VMALLOC, KMEMLAB_CTX_PROCESS, KMEMLAB_GFP_KERNEL, 0, UINT64_MAX, 0,
+	  E2BIG, KMEMLAB_REFUSAL_TOO_BIG, "vmalloc of 2^64-1 bytes: E2BIG",
+	  "vmalloc of 2^64-1 bytes: refusal says too big" },
+};
+
+/* ioctls with an argument the driver cannot read or write, or not its own. */
+static const struct bad_ioctl {
+	unsigned long cmd;
+	enum ptr_to arg;
+	int err;		/* 0: must succeed */
+	const char *what;
+} bad_ioctls[] = {
+	{ KMEMLAB_ALLOC_IOC_ALLOC, TO_NULL, EFAULT, "ALLOC with a NULL argument: EFAULT" },
+	{ KMEMLAB_ALLOC_IOC_FREE, TO_NULL, EFAULT, "FREE with a NULL argument: EFAULT" },
+	{ KMEMLAB_ALLOC_IOC_STATS, TO_KERNEL, EFAULT, "STATS with a kernel address: EFAULT" },
+	{ KMEMLAB_ALLOC_IOC_INFO, TO_UNREADABLE, EFAULT,
+	  "INFO with an unreadable argument: EFAULT" },
+	{ KMEMLAB_ALLOC_IOC_REALLOC, TO_UNREADABLE, EFAULT,
+	  "REALLOC with an unreadable argument: EFAULT" },
+	{ _IO(KMEMLAB_ALLOC_IOC_MAGIC, 99), TO_NULL, ENOTTY, "unknown ioctl number: ENOTTY" },
+	{ _IOWR('x', 1, struct kmemlab_alloc_request), TO_BUF, ENOTTY,
+	  "foreign ioctl magic: ENOTTY" },
+};
+
+/* READ and WRITE on a 64-byte buffer (its handle + @other: a handle it is not). */
+static const struct bad_io {
+	unsigned long cmd;
+	uint32_t other;
+	uint64_t offset, length;
+	enum ptr_to data;
+	int err;		/* 0: must succeed */
+	const char *what;
+} bad_ios[] = {
+	{ KMEMLAB_ALLOC_IOC_WRITE, 0, 0, 64, TO_UNREADABLE, EFAULT,
+	  "WRITE from an unreadable page: EFAULT" },
+	{ KMEMLAB_ALLOC_IOC_WRITE, 0, 0, 64, TO_NULL, EFAULT, "WRITE from NULL: EFAULT" },
+	{ KMEMLAB_ALLOC_IOC_WRITE, 0, 0, 64, TO_KERNEL, EFAULT,
+	  "WRITE from a kernel address: EFAULT" },
+	{ KMEMLAB_ALLOC_IOC_READ, 0, 0, 64, TO_NULL, EFAULT, "READ into NULL: EFAULT" },
+	{ KMEMLAB_ALLOC_IOC_READ, 0, 0, 64, TO_KERNEL, EFAULT,
+	  "READ into a kernel address: EFAULT" },
+	{ KMEMLAB_ALLOC_IOC_READ, 0, 0, 64, TO_UNREADABLE, EFAULT,
+	  "READ into an inaccessible page: EFAULT" },
+	{ KMEMLAB_ALLOC_IOC_READ, 0, 1, 64, TO_BUF, EINVAL, "READ past the end: EINVAL" },
+	{ KMEMLAB_ALLOC_IOC_WRITE, 0, 1, 64, TO_BUF, EINVAL, "WRITE past the end: EINVAL" },
+	{ KMEMLAB_ALLOC_IOC_READ, 0, UINT64_MAX, 2, TO_BUF, EINVAL,
+	  "READ with offset + length overflowing: EINVAL" },
+	{ KMEMLAB_ALLOC_IOC_WRITE, 0, UINT64_MAX, 2, TO_BUF, EINVAL,
+	  "WRITE with offset + length overflowing: EINVAL" },
+	{ KMEMLAB_ALLOC_IOC_READ, 0, 63, 1, TO_BUF, 0, "READ of the last byte: ok" },
+	{ KMEMLAB_ALLOC_IOC_WRITE, 0, 63, 1, TO_BUF, 0, "WRITE of the last byte: ok" },
+	{ KMEMLAB_ALLOC_IOC_READ, 0, 64, 0, TO_BUF, 0, "READ of 0 bytes at the end: ok" },
+	{ KMEMLAB_ALLOC_IOC_READ, 1000, 0, 1, TO_BUF, ENOENT,
+	  "READ of an unknown handle: ENOENT" },
+	{ KMEMLAB_ALLOC_IOC_WRITE, 1000, 0, 1, TO_BUF, ENOENT,
+	  "WRITE of an unknown handle: ENOENT" },
+};
+
 static void test_bad_input(int fd)
 {
 	struct kmemlab_alloc_request req;
-	void *unmapped;
-	char buf[64];
+	char buf[sizeof(req)] = "";
+	void *unreadable;
+	size_t i;
 
-	req = req_of(KMEMLAB_KMALLOC, KMEMLAB_CTX_PROCESS, KMEMLAB_GFP_KERNEL, 0);
-	EXPECT_ERRNO(alloc(fd, &req), EINVAL, "size 0: EINVAL");
-	req = req_of(0, KMEMLAB_CTX_PROCESS, KMEMLAB_GFP_KERNEL, 64);
-	EXPECT_ERRNO(alloc(fd, &req), EINVAL, "allocator 0: EINVAL");
-	req = req_of(KMEMLAB_ALLOCATOR_COUNT, KMEMLAB_CTX_PROCESS, KMEMLAB_GFP_KERNEL, 64);
-	EXPECT_ERRNO(alloc(fd, &req), EINVAL, "allocator past the last: EINVAL");
-	req = req_of(KMEMLAB_KMALLOC, 0, KMEMLAB_GFP_KERNEL, 64);
-	EXPECT_ERRNO(alloc(fd, &req), EINVAL, "context 0: EINVAL");
-	req = req_of(KMEMLAB_KMALLOC, 99, KMEMLAB_GFP_KERNEL, 64);
-	EXPECT_ERRNO(alloc(fd, &req), EINVAL, "context 99: EINVAL");
-	req = req_of(KMEMLAB_KMALLOC, KMEMLAB_CTX_PROCESS, KMEMLAB_GFP_KERNEL, 64);
-	req.count = 2;
-	EXPECT_ERRNO(alloc(fd, &req), EINVAL, "count with kmalloc: EINVAL");
-	req = req_of(KMEMLAB_KCALLOC, KMEMLAB_CTX_PROCESS, KMEMLAB_GFP_KERNEL, 64);
-	EXPECT_ERRNO(alloc(fd, &req), EINVAL, "kcalloc with count 0: EINVAL");
-	req.count = UINT64_MAX / 8;
-	EXPECT_ERRNO(alloc(fd, &req), EINVAL, "kcalloc count * size overflows: EINVAL");
-	EXPECT_EQ(req.refusal, KMEMLAB_REFUSAL_OVERFLOW, "kcalloc overflow: refusal says overflow");
+	for (i = 0; i < ARRAY_SIZE(bad_allocs); i++)
+		expect_refused(fd, &bad_allocs[i]);
 
-	req = req_of(KMEMLAB_KMALLOC, KMEMLAB_CTX_PROCESS, KMEMLAB_GFP_KERNEL, KMALLOC_MAX + 1);
-	EXPECT_ERRNO(alloc(fd, &req), E2BIG, "kmalloc of 4 MiB + 1: E2BIG");
-	EXPECT_EQ(req.refusal, KMEMLAB_REFUSAL_TOO_BIG, "kmalloc too big: refusal says so");
-	req = req_of(KMEMLAB_ALLOC_PAGES, KMEMLAB_CTX_PROCESS, KMEMLAB_GFP_KERNEL, 8 << 20);
-	EXPECT_ERRNO(alloc(fd, &req), E2BIG, "alloc_pages of 8 MiB (beyond the largest order): E2BIG");
-	req = req_of(KMEMLAB_VMALLOC, KMEMLAB_CTX_PROCESS, KMEMLAB_GFP_KERNEL, (32 << 20) + 1);
-	EXPECT_ERRNO(alloc(fd, &req), E2BIG, "vmalloc beyond max_size: E2BIG");
-	req = req_of(KMEMLAB_VMALLOC, KMEMLAB_CTX_PROCESS, KMEMLAB_GFP_KERNEL, UINT64_MAX);
-	EXPECT_ERRNO(alloc(fd, &req), E2BIG, "vmalloc of 2^64-1 bytes: E2BIG");
+	unreadable = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	for (i = 0; i < ARRAY_SIZE(bad_ioctls); i++) {
+		const struct bad_ioctl *c = &bad_ioctls[i];
 
-	/* Pointers: NULL, unmapped, kernel address. */
-	EXPECT_ERRNO(ioctl(fd, KMEMLAB_ALLOC_IOC_ALLOC, NULL), EFAULT, "ALLOC with a NULL argument: EFAULT");
-	EXPECT_ERRNO(ioctl(fd, KMEMLAB_ALLOC_IOC_STATS, (void *)0xffff888000000000UL), EFAULT,
-		     "STATS with a kernel address: EFAULT");
-	unmapped = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	EXPECT_ERRNO(ioctl(fd, KMEMLAB_ALLOC_IOC_INFO, unmapped), EFAULT, "INFO with an unreadable argument: EFAULT");
+		expect_ret(ioctl(fd, c->cmd, ptr_of(c->arg, buf, unreadable)), c->err, c->what);
+	}
 
 	req = req_of(KMEMLAB_KMALLOC, KMEMLAB_CTX_PROCESS, KMEMLAB_GFP_KERNEL, 64);
 	if (EXPECT_OK(alloc(fd, &req), "bad I/O: kmalloc 64")) {
 		uint32_t h = req.info.handle;
 
-		EXPECT_ERRNO(buf_io(fd, KMEMLAB_ALLOC_IOC_WRITE, h, 0, 64, unmapped), EFAULT,
-			     "WRITE from an unreadable page: EFAULT");
-		EXPECT_ERRNO(buf_io(fd, KMEMLAB_ALLOC_IOC_READ, h, 0, 64, NULL), EFAULT, "READ into NULL: EFAULT");
-		EXPECT_ERRNO(buf_io(fd, KMEMLAB_ALLOC_IOC_READ, h, 0, 64, (void *)0xffff888000000000UL),
-			     EFAULT, "READ into a kernel address: EFAULT");
-		EXPECT_ERRNO(buf_io(fd, KMEMLAB_ALLOC_IOC_READ, h, 1, 64, buf), EINVAL, "READ past the end: EINVAL");
-		EXPECT_ERRNO(buf_io(fd, KMEMLAB_ALLOC_IOC_READ, h, UINT64_MAX, 2, buf), EINVAL,
-			     "READ with offset + length overflowing: EINVAL");
-		EXPECT_OK(buf_io(fd, KMEMLAB_ALLOC_IOC_READ, h, 63, 1, buf), "READ of the last byte: ok");
-		EXPECT_OK(buf_io(fd, KMEMLAB_ALLOC_IOC_READ, h, 64, 0, buf), "READ of 0 bytes at the end: ok");
-		EXPECT_ERRNO(buf_io(fd, KMEMLAB_ALLOC_IOC_READ, h + 1000, 0, 1, buf), ENOENT,
-			     "READ of an unknown handle: ENOENT");
+		for (i = 0; i < ARRAY_SIZE(bad_ios); i++) {
+			const struct bad_io *c = &bad_ios[i];
+
+			expect_ret(buf_io(fd, c->cmd, h + c->other, c->offset, c->length,
+					  ptr_of(c->data, buf, unreadable)), c->err, c->what);
+		}
 		EXPECT_OK(buf_free(fd, h), "FREE");
 		EXPECT_ERRNO(buf_free(fd, h), ENOENT, "FREE twice: ENOENT");
 	}
-	munmap(unmapped, 4096);
+	munmap(unreadable, 4096);
 	EXPECT_ERRNO(buf_free(fd, 0), ENOENT, "FREE handle 0: ENOENT");
-	EXPECT_ERRNO(ioctl(fd, _IO(KMEMLAB_ALLOC_IOC_MAGIC, 99)), ENOTTY, "unknown ioctl number: ENOTTY");
-	EXPECT_ERRNO(ioctl(fd, _IOWR('x', 1, struct kmemlab_alloc_request), &req), ENOTTY,
-		     "foreign ioctl magic: ENOTTY");
 	EXPECT_ERRNO(lseek(fd, 0, SEEK_SET), ESPIPE, "lseek: ESPIPE (no file position)");
 	EXPECT_ERRNO(read(fd, buf, sizeof(buf)), EINVAL, "read(): EINVAL (ioctl-only device)");
 }
@@ -900,7 +1037,7 @@ static void test_argsz(void)
 		return;
 	}
 	ctx.handle = req.info.handle;
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(cases); i++)
 		argsz_checks(fd, &cases[i]);
 	buf_free(fd, ctx.handle);
 	/* A program built before version 1 reads the old STATS, and no more. */

@@ -3,7 +3,8 @@
  * kmemlab-dma-test - TAP tests for /dev/kmemlab/dma (kmemlab_dma): data
  * copied by the software DMA engine comes back intact for every size from
  * 1 to 4096 bytes by every method (to 64 for the pool), and for multi-page
- * scatter-gather up to the limit; the engine counts its jobs and bytes;
+ * scatter-gather up to the limit; the engine moves the data into its own
+ * 4 KiB and back out (two jobs per 4 KiB) and counts its jobs and bytes;
  * streaming mappings bounce exactly when the kernel was booted with
  * swiotlb=force or the buffer lay beyond the device's DMA mask (which the
  * driver reports per request: RAM above 4 GiB), whatever the machine;
@@ -116,6 +117,7 @@ static void test_every_size(int fd, int forced)
 	for (method = KMEMLAB_DMA_COHERENT; method < KMEMLAB_DMA_METHODS; method++) {
 		uint32_t max = method == KMEMLAB_DMA_POOL ? KMEMLAB_DMA_POOL_BLOCK : 4096;
 		unsigned int bad = 0, failed = 0, bounced = 0, beyond = 0, mispredicted = 0;
+		unsigned int wrong_jobs = 0;
 		int streaming = method == KMEMLAB_DMA_SINGLE || method == KMEMLAB_DMA_SG;
 		uint32_t first_miss = 0;
 		struct kmemlab_dma_copy miss = { 0 };
@@ -128,7 +130,11 @@ static void test_every_size(int fd, int forced)
 			if (r < 0)
 				continue;
 			jobs += c.jobs;
-			bytes += len;
+			bytes += 2 * len;	/* into the engine and back out */
+			/* Into the engine's 4 KiB and back out: two jobs. */
+			if (c.jobs != 2 && !wrong_jobs++)
+				tap_diag("  %s: %u bytes took %u engine jobs, want 2",
+					 method_names[method], len, c.jobs);
 			bounced += c.bounced;
 			beyond += c.beyond_mask;
 			if (c.bounced != (uint32_t)(streaming && (forced || c.beyond_mask))) {
@@ -140,6 +146,8 @@ static void test_every_size(int fd, int forced)
 		}
 		EXPECT_TRUE(!bad && !failed, "%s: every size from 1 to %u comes back intact "
 			    "(%u wrong, %u failed)", method_names[method], max, bad, failed);
+		EXPECT_EQ(wrong_jobs, 0, "%s: two engine jobs (there and back) per request",
+			  method_names[method]);
 		if (streaming) {
 			if (!EXPECT_EQ(mispredicted, 0, "%s: bounced exactly when swiotlb=force (%s) or "
 				       "beyond the DMA mask (%u of %u requests): %u bounced",
@@ -156,7 +164,8 @@ static void test_every_size(int fd, int forced)
 	info(fd, &i1);
 	EXPECT_EQ(i1.jobs - i0.jobs, jobs, "the engine counted the %llu jobs",
 		  (unsigned long long)jobs);
-	EXPECT_EQ(i1.bytes - i0.bytes, bytes, "and the %llu bytes", (unsigned long long)bytes);
+	EXPECT_EQ(i1.bytes - i0.bytes, bytes, "and the %llu bytes (each request's twice: in, out)",
+		  (unsigned long long)bytes);
 	EXPECT_EQ(i1.dma_mask_bits, 32, "the platform device has a 32-bit DMA mask");
 }
 
@@ -181,6 +190,8 @@ static void test_scatter_gather(int fd)
 		  "sg: each mapped as one segment per page, one engine job or more per segment");
 	EXPECT_EQ(check_copy(fd, KMEMLAB_DMA_SINGLE, KMEMLAB_DMA_MAX, 9, &c), 0,
 		  "single: %d bytes intact", KMEMLAB_DMA_MAX);
+	EXPECT_EQ(c.jobs, 2 * KMEMLAB_DMA_MAX / 4096,
+		  "single: in 4 KiB chunks, the engine's memory: two jobs each");
 	EXPECT_EQ(check_copy(fd, KMEMLAB_DMA_NONCOHERENT, KMEMLAB_DMA_MAX, 8, &c), 0,
 		  "noncoherent: %d bytes intact", KMEMLAB_DMA_MAX);
 	EXPECT_EQ(check_copy(fd, KMEMLAB_DMA_COHERENT, KMEMLAB_DMA_MAX, 7, &c), 0,

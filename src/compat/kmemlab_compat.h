@@ -4,9 +4,12 @@
  *
  * Driver code calls the newest kernel API names, or the kmemlab_* helpers
  * below where an API changed shape; it never tests LINUX_VERSION_CODE.
- * Every HAVE_* comes from one config/kernel-*.m4 probe (docs/compat.md tells
- * how to add one).  configure force-includes kmemlab_config.h into every
- * module, so the answers are defined before this header is read.
+ * Every HAVE_* comes from one config/kernel-*.m4 probe, whose comment names
+ * the code that reads the answer (a probe nothing reads is removed);
+ * docs/compat.md tells how to add one.  configure force-includes
+ * kmemlab_config.h into every module, so the answers are defined before
+ * this header is read.  This directory holds only this header: the code
+ * the drivers share otherwise lives in src/include/.
  */
 #ifndef KMEMLAB_COMPAT_H
 #define KMEMLAB_COMPAT_H
@@ -16,7 +19,6 @@
 #include <linux/dmapool.h>
 #include <linux/fs.h>
 #include <linux/gfp.h>
-#include <linux/highmem.h>
 #include <linux/hrtimer.h>
 #include <linux/mm.h>
 #include <linux/module.h>
@@ -29,36 +31,6 @@
 
 #ifndef HAVE_KERNEL_MODULE_BUILD
 #error "kmemlab_config.h was not force-included: build through ./configure && make"
-#endif
-
-/* --- device model ------------------------------------------------------- */
-
-/* class_create(): the owner argument went away in 6.4. */
-#ifdef HAVE_CLASS_CREATE_NAME_ONLY
-#define kmemlab_class_create(name) class_create(name)
-#else
-#define kmemlab_class_create(name) class_create(THIS_MODULE, name)
-#endif
-
-/* platform_driver.remove: int until 6.1 (which added void .remove_new). */
-#if defined(HAVE_PLATFORM_DRIVER_REMOVE_VOID)
-#define KMEMLAB_PLATFORM_REMOVE_VOID 1
-#define kmemlab_platform_remove_field remove
-#elif defined(HAVE_PLATFORM_DRIVER_REMOVE_NEW)
-#define KMEMLAB_PLATFORM_REMOVE_VOID 1
-#define kmemlab_platform_remove_field remove_new
-#else
-/* .remove returns int (5.10): without KMEMLAB_PLATFORM_REMOVE_VOID a
- * driver's remove function must return int (0).
- */
-#define kmemlab_platform_remove_field remove
-#endif
-
-/* MODULE_IMPORT_NS(): a bare identifier until 6.12, a string from 6.13. */
-#ifdef HAVE_MODULE_IMPORT_NS_BARE
-#define KMEMLAB_MODULE_IMPORT_NS(ns) MODULE_IMPORT_NS(ns)
-#else
-#define KMEMLAB_MODULE_IMPORT_NS(ns) MODULE_IMPORT_NS(__stringify(ns))
 #endif
 
 /* --- file operations and mmap -------------------------------------------- */
@@ -186,23 +158,6 @@ kmemlab_kmem_cache_create_usercopy(const char *name, unsigned int size,
 #endif
 }
 
-/* __GFP_ATOMIC existed until 6.2 (part of GFP_ATOMIC); 0 where it is gone. */
-#ifdef HAVE___GFP_ATOMIC
-#define KMEMLAB___GFP_ATOMIC __GFP_ATOMIC
-#else
-#define KMEMLAB___GFP_ATOMIC ((__force gfp_t)0)
-#endif
-
-/* --- highmem ------------------------------------------------------------- */
-
-/*
- * kmap_local_page() (5.11+); a driver that maps highmem pages needs a
- * 5.10 path of its own (kmap_atomic, with its preemption rules).
- */
-#ifdef HAVE_KMAP_LOCAL_PAGE
-#define KMEMLAB_HAVE_KMAP_LOCAL_PAGE 1
-#endif
-
 /* --- timers -------------------------------------------------------------- */
 
 /* timer_container_of() replaced from_timer() (gone in 7.2). */
@@ -234,26 +189,6 @@ kmemlab_hrtimer_setup(struct hrtimer *timer,
 }
 
 /* --- DMA and PCI --------------------------------------------------------- */
-
-/* dma_map_sg_attrs() returns int in 5.10 (negative never happens: 0 is the
- * failure), unsigned int later; normalise to unsigned int.
- */
-static inline unsigned int kmemlab_dma_map_sg(struct device *dev,
-					      struct scatterlist *sg, int nents,
-					      enum dma_data_direction dir)
-{
-#ifdef HAVE_DMA_MAP_SG_ATTRS_UNSIGNED
-	return dma_map_sg_attrs(dev, sg, nents, dir, 0);
-#else
-	int mapped = dma_map_sg_attrs(dev, sg, nents, dir, 0);
-
-	return mapped > 0 ? mapped : 0;
-#endif
-}
-
-#ifdef HAVE_DMA_ALLOC_NONCOHERENT
-#define KMEMLAB_HAVE_DMA_ALLOC_NONCOHERENT 1
-#endif
 
 /* dma_pool_create() is a wrapper around dma_pool_create_node() in 7.2. */
 static inline struct dma_pool *kmemlab_dma_pool_create(const char *name,
@@ -295,20 +230,11 @@ static inline void __iomem *kmemlab_pcim_iomap_bar(struct pci_dev *pdev, int bar
 #endif
 }
 
-/* --- scope-based cleanup ------------------------------------------------- */
-
-/* <linux/cleanup.h> (__free, guard) exists from Debian's 6.1; code that
- * uses it must keep a goto-ladder path for 5.10 under #ifndef.
- */
-#ifdef HAVE_LINUX_CLEANUP_H
-#define KMEMLAB_HAVE_CLEANUP 1
-#endif
-
 /* --- in-kernel tests ----------------------------------------------------- */
 
 /*
  * KUnit is in the kernel (the debug kernel; not Debian's): the in-kernel
- * tests become KUnit suites (kmemlab_ktest.h).
+ * tests become KUnit suites (src/include/kmemlab_ktest.h).
  */
 #ifdef HAVE_KUNIT
 #define KMEMLAB_HAVE_KUNIT 1
@@ -316,10 +242,8 @@ static inline void __iomem *kmemlab_pcim_iomap_bar(struct pci_dev *pdev, int bar
 
 /* --- strings ------------------------------------------------------------- */
 
-/* Copy a string into a char array, always NUL-terminated, truncating.  The
- * three-argument strscpy() exists on every supported kernel; strlcpy() is
- * gone from 6.8 (HAVE_STRLCPY) and the two-argument strscpy() arrived then
- * (HAVE_STRSCPY_2ARG), so kmemlab uses neither.
+/* Copy a string into a char array, always NUL-terminated, truncating: the
+ * three-argument strscpy() every supported kernel has (no probe needed).
  */
 #define kmemlab_strscpy_array(dst, src) strscpy(dst, src, sizeof(dst))
 

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * kmemlab_edu_rules.h - what a kmemlab_edu DMA request may ask for, shared
- * by the driver and its in-kernel tests.  Every DMA command passes
- * kmemlab_edu_window_ok() and kmemlab_edu_dma_addr_ok() before it reaches
- * the device: Debian 12's QEMU aborts the whole VM on a range outside the
- * window, and the device silently drops address bits above its mask.
+ * by the driver and its in-kernel tests.  Every DMA command passes the
+ * DMA core's kmemlab_dmacore_window_ok() and kmemlab_dmacore_addr_ok()
+ * (kmemlab_dmacore_rules.h) with the edu device's window and mask before
+ * it reaches the device: Debian 12's QEMU aborts the whole VM on a range
+ * outside the window, and the device silently drops address bits above its
+ * mask.
  */
 #ifndef KMEMLAB_EDU_RULES_H
 #define KMEMLAB_EDU_RULES_H
@@ -14,26 +16,14 @@
 #include <linux/types.h>
 
 #include <kmemlab/edu.h>
-
-/* count bytes at dev_offset lie inside the usable window, and count > 0. */
-static inline bool kmemlab_edu_window_ok(u32 dev_offset, u32 count)
-{
-	return count >= 1 && count <= KMEMLAB_EDU_DMA_WINDOW &&
-	       dev_offset <= KMEMLAB_EDU_DMA_WINDOW - count;
-}
-
-/* count bytes from the DMA address addr are all reachable under mask. */
-static inline bool kmemlab_edu_dma_addr_ok(u64 addr, u32 count, u64 mask)
-{
-	return count >= 1 && addr <= mask && count - 1 <= mask - addr;
-}
+#include "kmemlab_dmacore_rules.h"
 
 static inline int kmemlab_edu_check_xfer(const struct kmemlab_edu_dma_xfer *x)
 {
 	if (x->reserved || (x->direction != KMEMLAB_EDU_TO_DEVICE &&
 			    x->direction != KMEMLAB_EDU_FROM_DEVICE))
 		return -EINVAL;
-	if (!kmemlab_edu_window_ok(x->dev_offset, x->count) ||
+	if (!kmemlab_dmacore_window_ok(x->dev_offset, x->count, KMEMLAB_EDU_DMA_WINDOW) ||
 	    x->buf_offset > KMEMLAB_EDU_COHERENT_SIZE ||
 	    x->count > KMEMLAB_EDU_COHERENT_SIZE - x->buf_offset)
 		return -EINVAL;
@@ -65,17 +55,20 @@ static inline bool kmemlab_edu_window_readable(u64 window, u64 id)
 	return window == KMEMLAB_EDU_WINDOW_CLEAN || window == id;
 }
 
-/* The most bytes one ROUND_TRIP of this method may move (0: unknown). */
-static inline u32 kmemlab_edu_method_max(u32 method)
+/* ROUND_TRIP's methods in the DMA core's numbers (0: not a method). */
+static inline u32 kmemlab_edu_core_method(u32 method)
 {
 	switch (method) {
-	case KMEMLAB_EDU_POOL:
-		return KMEMLAB_EDU_POOL_BLOCK;
 	case KMEMLAB_EDU_COHERENT:
+		return KMEMLAB_DMACORE_COHERENT;
+	case KMEMLAB_EDU_POOL:
+		return KMEMLAB_DMACORE_POOL;
 	case KMEMLAB_EDU_SINGLE:
+		return KMEMLAB_DMACORE_SINGLE;
 	case KMEMLAB_EDU_SYNC:
+		return KMEMLAB_DMACORE_SYNC;
 	case KMEMLAB_EDU_SG:
-		return KMEMLAB_EDU_RW_MAX;
+		return KMEMLAB_DMACORE_SG;
 	default:
 		return 0;
 	}
@@ -83,10 +76,9 @@ static inline u32 kmemlab_edu_method_max(u32 method)
 
 static inline int kmemlab_edu_check_round_trip(const struct kmemlab_edu_round_trip *rt)
 {
-	if (rt->flags || rt->reserved || rt->len == 0 ||
-	    rt->len > kmemlab_edu_method_max(rt->method))
+	if (rt->flags || rt->reserved)
 		return -EINVAL;
-	return 0;
+	return kmemlab_dmacore_check(kmemlab_edu_core_method(rt->method), rt->len);
 }
 
 #endif /* KMEMLAB_EDU_RULES_H */

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * kmemlab_edu_test - in-kernel tests of kmemlab_edu's DMA checks: the
- * device window and the mask, the ones that keep Debian 12's QEMU from
- * aborting and the device from writing into the wrong RAM; and the rule
- * that decides when the shared window must be scrubbed before a file reads
- * it.  Loading the
- * module runs the suite "kmemlab_edu" (KUnit where the kernel has it, KTAP
- * otherwise); it needs no edu device.
+ * kmemlab_edu_test - in-kernel tests of kmemlab_edu's DMA checks: the DMA
+ * core's window and mask checks with the edu device's limits, the ones
+ * that keep Debian 12's QEMU from aborting and the device from writing
+ * into the wrong RAM; ROUND_TRIP's methods onto the core's; and the rule
+ * that decides when the shared window must be scrubbed before a file
+ * reads it.  Loading the module runs the suite "kmemlab_edu" (KUnit where
+ * the kernel has it, KTAP otherwise); it needs no edu device.
  */
 #include <linux/dma-mapping.h>
 #include <linux/kernel.h>
@@ -17,27 +17,29 @@
 
 KMEMLAB_TEST(edu_window)
 {
-	KT_EXPECT_TRUE(kmemlab_edu_window_ok(0, 1));
-	KT_EXPECT_TRUE(kmemlab_edu_window_ok(0, KMEMLAB_EDU_DMA_WINDOW));
-	KT_EXPECT_TRUE(kmemlab_edu_window_ok(KMEMLAB_EDU_DMA_WINDOW - 1, 1));
-	KT_EXPECT_TRUE(!kmemlab_edu_window_ok(0, 0));
-	KT_EXPECT_TRUE(!kmemlab_edu_window_ok(0, 4096));
-	KT_EXPECT_TRUE(!kmemlab_edu_window_ok(KMEMLAB_EDU_DMA_WINDOW, 1));
-	KT_EXPECT_TRUE(!kmemlab_edu_window_ok(1, KMEMLAB_EDU_DMA_WINDOW));
-	KT_EXPECT_TRUE(!kmemlab_edu_window_ok(U32_MAX, 2));
+	const u32 w = KMEMLAB_EDU_DMA_WINDOW;
+
+	KT_EXPECT_TRUE(kmemlab_dmacore_window_ok(0, 1, w));
+	KT_EXPECT_TRUE(kmemlab_dmacore_window_ok(0, w, w));
+	KT_EXPECT_TRUE(kmemlab_dmacore_window_ok(w - 1, 1, w));
+	KT_EXPECT_TRUE(!kmemlab_dmacore_window_ok(0, 0, w));
+	KT_EXPECT_TRUE(!kmemlab_dmacore_window_ok(0, 4096, w));
+	KT_EXPECT_TRUE(!kmemlab_dmacore_window_ok(w, 1, w));
+	KT_EXPECT_TRUE(!kmemlab_dmacore_window_ok(1, w, w));
+	KT_EXPECT_TRUE(!kmemlab_dmacore_window_ok(U32_MAX, 2, w));
 }
 
 KMEMLAB_TEST(edu_dma_addr)
 {
 	const u64 mask = DMA_BIT_MASK(28);
 
-	KT_EXPECT_TRUE(kmemlab_edu_dma_addr_ok(0, 1, mask));
-	KT_EXPECT_TRUE(kmemlab_edu_dma_addr_ok(mask, 1, mask));
-	KT_EXPECT_TRUE(kmemlab_edu_dma_addr_ok(mask - 4095, 4096, mask));
-	KT_EXPECT_TRUE(!kmemlab_edu_dma_addr_ok(mask - 4094, 4096, mask));
-	KT_EXPECT_TRUE(!kmemlab_edu_dma_addr_ok(mask + 1, 1, mask));
-	KT_EXPECT_TRUE(!kmemlab_edu_dma_addr_ok(0, 0, mask));
-	KT_EXPECT_TRUE(!kmemlab_edu_dma_addr_ok(U64_MAX, 2, mask));
+	KT_EXPECT_TRUE(kmemlab_dmacore_addr_ok(0, 1, mask));
+	KT_EXPECT_TRUE(kmemlab_dmacore_addr_ok(mask, 1, mask));
+	KT_EXPECT_TRUE(kmemlab_dmacore_addr_ok(mask - 4095, 4096, mask));
+	KT_EXPECT_TRUE(!kmemlab_dmacore_addr_ok(mask - 4094, 4096, mask));
+	KT_EXPECT_TRUE(!kmemlab_dmacore_addr_ok(mask + 1, 1, mask));
+	KT_EXPECT_TRUE(!kmemlab_dmacore_addr_ok(0, 0, mask));
+	KT_EXPECT_TRUE(!kmemlab_dmacore_addr_ok(U64_MAX, 2, mask));
 }
 
 KMEMLAB_TEST(edu_xfer_check)
@@ -57,6 +59,38 @@ KMEMLAB_TEST(edu_xfer_check)
 	x.direction = KMEMLAB_EDU_FROM_DEVICE;
 	x.reserved = 1;
 	KT_EXPECT_EQ(kmemlab_edu_check_xfer(&x), -EINVAL);
+}
+
+/* ROUND_TRIP's own numbering, onto the core's methods and limits. */
+KMEMLAB_TEST(edu_round_trip_check)
+{
+	static const struct {
+		u32 method, len, flags, reserved;
+		int ret;
+	} cases[] = {
+		{ KMEMLAB_EDU_SYNC, KMEMLAB_EDU_RW_MAX, 0, 0, 0 },
+		{ KMEMLAB_EDU_SG, KMEMLAB_EDU_RW_MAX, 0, 0, 0 },
+		{ KMEMLAB_EDU_POOL, KMEMLAB_EDU_POOL_BLOCK, 0, 0, 0 },
+		{ KMEMLAB_EDU_POOL, KMEMLAB_EDU_POOL_BLOCK + 1, 0, 0, -EINVAL },
+		{ KMEMLAB_EDU_COHERENT, KMEMLAB_EDU_RW_MAX + 1, 0, 0, -EINVAL },
+		{ KMEMLAB_EDU_SINGLE, 0, 0, 0, -EINVAL },
+		{ 0, 8, 0, 0, -EINVAL },
+		{ KMEMLAB_EDU_METHODS, 8, 0, 0, -EINVAL },
+		{ KMEMLAB_EDU_SINGLE, 8, 1, 0, -EINVAL },
+		{ KMEMLAB_EDU_SINGLE, 8, 0, 1, -EINVAL },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct kmemlab_edu_round_trip rt = {
+			.method = cases[i].method, .len = cases[i].len,
+			.flags = cases[i].flags, .reserved = cases[i].reserved,
+		};
+
+		KT_EXPECT_EQ(kmemlab_edu_check_round_trip(&rt), cases[i].ret);
+	}
+	KT_EXPECT_EQ(kmemlab_edu_core_method(KMEMLAB_EDU_SYNC), (u32)KMEMLAB_DMACORE_SYNC);
+	KT_EXPECT_EQ(kmemlab_edu_core_method(KMEMLAB_EDU_SG), (u32)KMEMLAB_DMACORE_SG);
 }
 
 KMEMLAB_TEST(edu_window_owner)
@@ -86,6 +120,7 @@ KMEMLAB_TEST_CASES(kmemlab_edu_cases) = {
 	KT_CASE(edu_window),
 	KT_CASE(edu_dma_addr),
 	KT_CASE(edu_xfer_check),
+	KT_CASE(edu_round_trip_check),
 	KT_CASE(edu_window_owner),
 	{}
 };

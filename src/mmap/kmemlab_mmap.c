@@ -3,9 +3,11 @@
  * kmemlab_mmap - chapter 5.8: kernel memory mapped into a process.
  *
  * What it shows, one buffer per way (the mmap() offset picks the way, see
- * include/uapi/kmemlab/mmap.h); each way is a small ops table (struct
- * kmemlab_mmap_way: allocate, free, map, vm_operations) chosen once per
- * buffer, and the code around it never asks which way it has:
+ * include/uapi/kmemlab/mmap.h); each way is two small ops tables chosen
+ * once per buffer, and the code around them never asks which way it has:
+ * how its buffer is allocated and freed (struct kmemlab_mmap_way), and how
+ * mmap() maps it and what its VMAs do afterwards (struct kmemlab_mmap_map,
+ * one table per mmap interface):
  *  - remap_pfn_range() over a physically contiguous alloc_pages() block:
  *    a VM_PFNMAP mapping, which the kernel never zaps behind the driver's
  *    back (madvise(MADV_DONTNEED) on it is EINVAL), so it has no .fault;
@@ -13,15 +15,18 @@
  *  - remap_vmalloc_range() over a vmalloc_user() buffer;
  *  - a .fault handler that inserts each page on first touch
  *    (vmf_insert_page(), in a VM_MIXEDMAP mapping);
- *  - each way's own vm_operations_struct: the vm_insert_page and vmalloc
- *    ways map every page in mmap(), and their .fault only puts back a page
- *    that madvise(MADV_DONTNEED) zapped, from the same buffer (counted as
- *    a refault); for the .fault way a fault is how a page gets mapped;
+ *  - what the VMAs do afterwards (vm_operations_struct): the vm_insert_page
+ *    and vmalloc ways map every page in mmap(), and their .fault only puts
+ *    back a page that madvise(MADV_DONTNEED) zapped, from the same buffer
+ *    (counted as a refault); for the .fault way a fault is how a page gets
+ *    mapped;
  *  - on kernels with f_op->mmap_prepare (7.2), the same four ways
  *    described before the VMA exists: mmap_action_remap_full(),
  *    mmap_action_map_kernel_pages_full() (also for the vmalloc buffer's
  *    pages: there is no remap_vmalloc_range action), and no action for
- *    the .fault way; the VMA's reference is taken in vm_ops->mapped;
+ *    the .fault way; the VMA's reference is taken in vm_ops->mapped.  The
+ *    interface is chosen once, in one block that defines the
+ *    file_operations and the mapping tables they need;
  *  - who may map what: shared mappings only, tested with VM_MAYSHARE (a
  *    read-only descriptor's MAP_SHARED mapping keeps VM_MAYSHARE while the
  *    kernel clears VM_SHARED), never executable (VM_EXEC refused,
@@ -83,24 +88,11 @@ struct kmemlab_mmap_buf {
 	atomic64_t mappings, faults, refaults;
 };
 
-/*
- * One way of mapping: how its buffer is allocated and freed, how mmap()
- * maps it and what its VMAs do afterwards (vm_ops).
- */
+/* How one way's buffer is allocated and freed, whatever maps it. */
 struct kmemlab_mmap_way {
 	/* Fill buf->pages (zeroed); 0 or -ENOMEM, nothing left allocated. */
 	int (*alloc)(struct kmemlab_mmap_buf *buf);
 	void (*free)(struct kmemlab_mmap_buf *buf);
-#ifdef KMEMLAB_HAVE_MMAP_PREPARE
-	/* Describe the mapping of the buffer from page @first on. */
-	void (*map)(struct vm_area_desc *desc, struct kmemlab_mmap_buf *buf,
-		    unsigned long first);
-#else
-	/* Map the buffer from page @first on into the new @vma. */
-	int (*map)(struct vm_area_struct *vma, struct kmemlab_mmap_buf *buf,
-		   unsigned long first);
-#endif
-	const struct vm_operations_struct *vm_ops;
 };
 
 struct kmemlab_mmap_file {
@@ -184,6 +176,25 @@ static void kmemlab_mmap_buf_free(struct kref *ref)
 	atomic64_dec(&kmemlab_mmap_live_buffers);
 }
 
+static const struct kmemlab_mmap_way kmemlab_mmap_ways[KMEMLAB_MMAP_METHODS] = {
+	[KMEMLAB_MMAP_REMAP_PFN] = {
+		.alloc = kmemlab_mmap_block_alloc,
+		.free = kmemlab_mmap_block_free,
+	},
+	[KMEMLAB_MMAP_MAP_PAGES] = {
+		.alloc = kmemlab_mmap_pages_alloc,
+		.free = kmemlab_mmap_pages_free,
+	},
+	[KMEMLAB_MMAP_VMALLOC] = {
+		.alloc = kmemlab_mmap_vmalloc_alloc,
+		.free = kmemlab_mmap_vmalloc_free,
+	},
+	[KMEMLAB_MMAP_FAULT] = {
+		.alloc = kmemlab_mmap_pages_alloc,
+		.free = kmemlab_mmap_pages_free,
+	},
+};
+
 /* --- what a VMA does once it exists: vm_operations ---------------------- */
 
 static void kmemlab_mmap_vm_open(struct vm_area_struct *vma)
@@ -247,167 +258,6 @@ static vm_fault_t kmemlab_mmap_vm_refault(struct vm_fault *vmf)
 	return kmemlab_mmap_insert(vmf, buf, &buf->refaults);
 }
 
-#ifdef KMEMLAB_HAVE_MMAP_PREPARE
-/*
- * The VMA exists and nothing can fail any more: take its reference now,
- * not in .mmap_prepare (a prepared mapping may still be abandoned).
- */
-static int kmemlab_mmap_vm_mapped(unsigned long start, unsigned long end,
-				  pgoff_t pgoff, const struct file *file,
-				  void **vm_private_data)
-{
-	struct kmemlab_mmap_file *mf = file->private_data;
-	struct kmemlab_mmap_buf *buf;
-
-	/* .mmap_prepare allocated it; the file holds it. */
-	mutex_lock(&mf->lock);
-	buf = mf->bufs[pgoff / STRIDE_PAGES];
-	kref_get(&buf->ref);
-	mutex_unlock(&mf->lock);
-	atomic64_inc(&buf->mappings);
-	*vm_private_data = buf;
-	return 0;
-}
-#endif
-
-/* REMAP_PFN: no .fault; a VM_PFNMAP mapping is never zapped while it lives. */
-static const struct vm_operations_struct kmemlab_mmap_pfn_vm_ops = {
-	.open = kmemlab_mmap_vm_open,
-	.close = kmemlab_mmap_vm_close,
-#ifdef KMEMLAB_HAVE_MMAP_PREPARE
-	.mapped = kmemlab_mmap_vm_mapped,
-#endif
-};
-
-static const struct vm_operations_struct kmemlab_mmap_pages_vm_ops = {
-	.open = kmemlab_mmap_vm_open,
-	.close = kmemlab_mmap_vm_close,
-	.fault = kmemlab_mmap_vm_refault,
-#ifdef KMEMLAB_HAVE_MMAP_PREPARE
-	.mapped = kmemlab_mmap_vm_mapped,
-#endif
-};
-
-static const struct vm_operations_struct kmemlab_mmap_vmalloc_vm_ops = {
-	.open = kmemlab_mmap_vm_open,
-	.close = kmemlab_mmap_vm_close,
-	.fault = kmemlab_mmap_vm_refault,
-#ifdef KMEMLAB_HAVE_MMAP_PREPARE
-	.mapped = kmemlab_mmap_vm_mapped,
-#endif
-};
-
-static const struct vm_operations_struct kmemlab_mmap_fault_vm_ops = {
-	.open = kmemlab_mmap_vm_open,
-	.close = kmemlab_mmap_vm_close,
-	.fault = kmemlab_mmap_vm_fault,
-#ifdef KMEMLAB_HAVE_MMAP_PREPARE
-	.mapped = kmemlab_mmap_vm_mapped,
-#endif
-};
-
-/* --- how each way maps its buffer ---------------------------------------- */
-
-#ifdef KMEMLAB_HAVE_MMAP_PREPARE
-/*
- * 7.2: describe the mapping; the kernel creates the VMA and carries out
- * the action (remap, insert pages) itself, or undoes everything.
- */
-static void kmemlab_mmap_pfn_map(struct vm_area_desc *desc, struct kmemlab_mmap_buf *buf,
-				 unsigned long first)
-{
-	mmap_action_remap_full(desc, page_to_pfn(buf->pages[first]));
-}
-
-static void kmemlab_mmap_pages_map(struct vm_area_desc *desc, struct kmemlab_mmap_buf *buf,
-				   unsigned long first)
-{
-	vma_desc_set_flags(desc, VMA_MIXEDMAP_BIT);	/* for refaults */
-	mmap_action_map_kernel_pages_full(desc, buf->pages + first);
-}
-
-static void kmemlab_mmap_fault_map(struct vm_area_desc *desc, struct kmemlab_mmap_buf *buf,
-				   unsigned long first)
-{
-	vma_desc_set_flags(desc, VMA_MIXEDMAP_BIT);	/* nothing mapped yet */
-}
-
-/*
- * There is no remap_vmalloc_range action: map the vmalloc area's pages,
- * which is what remap_vmalloc_range() does inside.
- */
-static void kmemlab_mmap_vmalloc_map(struct vm_area_desc *desc, struct kmemlab_mmap_buf *buf,
-				     unsigned long first)
-{
-	kmemlab_mmap_pages_map(desc, buf, first);
-}
-#else
-static int kmemlab_mmap_pfn_map(struct vm_area_struct *vma, struct kmemlab_mmap_buf *buf,
-				unsigned long first)
-{
-	return remap_pfn_range(vma, vma->vm_start, page_to_pfn(buf->pages[first]),
-			       vma->vm_end - vma->vm_start, vma->vm_page_prot);
-}
-
-/* vm_insert_page() page by page: each PTE takes a reference on its page. */
-static int kmemlab_mmap_pages_map(struct vm_area_struct *vma, struct kmemlab_mmap_buf *buf,
-				  unsigned long first)
-{
-	unsigned long i;
-	int ret;
-
-	kmemlab_vm_flags_set(vma, VM_MIXEDMAP);		/* for refaults */
-	for (i = 0; i < vma_pages(vma); i++) {
-		ret = vm_insert_page(vma, vma->vm_start + i * PAGE_SIZE,
-				     buf->pages[first + i]);
-		if (ret)
-			return ret;
-	}
-	return 0;
-}
-
-static int kmemlab_mmap_vmalloc_map(struct vm_area_struct *vma, struct kmemlab_mmap_buf *buf,
-				    unsigned long first)
-{
-	kmemlab_vm_flags_set(vma, VM_MIXEDMAP);		/* for refaults */
-	return remap_vmalloc_range(vma, buf->vaddr, first);
-}
-
-static int kmemlab_mmap_fault_map(struct vm_area_struct *vma, struct kmemlab_mmap_buf *buf,
-				  unsigned long first)
-{
-	kmemlab_vm_flags_set(vma, VM_MIXEDMAP);		/* nothing mapped yet */
-	return 0;
-}
-#endif
-
-static const struct kmemlab_mmap_way kmemlab_mmap_ways[KMEMLAB_MMAP_METHODS] = {
-	[KMEMLAB_MMAP_REMAP_PFN] = {
-		.alloc = kmemlab_mmap_block_alloc,
-		.free = kmemlab_mmap_block_free,
-		.map = kmemlab_mmap_pfn_map,
-		.vm_ops = &kmemlab_mmap_pfn_vm_ops,
-	},
-	[KMEMLAB_MMAP_MAP_PAGES] = {
-		.alloc = kmemlab_mmap_pages_alloc,
-		.free = kmemlab_mmap_pages_free,
-		.map = kmemlab_mmap_pages_map,
-		.vm_ops = &kmemlab_mmap_pages_vm_ops,
-	},
-	[KMEMLAB_MMAP_VMALLOC] = {
-		.alloc = kmemlab_mmap_vmalloc_alloc,
-		.free = kmemlab_mmap_vmalloc_free,
-		.map = kmemlab_mmap_vmalloc_map,
-		.vm_ops = &kmemlab_mmap_vmalloc_vm_ops,
-	},
-	[KMEMLAB_MMAP_FAULT] = {
-		.alloc = kmemlab_mmap_pages_alloc,
-		.free = kmemlab_mmap_pages_free,
-		.map = kmemlab_mmap_fault_map,
-		.vm_ops = &kmemlab_mmap_fault_vm_ops,
-	},
-};
-
 /* --- the file's buffers --------------------------------------------------- */
 
 /*
@@ -461,7 +311,7 @@ static struct kmemlab_mmap_buf *kmemlab_mmap_get_buf(struct kmemlab_mmap_file *m
 	return buf;
 }
 
-/* --- mmap() ----------------------------------------------------------------- */
+/* --- mmap() requests ------------------------------------------------------- */
 
 /*
  * Check an mmap() request before anything is allocated.  Never executable
@@ -487,10 +337,138 @@ static int kmemlab_mmap_check_request(unsigned long pgoff, unsigned long count,
 	return 0;
 }
 
+/* --- the file ----------------------------------------------------------------- */
+
+static int kmemlab_mmap_open(struct inode *inode, struct file *file)
+{
+	struct kmemlab_mmap_file *mf = kzalloc(sizeof(*mf), GFP_KERNEL_ACCOUNT);
+
+	if (!mf)
+		return -ENOMEM;
+	mutex_init(&mf->lock);
+	file->private_data = mf;
+	return nonseekable_open(inode, file);
+}
+
+/* The file lets go of its buffers; mappings may still hold them. */
+static int kmemlab_mmap_release(struct inode *inode, struct file *file)
+{
+	struct kmemlab_mmap_file *mf = file->private_data;
+	unsigned int m;
+
+	for (m = 0; m < KMEMLAB_MMAP_METHODS; m++)
+		if (mf->bufs[m])
+			kref_put(&mf->bufs[m]->ref, kmemlab_mmap_buf_free);
+	kfree(mf);
+	return 0;
+}
+
+/* --- mmap(): the interface this kernel has, chosen once ------------------- */
+
+/*
+ * Everything that depends on the mmap interface is in this one block: how
+ * each way maps its buffer (struct kmemlab_mmap_map, indexed by way), the
+ * vm_operations of its VMAs, the mmap entry point, what STATS reports as
+ * the api (KMEMLAB_MMAP_API), and the file_operations that hold them.
+ * Code outside it never asks which interface it has.  The ioctls report
+ * KMEMLAB_MMAP_API, so they come after the block: declared here for the
+ * file_operations.
+ */
+static long kmemlab_mmap_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
+
 #ifdef KMEMLAB_HAVE_MMAP_PREPARE
+/*
+ * 7.2: f_op->mmap_prepare describes the mapping before the VMA exists; the
+ * kernel creates the VMA and carries out the action (remap, insert pages)
+ * itself, or undoes everything.
+ */
+struct kmemlab_mmap_map {
+	/* Describe the mapping of the buffer from page @first on. */
+	void (*map)(struct vm_area_desc *desc, struct kmemlab_mmap_buf *buf,
+		    unsigned long first);
+	const struct vm_operations_struct *vm_ops;
+};
+
+#define KMEMLAB_MMAP_API	KMEMLAB_MMAP_API_MMAP_PREPARE
+
+/*
+ * The VMA exists and nothing can fail any more: take its reference now,
+ * not in .mmap_prepare (a prepared mapping may still be abandoned).
+ */
+static int kmemlab_mmap_vm_mapped(unsigned long start, unsigned long end,
+				  pgoff_t pgoff, const struct file *file,
+				  void **vm_private_data)
+{
+	struct kmemlab_mmap_file *mf = file->private_data;
+	struct kmemlab_mmap_buf *buf;
+
+	/* .mmap_prepare allocated it; the file holds it. */
+	mutex_lock(&mf->lock);
+	buf = mf->bufs[pgoff / STRIDE_PAGES];
+	kref_get(&buf->ref);
+	mutex_unlock(&mf->lock);
+	atomic64_inc(&buf->mappings);
+	*vm_private_data = buf;
+	return 0;
+}
+
+/* REMAP_PFN: no .fault; a VM_PFNMAP mapping is never zapped while it lives. */
+static const struct vm_operations_struct kmemlab_mmap_pfn_vm_ops = {
+	.open = kmemlab_mmap_vm_open,
+	.close = kmemlab_mmap_vm_close,
+	.mapped = kmemlab_mmap_vm_mapped,
+};
+
+/* MAP_PAGES, VMALLOC: every page mapped up front; .fault puts back a zapped one. */
+static const struct vm_operations_struct kmemlab_mmap_pages_vm_ops = {
+	.open = kmemlab_mmap_vm_open,
+	.close = kmemlab_mmap_vm_close,
+	.fault = kmemlab_mmap_vm_refault,
+	.mapped = kmemlab_mmap_vm_mapped,
+};
+
+static const struct vm_operations_struct kmemlab_mmap_fault_vm_ops = {
+	.open = kmemlab_mmap_vm_open,
+	.close = kmemlab_mmap_vm_close,
+	.fault = kmemlab_mmap_vm_fault,
+	.mapped = kmemlab_mmap_vm_mapped,
+};
+
+static void kmemlab_mmap_pfn_map(struct vm_area_desc *desc, struct kmemlab_mmap_buf *buf,
+				 unsigned long first)
+{
+	mmap_action_remap_full(desc, page_to_pfn(buf->pages[first]));
+}
+
+/*
+ * MAP_PAGES, and VMALLOC too: there is no remap_vmalloc_range action, so
+ * map the vmalloc area's pages, which is what remap_vmalloc_range() does
+ * inside.
+ */
+static void kmemlab_mmap_pages_map(struct vm_area_desc *desc, struct kmemlab_mmap_buf *buf,
+				   unsigned long first)
+{
+	vma_desc_set_flags(desc, VMA_MIXEDMAP_BIT);	/* for refaults */
+	mmap_action_map_kernel_pages_full(desc, buf->pages + first);
+}
+
+static void kmemlab_mmap_fault_map(struct vm_area_desc *desc, struct kmemlab_mmap_buf *buf,
+				   unsigned long first)
+{
+	vma_desc_set_flags(desc, VMA_MIXEDMAP_BIT);	/* nothing mapped yet */
+}
+
+static const struct kmemlab_mmap_map kmemlab_mmap_maps[KMEMLAB_MMAP_METHODS] = {
+	[KMEMLAB_MMAP_REMAP_PFN] = { kmemlab_mmap_pfn_map, &kmemlab_mmap_pfn_vm_ops },
+	[KMEMLAB_MMAP_MAP_PAGES] = { kmemlab_mmap_pages_map, &kmemlab_mmap_pages_vm_ops },
+	[KMEMLAB_MMAP_VMALLOC] = { kmemlab_mmap_pages_map, &kmemlab_mmap_pages_vm_ops },
+	[KMEMLAB_MMAP_FAULT] = { kmemlab_mmap_fault_map, &kmemlab_mmap_fault_vm_ops },
+};
+
 static int kmemlab_mmap_mmap_prepare(struct vm_area_desc *desc)
 {
 	struct kmemlab_mmap_file *mf = desc->file->private_data;
+	const struct kmemlab_mmap_map *map;
 	struct kmemlab_mmap_buf *buf;
 	unsigned int method;
 	unsigned long first;
@@ -506,17 +484,103 @@ static int kmemlab_mmap_mmap_prepare(struct vm_area_desc *desc)
 	if (IS_ERR(buf))
 		return PTR_ERR(buf);
 
+	map = &kmemlab_mmap_maps[method];
 	vma_desc_set_flags(desc, VMA_DONTEXPAND_BIT, VMA_DONTDUMP_BIT);
 	vma_desc_clear_flags(desc, VMA_MAYEXEC_BIT);	/* no mprotect(PROT_EXEC) */
-	buf->way->map(desc, buf, first);
-	desc->vm_ops = buf->way->vm_ops;
+	map->map(desc, buf, first);
+	desc->vm_ops = map->vm_ops;
 	desc->private_data = NULL;	/* set by .mapped */
 	return 0;
 }
+
+static const struct file_operations kmemlab_mmap_fops = {
+	.owner = THIS_MODULE,
+	.open = kmemlab_mmap_open,
+	.release = kmemlab_mmap_release,
+	.mmap_prepare = kmemlab_mmap_mmap_prepare,
+	.unlocked_ioctl = kmemlab_mmap_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.llseek = kmemlab_no_llseek,
+};
 #else
+/* f_op->mmap: the VMA exists; map the buffer into it, here and now. */
+struct kmemlab_mmap_map {
+	/* Map the buffer from page @first on into the new @vma. */
+	int (*map)(struct vm_area_struct *vma, struct kmemlab_mmap_buf *buf,
+		   unsigned long first);
+	const struct vm_operations_struct *vm_ops;
+};
+
+#define KMEMLAB_MMAP_API	KMEMLAB_MMAP_API_MMAP
+
+/* REMAP_PFN: no .fault; a VM_PFNMAP mapping is never zapped while it lives. */
+static const struct vm_operations_struct kmemlab_mmap_pfn_vm_ops = {
+	.open = kmemlab_mmap_vm_open,
+	.close = kmemlab_mmap_vm_close,
+};
+
+/* MAP_PAGES, VMALLOC: every page mapped up front; .fault puts back a zapped one. */
+static const struct vm_operations_struct kmemlab_mmap_pages_vm_ops = {
+	.open = kmemlab_mmap_vm_open,
+	.close = kmemlab_mmap_vm_close,
+	.fault = kmemlab_mmap_vm_refault,
+};
+
+static const struct vm_operations_struct kmemlab_mmap_fault_vm_ops = {
+	.open = kmemlab_mmap_vm_open,
+	.close = kmemlab_mmap_vm_close,
+	.fault = kmemlab_mmap_vm_fault,
+};
+
+static int kmemlab_mmap_pfn_map(struct vm_area_struct *vma, struct kmemlab_mmap_buf *buf,
+				unsigned long first)
+{
+	return remap_pfn_range(vma, vma->vm_start, page_to_pfn(buf->pages[first]),
+			       vma->vm_end - vma->vm_start, vma->vm_page_prot);
+}
+
+/* vm_insert_page() page by page: each PTE takes a reference on its page. */
+static int kmemlab_mmap_pages_map(struct vm_area_struct *vma, struct kmemlab_mmap_buf *buf,
+				  unsigned long first)
+{
+	unsigned long i;
+	int ret;
+
+	kmemlab_vm_flags_set(vma, VM_MIXEDMAP);		/* for refaults */
+	for (i = 0; i < vma_pages(vma); i++) {
+		ret = vm_insert_page(vma, vma->vm_start + i * PAGE_SIZE,
+				     buf->pages[first + i]);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int kmemlab_mmap_vmalloc_map(struct vm_area_struct *vma, struct kmemlab_mmap_buf *buf,
+				    unsigned long first)
+{
+	kmemlab_vm_flags_set(vma, VM_MIXEDMAP);		/* for refaults */
+	return remap_vmalloc_range(vma, buf->vaddr, first);
+}
+
+static int kmemlab_mmap_fault_map(struct vm_area_struct *vma, struct kmemlab_mmap_buf *buf,
+				  unsigned long first)
+{
+	kmemlab_vm_flags_set(vma, VM_MIXEDMAP);		/* nothing mapped yet */
+	return 0;
+}
+
+static const struct kmemlab_mmap_map kmemlab_mmap_maps[KMEMLAB_MMAP_METHODS] = {
+	[KMEMLAB_MMAP_REMAP_PFN] = { kmemlab_mmap_pfn_map, &kmemlab_mmap_pfn_vm_ops },
+	[KMEMLAB_MMAP_MAP_PAGES] = { kmemlab_mmap_pages_map, &kmemlab_mmap_pages_vm_ops },
+	[KMEMLAB_MMAP_VMALLOC] = { kmemlab_mmap_vmalloc_map, &kmemlab_mmap_pages_vm_ops },
+	[KMEMLAB_MMAP_FAULT] = { kmemlab_mmap_fault_map, &kmemlab_mmap_fault_vm_ops },
+};
+
 static int kmemlab_mmap_mmap(struct file *file, struct vm_area_struct *vma)
 {
 	struct kmemlab_mmap_file *mf = file->private_data;
+	const struct kmemlab_mmap_map *map;
 	struct kmemlab_mmap_buf *buf;
 	unsigned int method;
 	unsigned long first;
@@ -531,18 +595,29 @@ static int kmemlab_mmap_mmap(struct file *file, struct vm_area_struct *vma)
 	if (IS_ERR(buf))
 		return PTR_ERR(buf);
 
+	map = &kmemlab_mmap_maps[method];
 	kmemlab_vm_flags_set(vma, VM_DONTEXPAND | VM_DONTDUMP);
 	kmemlab_vm_flags_clear(vma, VM_MAYEXEC);	/* no mprotect(PROT_EXEC) */
-	ret = buf->way->map(vma, buf, first);
+	ret = map->map(vma, buf, first);
 	if (ret)
 		return ret;
 	/* The VMA now holds the buffer; .close lets it go (also on unmap). */
 	vma->vm_private_data = buf;
-	vma->vm_ops = buf->way->vm_ops;
+	vma->vm_ops = map->vm_ops;
 	kmemlab_mmap_vm_open(vma);
 	return 0;
 }
-#endif
+
+static const struct file_operations kmemlab_mmap_fops = {
+	.owner = THIS_MODULE,
+	.open = kmemlab_mmap_open,
+	.release = kmemlab_mmap_release,
+	.mmap = kmemlab_mmap_mmap,
+	.unlocked_ioctl = kmemlab_mmap_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.llseek = kmemlab_no_llseek,
+};
+#endif /* KMEMLAB_HAVE_MMAP_PREPARE */
 
 /* --- ioctls ----------------------------------------------------------------- */
 
@@ -605,11 +680,7 @@ static void kmemlab_mmap_stats(struct kmemlab_mmap_file *mf, struct kmemlab_mmap
 	s->module_buffers = atomic64_read(&kmemlab_mmap_live_buffers);
 	s->module_bytes = kmemlab_budget_used(&kmemlab_mmap_budget);
 	s->module_limit = kmemlab_mmap_budget.limit;
-#ifdef KMEMLAB_HAVE_MMAP_PREPARE
-	s->api = KMEMLAB_MMAP_API_MMAP_PREPARE;
-#else
-	s->api = KMEMLAB_MMAP_API_MMAP;
-#endif
+	s->api = KMEMLAB_MMAP_API;
 }
 
 static long kmemlab_mmap_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
@@ -664,46 +735,6 @@ static long kmemlab_mmap_ioctl(struct file *file, unsigned int cmd, unsigned lon
 		return ret;
 	return kmemlab_put_arg(uarg, &u, size, argsz);
 }
-
-/* --- the file ----------------------------------------------------------------- */
-
-static int kmemlab_mmap_open(struct inode *inode, struct file *file)
-{
-	struct kmemlab_mmap_file *mf = kzalloc(sizeof(*mf), GFP_KERNEL_ACCOUNT);
-
-	if (!mf)
-		return -ENOMEM;
-	mutex_init(&mf->lock);
-	file->private_data = mf;
-	return nonseekable_open(inode, file);
-}
-
-/* The file lets go of its buffers; mappings may still hold them. */
-static int kmemlab_mmap_release(struct inode *inode, struct file *file)
-{
-	struct kmemlab_mmap_file *mf = file->private_data;
-	unsigned int m;
-
-	for (m = 0; m < KMEMLAB_MMAP_METHODS; m++)
-		if (mf->bufs[m])
-			kref_put(&mf->bufs[m]->ref, kmemlab_mmap_buf_free);
-	kfree(mf);
-	return 0;
-}
-
-static const struct file_operations kmemlab_mmap_fops = {
-	.owner = THIS_MODULE,
-	.open = kmemlab_mmap_open,
-	.release = kmemlab_mmap_release,
-#ifdef KMEMLAB_HAVE_MMAP_PREPARE
-	.mmap_prepare = kmemlab_mmap_mmap_prepare,
-#else
-	.mmap = kmemlab_mmap_mmap,
-#endif
-	.unlocked_ioctl = kmemlab_mmap_ioctl,
-	.compat_ioctl = compat_ptr_ioctl,
-	.llseek = kmemlab_no_llseek,
-};
 
 static struct miscdevice kmemlab_mmap_misc = {
 	.minor = MISC_DYNAMIC_MINOR,

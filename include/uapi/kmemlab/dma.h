@@ -6,31 +6,21 @@
  * plays the device: it reaches memory only through the DMA addresses the
  * driver hands it, and copies from one buffer to another.
  *
- * COPY sends len bytes from user memory into a buffer mapped one of the
- * chapter's ways, has the engine copy them into a second buffer, and
- * returns that buffer's content: the data survives only if the mapping,
- * ownership and syncs were right.  It also says, for the streaming ways
- * (SINGLE, SG), whether a buffer lay beyond the device's DMA mask
- * (beyond_mask) and whether a mapping bounced through swiotlb (bounced):
- * without an IOMMU, a mapping bounces when the kernel was booted with
- * swiotlb=force, when the buffer lay beyond the mask (a machine with RAM
- * above 4 GiB), and always in a guest whose memory is encrypted (AMD SEV,
- * Intel TDX).  No address, physical or DMA, is ever returned.
+ * COPY is the DMA core's round trip (kmemlab/dmacore.h says what each
+ * method does, what bounced, beyond_mask and segments mean, and what a
+ * request holds of the budget): len bytes from user memory into a buffer
+ * mapped one of the chapter's ways, into the engine's own 4 KiB and back
+ * out into a second buffer, a chunk at a time, whose content comes back.
+ * jobs counts the engine's moves (two per chunk, and per stretch of a
+ * scatter-gather table that is contiguous in both tables).
  *
  * The engine runs one job at a time for every user of the node; each job
- * is at most 64 KiB, and a fatal signal ends a COPY between jobs (EINTR).
+ * is at most 4 KiB, and a fatal signal ends a COPY between jobs (EINTR).
  * The device's coherent buffer, shared by every caller, is scrubbed after
- * each COHERENT request.
- *
- * Memory: while a COPY runs, its buffers are charged to a budget for the
- * whole module, max_total_percent of RAM (module parameter, default 10;
- * INFO reports the bytes held and the limit): the two user-data buffers
- * (len rounded up to a power of two, each) and the method's own DMA memory
- * (POOL: two blocks; SG: two sets of whole pages; NONCOHERENT: two
- * power-of-two page allocations; COHERENT and SINGLE: nothing more).  A
- * COPY that would pass the limit fails with ENOSPC: other COPY requests
- * hold the rest; try again when they are done.  The user-data buffers and
- * the scatter-gather pages are also charged to the caller's memory cgroup.
+ * each COHERENT request.  The budget is the whole module's:
+ * max_total_percent of RAM (module parameter, default 10; INFO reports
+ * the bytes held and the limit).  A COPY that would pass it fails with
+ * ENOSPC: other COPY requests hold the rest; try again when they are done.
  *
  * Conventions as in kmemlab/alloc.h: __u32 argsz first, the size of the
  * caller's struct (below *_SIZE_VER0: EINVAL; larger than the driver's:
@@ -47,16 +37,19 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-#define KMEMLAB_DMA_MAX		(64 * 1024)	/* bytes per COPY */
-#define KMEMLAB_DMA_POOL_BLOCK	64		/* one dma_pool block */
-#define KMEMLAB_DMA_COHERENT_SIZE 8192		/* two halves: from, to */
+#include <kmemlab/dmacore.h>
 
+#define KMEMLAB_DMA_MAX		KMEMLAB_DMACORE_MAX		/* bytes per COPY */
+#define KMEMLAB_DMA_POOL_BLOCK	KMEMLAB_DMACORE_POOL_BLOCK	/* one dma_pool block */
+#define KMEMLAB_DMA_COHERENT_SIZE KMEMLAB_DMACORE_COHERENT_SIZE	/* two halves: from, to */
+
+/* The methods kmemlab_dma offers: the DMA core's, with its numbers. */
 enum kmemlab_dma_method {
-	KMEMLAB_DMA_COHERENT = 1, /* through the coherent buffer, in halves */
-	KMEMLAB_DMA_POOL,	/* two dma_pool blocks: len <= KMEMLAB_DMA_POOL_BLOCK */
-	KMEMLAB_DMA_SINGLE,	/* dma_map_single(), one mapping per direction */
-	KMEMLAB_DMA_SG,		/* dma_map_sgtable() over separate pages */
-	KMEMLAB_DMA_NONCOHERENT, /* dma_alloc_noncoherent() with explicit syncs */
+	KMEMLAB_DMA_COHERENT = KMEMLAB_DMACORE_COHERENT, /* the device's coherent buffer */
+	KMEMLAB_DMA_POOL = KMEMLAB_DMACORE_POOL,	/* two dma_pool blocks: len <= 64 */
+	KMEMLAB_DMA_SINGLE = KMEMLAB_DMACORE_SINGLE,	/* dma_map_single() per direction */
+	KMEMLAB_DMA_SG = KMEMLAB_DMACORE_SG,		/* dma_map_sgtable(), separate pages */
+	KMEMLAB_DMA_NONCOHERENT = KMEMLAB_DMACORE_NONCOHERENT, /* explicit syncs */
 	KMEMLAB_DMA_METHODS	/* (first unknown method) */
 };
 
@@ -67,7 +60,7 @@ struct kmemlab_dma_copy {
 	__u64 dst;		/* in: user address for the len bytes copied */
 	__u32 len;		/* in: 1..KMEMLAB_DMA_MAX (POOL: ..64) */
 	__u32 flags;		/* in: 0 */
-	__u32 jobs;		/* out: engine jobs run (one per DMA segment pair) */
+	__u32 jobs;		/* out: engine jobs run (moves, see above) */
 	__u32 segments;		/* out: DMA segments of the source (SG), else 1 */
 	__u32 bounced;		/* out: 1 when a streaming mapping bounced */
 	__u32 reserved;		/* in: 0 */
@@ -85,7 +78,9 @@ struct kmemlab_dma_info {
 	__u32 argsz;		/* in: sizeof(struct kmemlab_dma_info) */
 	__u32 dma_mask_bits;	/* out: the platform device's mask (32) */
 	__u64 jobs;		/* out: engine jobs completed */
-	__u64 bytes;		/* out: bytes the engine copied */
+	__u64 bytes;		/* out: bytes the engine moved (a COPY's len
+				 * twice: into the engine and back out)
+				 */
 	__u64 bounced;		/* out: streaming mappings that bounced */
 	/* Since version 1: */
 	__u64 global_held;	/* out: bytes charged by COPY requests in progress */

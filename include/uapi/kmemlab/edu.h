@@ -69,6 +69,8 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
+#include <kmemlab/dmacore.h>
+
 /* How the device interrupts (struct kmemlab_edu_info.irq_kind). */
 enum kmemlab_edu_irq_kind {
 	KMEMLAB_EDU_IRQ_MSI = 1,	/* one MSI vector */
@@ -148,9 +150,9 @@ struct kmemlab_edu_factorial {
 /* Each open file's coherent buffer: two pages (until INFO's version 1,
  * one page, shared by every file of the device).
  */
-#define KMEMLAB_EDU_COHERENT_SIZE	8192
-#define KMEMLAB_EDU_POOL_BLOCK		64	/* one dma_pool block */
-#define KMEMLAB_EDU_RW_MAX		(64 * 1024)
+#define KMEMLAB_EDU_COHERENT_SIZE	KMEMLAB_DMACORE_COHERENT_SIZE
+#define KMEMLAB_EDU_POOL_BLOCK		KMEMLAB_DMACORE_POOL_BLOCK
+#define KMEMLAB_EDU_RW_MAX		KMEMLAB_DMACORE_MAX
 
 enum kmemlab_edu_dma_dir {
 	KMEMLAB_EDU_TO_DEVICE = 1,	/* RAM -> the device's window */
@@ -175,7 +177,11 @@ struct kmemlab_edu_dma_xfer {
 
 #define KMEMLAB_EDU_DMA_XFER_SIZE_VER0	24
 
-/* How ROUND_TRIP maps the data (the chapter's ways of doing DMA). */
+/*
+ * How ROUND_TRIP maps the data: the DMA core's methods (kmemlab/dmacore.h
+ * says what each does), numbered as they were before the core: SYNC and
+ * SG here are the core's SYNC and SG under other numbers.
+ */
 enum kmemlab_edu_dma_method {
 	KMEMLAB_EDU_COHERENT = 1, /* copied through the file's coherent buffer,
 				   * where it stays: input at offset 0, output
@@ -189,10 +195,10 @@ enum kmemlab_edu_dma_method {
 };
 
 /*
- * ROUND_TRIP: len bytes from src go into the device's window and come back
- * out into dst, KMEMLAB_EDU_DMA_CHUNK bytes per command pair; the request
- * holds 2 * len bytes (each rounded up to a power of two, kmalloc's most)
- * of the module's budget while it runs (SG: and 2 * len, page-rounded).  EINVAL when
+ * ROUND_TRIP: the DMA core's round trip (kmemlab/dmacore.h): len bytes from
+ * src go into the device's window and come back out into dst,
+ * KMEMLAB_EDU_DMA_CHUNK bytes per command pair; while it runs the request
+ * holds what kmemlab/dmacore.h says of the module's budget.  EINVAL when
  * len is 0 or above the method's limit, the method is unknown, or flags or
  * reserved are not 0; EFAULT when src or dst is not readable/writable.
  */

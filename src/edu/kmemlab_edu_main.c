@@ -19,20 +19,21 @@
  *    counting interrupts against requests started says whose interrupt it
  *    was (struct edu_unit), so a late interrupt, of a request whose caller
  *    was killed, never completes the next request early;
- *  - the 28-bit DMA mask the device has, set with dma_set_mask_and_coherent();
- *  - the device's DMA engine: every command checked against the device's
- *    window and the mask first (edu_dma_command()), with a timeout after
- *    which the device must still go idle before any buffer is unmapped (else
- *    bus mastering is switched off); a fatal signal ends a long request
- *    between two commands, never in the middle of one;
+ *  - the device's DMA engine, as the DMA core (src/dmacore/, shared with
+ *    kmemlab_dma) drives it: struct kmemlab_dma_engine says what the device
+ *    is (a 4 KiB window, a 28-bit mask, buffers from ZONE_DMA) and
+ *    edu_dma_command() runs one command: completion by interrupt, with a
+ *    timeout after which the device must still go idle before any buffer
+ *    is unmapped (else bus mastering is switched off).  The core checks
+ *    every command against the window and the mask first, and ends a long
+ *    request on a fatal signal between two commands, never in the middle
+ *    of one;
  *  - coherent DMA (5.5): a dma_alloc_coherent() buffer per open file,
  *    allocated on first use, that the device reads and writes, mapped to
- *    user space with dma_mmap_coherent(); and a dma_pool of small blocks;
- *  - streaming DMA (5.6): dma_map_single() per request with the direction
- *    of each buffer; a mapping kept for the device's life whose ownership
- *    passes between CPU and device with dma_sync_single_for_cpu/_device();
- *    dma_map_sgtable() over separate pages, moved a chunk at a time; and
- *    whether a mapping bounced (swiotlb), reported to user space;
+ *    user space with dma_mmap_coherent();
+ *  - the DMA API's round trips themselves (coherent, dma_pool, map_single,
+ *    the kept mapping with syncs, scatter-gather, bounce reporting) are the
+ *    DMA core's: this driver gives them its engine and the file's buffer;
  *  - nothing crosses between open files: each has its own coherent buffer
  *    and write() result, the kept streaming chunk is cleared after each
  *    use, and the device's window (which every file shares) is overwritten
@@ -77,7 +78,6 @@
 #include <linux/rwsem.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
-#include <linux/scatterlist.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/wait.h>
@@ -85,6 +85,7 @@
 #include <kmemlab/edu.h>
 #include "kmemlab_compat.h"
 #include "kmemlab_budget.h"
+#include "kmemlab_dmacore.h"
 #include "kmemlab_ioctl.h"
 #include "kmemlab_edu_rules.h"
 
@@ -120,7 +121,6 @@
 #define EDU_DMA_WINDOW_ADDR	0x40000	/* the window, in device addresses */
 
 #define EDU_DMA_MASK_BITS	28
-#define EDU_DMA_MASK		DMA_BIT_MASK(EDU_DMA_MASK_BITS)
 /*
  * How long to wait for the device.  A factorial or a DMA command takes it
  * well under a second, but an emulated device on a busy host can be late
@@ -195,12 +195,17 @@ struct kmemlab_edu {
 	unsigned int irq_kind;
 	atomic64_t irqs, irqs_none, factorials;
 
+	/* The DMA API side (src/dmacore/): the pool, the kept streaming chunk
+	 * and the command counters; this driver supplies its engine.
+	 */
+	struct kmemlab_dmacore dc;
+
 	/* One DMA command at a time; a ROUND_TRIP holds the window throughout. */
 	struct mutex dma_lock;
 	struct edu_unit dma;
 	bool dma_wedged;		/* a command never went idle: no more DMA */
 	u64 window;			/* whose data the window holds (rules.h) */
-	atomic64_t dma_commands, dma_bytes, dma_irqs, dma_timeouts, dma_bounced;
+	atomic64_t dma_irqs, dma_timeouts;	/* the rest: dc's counters */
 	atomic64_t window_scrubs;
 
 	/* Every open file's coherent buffer (5.5) and the processes that
@@ -210,14 +215,6 @@ struct kmemlab_edu {
 	bool mmap_closed;		/* remove() started: no new buffers, mappings */
 	void *zeros;			/* a zeroed coherent page: scrubs the window */
 	dma_addr_t zeros_dma;
-	struct dma_pool *pool;		/* KMEMLAB_EDU_POOL_BLOCK-byte blocks */
-
-	/* Streaming DMA (5.6) kept for the device's life: one chunk, mapped
-	 * DMA_BIDIRECTIONAL at probe and owned by the device between uses.
-	 */
-	void *stream;
-	dma_addr_t stream_dma;
-	bool stream_bounced;
 
 	struct mutex files_lock;	/* the open files, for remove() */
 	struct list_head files;
@@ -378,31 +375,23 @@ static int edu_dma_wait_idle(struct kmemlab_edu *edu)
 }
 
 /*
- * One DMA command: count bytes between the DMA address @ram and the window
- * at @dev_offset, towards the device for DMA_TO_DEVICE.  The caller holds
- * dma_lock and keeps @ram mapped until this returns.
+ * The engine's move (struct kmemlab_dma_engine), one device command:
+ * count bytes between the DMA address @ram and the window at @dev_offset,
+ * towards the device for DMA_TO_DEVICE.  The DMA core checked the range
+ * against the window and the mask, and that no fatal signal is pending;
+ * the caller holds dma_lock and keeps @ram mapped until this returns.
  */
-static int edu_dma_command(struct kmemlab_edu *edu, dma_addr_t ram,
+static int edu_dma_command(struct kmemlab_dmacore *dc, dma_addr_t ram,
 			   u32 dev_offset, u32 count, enum dma_data_direction dir)
 {
+	struct kmemlab_edu *edu = container_of(dc, struct kmemlab_edu, dc);
 	u32 window = EDU_DMA_WINDOW_ADDR + dev_offset;
 	u32 cmd = EDU_DMA_CMD_START | EDU_DMA_CMD_IRQ;
 	int ret = 0;
 
 	lockdep_assert_held(&edu->dma_lock);
-	/* The last line of defence: a bad range aborts QEMU 7.2, and the
-	 * device drops address bits above its mask (the wrong RAM).
-	 */
-	if (WARN_ON_ONCE(!kmemlab_edu_window_ok(dev_offset, count) ||
-			 !kmemlab_edu_dma_addr_ok(ram, count, EDU_DMA_MASK)))
-		return -EINVAL;
 	if (edu->dma_wedged)
 		return -EIO;
-	/* Between commands a fatal signal ends the request: the one command
-	 * below is all a caller ever waits for uninterruptibly.
-	 */
-	if (fatal_signal_pending(current))
-		return -EINTR;
 	if (dir == DMA_FROM_DEVICE)
 		cmd |= EDU_DMA_CMD_FROM_DEV;
 
@@ -429,14 +418,26 @@ static int edu_dma_command(struct kmemlab_edu *edu, dma_addr_t ram,
 		dev_err(&edu->pdev->dev, "DMA engine stuck; DMA disabled\n");
 		return -EIO;
 	}
-	if (ret) {
+	if (ret)
 		edu_unit_forget(&edu->dma);
-		return ret;
-	}
-	atomic64_inc(&edu->dma_commands);
-	atomic64_add(count, &edu->dma_bytes);
-	return 0;
+	return ret;
 }
+
+/* The edu device as the DMA core sees it: a 4 KiB window (the first 4095
+ * bytes usable), a 28-bit mask, its buffers from ZONE_DMA (see the top of
+ * this file).  Completion by interrupt and the timeout: edu_dma_command().
+ */
+static const struct kmemlab_dma_engine edu_dma_engine = {
+	.name = KBUILD_MODNAME,
+	.mask_bits = EDU_DMA_MASK_BITS,
+	.window = KMEMLAB_EDU_DMA_WINDOW,
+	.chunk = KMEMLAB_EDU_DMA_CHUNK,
+	.gfp = GFP_DMA | __GFP_NOWARN,
+	.methods = BIT(KMEMLAB_DMACORE_COHERENT) | BIT(KMEMLAB_DMACORE_POOL) |
+		   BIT(KMEMLAB_DMACORE_SINGLE) | BIT(KMEMLAB_DMACORE_SYNC) |
+		   BIT(KMEMLAB_DMACORE_SG),
+	.move = edu_dma_command,
+};
 
 /* File @id puts bytes into the window (a round trip, a DMA_XFER to it). */
 static void edu_window_write(struct kmemlab_edu *edu, u64 id)
@@ -457,39 +458,13 @@ static int edu_window_make_readable(struct kmemlab_edu *edu, u64 id)
 	lockdep_assert_held(&edu->dma_lock);
 	if (kmemlab_edu_window_readable(edu->window, id))
 		return 0;
-	ret = edu_dma_command(edu, edu->zeros_dma, 0, KMEMLAB_EDU_DMA_WINDOW,
-			      DMA_TO_DEVICE);
+	ret = kmemlab_dmacore_move(&edu->dc, edu->zeros_dma, 0, KMEMLAB_EDU_DMA_WINDOW,
+				   DMA_TO_DEVICE);
 	if (ret)
 		return ret;
 	edu->window = KMEMLAB_EDU_WINDOW_CLEAN;
 	atomic64_inc(&edu->window_scrubs);
 	return 0;
-}
-
-/* count bytes from @src into the window and back out into @dst. */
-static int edu_dma_there_and_back(struct kmemlab_edu *edu, dma_addr_t src,
-				  dma_addr_t dst, u32 count, u32 *commands)
-{
-	int ret;
-
-	ret = edu_dma_command(edu, src, 0, count, DMA_TO_DEVICE);
-	if (ret)
-		return ret;
-	ret = edu_dma_command(edu, dst, 0, count, DMA_FROM_DEVICE);
-	if (ret)
-		return ret;
-	*commands += 2;
-	return 0;
-}
-
-/* Did the mapping of the memory at @phys bounce (swiotlb)? */
-static bool edu_note_bounce(struct kmemlab_edu *edu, phys_addr_t phys,
-			    dma_addr_t dma)
-{
-	if (dma == (dma_addr_t)phys)
-		return false;
-	atomic64_inc(&edu->dma_bounced);
-	return true;
 }
 
 /* --- per-file coherent buffers (5.5) ---------------------------------------- */
@@ -547,287 +522,22 @@ static void edu_file_free_coherent(struct kmemlab_edu_file *ef)
 
 /* --- round trips ------------------------------------------------------------ */
 
-/* A ROUND_TRIP's data: @in to send, @out for what comes back, both from
- * ZONE_DMA so that SINGLE can map them as they are; @charge is what the
- * request costs the module's budget.
- */
-struct edu_round_trip {
-	struct kmemlab_edu_round_trip *req;
-	u8 *in, *out;
-	u64 charge;
-};
-
-/* 5.5: through the file's coherent buffer: in at 0, back at the second
- * chunk.  The data stays there, where the file's own mappings see it.
- */
-static int edu_rt_coherent(struct kmemlab_edu *edu, struct kmemlab_edu_file *ef,
-			   struct edu_round_trip *rt)
-{
-	u32 len = rt->req->len, off, n;
-	int ret;
-
-	for (off = 0; off < len; off += n) {
-		n = min_t(u32, len - off, KMEMLAB_EDU_DMA_CHUNK);
-		memcpy(ef->coherent, rt->in + off, n);
-		ret = edu_dma_there_and_back(edu, ef->coherent_dma,
-					     ef->coherent_dma + KMEMLAB_EDU_DMA_CHUNK,
-					     n, &rt->req->commands);
-		if (ret)
-			return ret;
-		memcpy(rt->out + off, ef->coherent + KMEMLAB_EDU_DMA_CHUNK, n);
-	}
-	return 0;
-}
-
-/* 5.5: two blocks from the dma_pool, the way drivers keep descriptors. */
-static int edu_rt_pool(struct kmemlab_edu *edu, struct edu_round_trip *rt)
-{
-	u32 len = rt->req->len;
-	dma_addr_t to_dma, from_dma;
-	void *to, *from;
-	int ret = -ENOMEM;
-
-	to = dma_pool_zalloc(edu->pool, GFP_KERNEL, &to_dma);
-	if (!to)
-		return -ENOMEM;
-	from = dma_pool_zalloc(edu->pool, GFP_KERNEL, &from_dma);
-	if (!from)
-		goto out_free_to;
-	memcpy(to, rt->in, len);
-	ret = edu_dma_there_and_back(edu, to_dma, from_dma, len, &rt->req->commands);
-	if (!ret)
-		memcpy(rt->out, from, len);
-	dma_pool_free(edu->pool, from, from_dma);
-out_free_to:
-	dma_pool_free(edu->pool, to, to_dma);
-	return ret;
-}
-
-/* 5.6: map each buffer for one request, in its own direction. */
-static int edu_rt_single(struct kmemlab_edu *edu, struct edu_round_trip *rt)
-{
-	struct device *dev = &edu->pdev->dev;
-	u32 len = rt->req->len, off, n;
-	dma_addr_t in_dma, out_dma;
-	int ret = 0;
-
-	in_dma = dma_map_single(dev, rt->in, len, DMA_TO_DEVICE);
-	if (dma_mapping_error(dev, in_dma))
-		return -ENOMEM;
-	out_dma = dma_map_single(dev, rt->out, len, DMA_FROM_DEVICE);
-	if (dma_mapping_error(dev, out_dma)) {
-		ret = -ENOMEM;
-		goto out_unmap_in;
-	}
-	rt->req->bounced = edu_note_bounce(edu, virt_to_phys(rt->in), in_dma) |
-			   edu_note_bounce(edu, virt_to_phys(rt->out), out_dma);
-	for (off = 0; off < len && !ret; off += n) {
-		n = min_t(u32, len - off, KMEMLAB_EDU_DMA_CHUNK);
-		ret = edu_dma_there_and_back(edu, in_dma + off, out_dma + off, n,
-					     &rt->req->commands);
-	}
-	/* Unmapping hands rt->out back to the CPU (and copies out of the
-	 * bounce buffer, if there was one).
-	 */
-	dma_unmap_single(dev, out_dma, len, DMA_FROM_DEVICE);
-out_unmap_in:
-	dma_unmap_single(dev, in_dma, len, DMA_TO_DEVICE);
-	return ret;
-}
-
-/* 5.6: the kept mapping.  The device owns it between uses; the CPU takes
- * it with sync_for_cpu and gives it back with sync_for_device, cleared:
- * the next request, maybe another file's, finds nothing of this one.
- */
-static int edu_rt_sync(struct kmemlab_edu *edu, struct edu_round_trip *rt)
-{
-	struct device *dev = &edu->pdev->dev;
-	u32 len = rt->req->len, off, n;
-	int ret;
-
-	rt->req->bounced = edu->stream_bounced;
-	for (off = 0; off < len; off += n) {
-		n = min_t(u32, len - off, KMEMLAB_EDU_DMA_CHUNK);
-		dma_sync_single_for_cpu(dev, edu->stream_dma, n, DMA_BIDIRECTIONAL);
-		memcpy(edu->stream, rt->in + off, n);
-		dma_sync_single_for_device(dev, edu->stream_dma, n, DMA_BIDIRECTIONAL);
-		ret = edu_dma_there_and_back(edu, edu->stream_dma, edu->stream_dma,
-					     n, &rt->req->commands);
-		dma_sync_single_for_cpu(dev, edu->stream_dma, n, DMA_BIDIRECTIONAL);
-		if (!ret)
-			memcpy(rt->out + off, edu->stream, n);
-		memset(edu->stream, 0, n);
-		dma_sync_single_for_device(dev, edu->stream_dma, n, DMA_BIDIRECTIONAL);
-		if (ret)
-			return ret;
-	}
-	return 0;
-}
-
-/* A scatter-gather table over separately allocated pages, len bytes. */
-static int edu_sg_alloc(struct sg_table *sgt, struct page **pages,
-			unsigned int npages, u32 len)
-{
-	struct scatterlist *sg;
-	unsigned int i;
-	int ret;
-
-	for (i = 0; i < npages; i++) {
-		pages[i] = alloc_page(GFP_KERNEL_ACCOUNT | GFP_DMA | __GFP_NOWARN);
-		if (!pages[i]) {
-			ret = -ENOMEM;
-			goto err_free_pages;
-		}
-	}
-	/* One entry per page, not merged even where pages happen to be
-	 * adjacent (sg_alloc_table_from_pages() would merge them): a real
-	 * scatter list, npages segments on a machine without an IOMMU.
-	 */
-	ret = sg_alloc_table(sgt, npages, GFP_KERNEL_ACCOUNT);
-	if (ret)
-		goto err_free_pages;
-	for_each_sgtable_sg(sgt, sg, i)
-		sg_set_page(sg, pages[i], min_t(u32, len - i * PAGE_SIZE, PAGE_SIZE), 0);
-	return 0;
-
-err_free_pages:
-	while (i--)
-		__free_page(pages[i]);
-	return ret;
-}
-
-static void edu_sg_free(struct sg_table *sgt, struct page **pages,
-			unsigned int npages)
-{
-	unsigned int i;
-
-	sg_free_table(sgt);
-	for (i = 0; i < npages; i++)
-		__free_page(pages[i]);
-}
-
-/* A position in a mapped table: the current DMA segment and how far in. */
-struct edu_sg_cursor {
-	struct scatterlist *sg;
-	unsigned int left;		/* DMA segments not yet entered */
-	u32 off;
-};
-
-static void edu_sg_cursor_init(struct edu_sg_cursor *c, struct sg_table *sgt)
-{
-	c->sg = sgt->sgl;
-	c->left = sgt->nents - 1;
-	c->off = 0;
-}
-
-/* Bytes left in the cursor's segment; moves to the next when it is used up. */
-static u32 edu_sg_cursor_room(struct edu_sg_cursor *c)
-{
-	if (c->off == sg_dma_len(c->sg) && c->left) {
-		c->sg = sg_next(c->sg);
-		c->left--;
-		c->off = 0;
-	}
-	return sg_dma_len(c->sg) - c->off;
-}
-
-static bool edu_sg_bounced(struct kmemlab_edu *edu, struct sg_table *sgt)
-{
-	struct scatterlist *sg;
-	bool bounced = false;
-	unsigned int i;
-
-	/* dma-direct maps entry i to entry i: compare each with its page. */
-	for_each_sgtable_dma_sg(sgt, sg, i)
-		bounced |= edu_note_bounce(edu, sg_phys(sg), sg_dma_address(sg));
-	return bounced;
-}
-
-/* 5.6: scatter-gather.  Each command stays inside one DMA segment of each
- * table and inside one chunk of the window.
- */
-static int edu_rt_sg_move(struct kmemlab_edu *edu, struct sg_table *to,
-			  struct sg_table *from, u32 len, u32 *commands)
-{
-	struct edu_sg_cursor t, f;
-	u32 done, n;
-	int ret;
-
-	edu_sg_cursor_init(&t, to);
-	edu_sg_cursor_init(&f, from);
-	for (done = 0; done < len; done += n) {
-		n = min3(len - done, (u32)KMEMLAB_EDU_DMA_CHUNK, edu_sg_cursor_room(&t));
-		n = min(n, edu_sg_cursor_room(&f));
-		if (WARN_ON_ONCE(!n))
-			return -EINVAL;
-		ret = edu_dma_there_and_back(edu, sg_dma_address(t.sg) + t.off,
-					     sg_dma_address(f.sg) + f.off, n, commands);
-		if (ret)
-			return ret;
-		t.off += n;
-		f.off += n;
-	}
-	return 0;
-}
-
-static int edu_rt_sg(struct kmemlab_edu *edu, struct edu_round_trip *rt)
-{
-	struct device *dev = &edu->pdev->dev;
-	u32 len = rt->req->len;
-	unsigned int npages = DIV_ROUND_UP(len, PAGE_SIZE);
-	struct sg_table to, from;
-	struct page **pages;
-	int ret;
-
-	pages = kcalloc(2 * npages, sizeof(*pages), GFP_KERNEL_ACCOUNT);
-	if (!pages)
-		return -ENOMEM;
-	ret = edu_sg_alloc(&to, pages, npages, len);
-	if (ret)
-		goto out_free_array;
-	ret = edu_sg_alloc(&from, pages + npages, npages, len);
-	if (ret)
-		goto out_free_to;
-	sg_copy_from_buffer(to.sgl, to.orig_nents, rt->in, len);
-
-	ret = dma_map_sgtable(dev, &to, DMA_TO_DEVICE, 0);
-	if (ret)
-		goto out_free_from;
-	ret = dma_map_sgtable(dev, &from, DMA_FROM_DEVICE, 0);
-	if (ret)
-		goto out_unmap_to;
-	rt->req->segments = to.nents;
-	rt->req->bounced = edu_sg_bounced(edu, &to) | edu_sg_bounced(edu, &from);
-	ret = edu_rt_sg_move(edu, &to, &from, len, &rt->req->commands);
-	dma_unmap_sgtable(dev, &from, DMA_FROM_DEVICE, 0);
-	if (!ret)
-		sg_copy_to_buffer(from.sgl, from.orig_nents, rt->out, len);
-out_unmap_to:
-	dma_unmap_sgtable(dev, &to, DMA_TO_DEVICE, 0);
-out_free_from:
-	edu_sg_free(&from, pages + npages, npages);
-out_free_to:
-	edu_sg_free(&to, pages, npages);
-out_free_array:
-	kfree(pages);
-	return ret;
-}
-
 /*
- * ROUND_TRIP, and write(): user memory is read before and written after
- * the locks (a fault under remove_lock could wait on an mmap() that waits
- * on remove_lock).  rt->in and rt->out hold req->len bytes.  The window
- * gets only this file's bytes, and gives back only what this request put
- * there: no scrub is needed.
+ * ROUND_TRIP, and write(): the DMA core's round trip (src/dmacore/) on the
+ * edu device, a prepared request @r (its buffers from ZONE_DMA, charged to
+ * the budget).  User memory is read before and written after the locks (a
+ * fault under remove_lock could wait on an mmap() that waits on
+ * remove_lock).  COHERENT goes through the file's own coherent buffer,
+ * where the data stays for the file's mappings to see.  The window gets
+ * only this file's bytes, and gives back only what this request put there:
+ * no scrub is needed.
  */
-static int edu_round_trip(struct kmemlab_edu_file *ef, struct edu_round_trip *rt)
+static int edu_round_trip(struct kmemlab_edu_file *ef, struct kmemlab_dmacore_req *r)
 {
 	struct kmemlab_edu *edu = ef->edu;
+	struct kmemlab_dmacore_buf coherent;
 	int ret;
 
-	rt->req->commands = 0;
-	rt->req->segments = 1;
-	rt->req->bounced = 0;
 	/* remove() waits here for running calls: a SIGKILL must not. */
 	if (down_read_killable(&edu->remove_lock))
 		return -EINTR;
@@ -835,7 +545,7 @@ static int edu_round_trip(struct kmemlab_edu_file *ef, struct edu_round_trip *rt
 		ret = -ENODEV;
 		goto out_unlock_remove;
 	}
-	if (rt->req->method == KMEMLAB_EDU_COHERENT) {
+	if (r->method == KMEMLAB_DMACORE_COHERENT) {
 		ret = edu_file_coherent(ef);
 		if (ret)
 			goto out_unlock_remove;
@@ -844,88 +554,38 @@ static int edu_round_trip(struct kmemlab_edu_file *ef, struct edu_round_trip *rt
 	if (ret)
 		goto out_unlock_remove;
 	edu_window_write(edu, ef->id);
-	switch (rt->req->method) {
-	case KMEMLAB_EDU_COHERENT:
-		ret = edu_rt_coherent(edu, ef, rt);
-		break;
-	case KMEMLAB_EDU_POOL:
-		ret = edu_rt_pool(edu, rt);
-		break;
-	case KMEMLAB_EDU_SINGLE:
-		ret = edu_rt_single(edu, rt);
-		break;
-	case KMEMLAB_EDU_SYNC:
-		ret = edu_rt_sync(edu, rt);
-		break;
-	case KMEMLAB_EDU_SG:
-		ret = edu_rt_sg(edu, rt);
-		break;
-	default:
-		ret = -EINVAL;
-	}
+	/* The buffer lives until release(), or remove(), which waits for us. */
+	coherent.cpu = ef->coherent;
+	coherent.dma = ef->coherent_dma;
+	ret = kmemlab_dmacore_round_trip(&edu->dc, r, &coherent);
 	mutex_unlock(&edu->dma_lock);
 out_unlock_remove:
 	up_read(&edu->remove_lock);
 	return ret;
 }
 
-/* What kmalloc(@len) can set aside at most: a power-of-two block. */
-static u64 edu_kmalloc_charge(u32 len)
-{
-	return roundup_pow_of_two(max_t(u32, len, KMALLOC_MIN_SIZE));
-}
-
-/*
- * Allocate a round trip's buffers (charged to the module's budget and the
- * caller's memory cgroup) and fill rt->in from user memory.  On failure
- * the caller still calls edu_round_trip_free().
- */
-static int edu_round_trip_prepare(struct edu_round_trip *rt,
-				  const void __user *src, u32 len)
-{
-	u64 charge = 2 * edu_kmalloc_charge(len);
-	int ret;
-
-	if (rt->req->method == KMEMLAB_EDU_SG)	/* and two tables of pages */
-		charge += 2ULL * DIV_ROUND_UP(len, PAGE_SIZE) * PAGE_SIZE;
-	ret = kmemlab_budget_charge(&kmemlab_edu_budget, charge);
-	if (ret)
-		return ret;
-	rt->charge = charge;
-	/* ZONE_DMA: below the device's 28-bit reach (SINGLE maps these);
-	 * len is the caller's, so no warning when the zone is short.
-	 */
-	rt->in = kmalloc(len, GFP_KERNEL_ACCOUNT | GFP_DMA | __GFP_NOWARN);
-	rt->out = kzalloc(len, GFP_KERNEL_ACCOUNT | GFP_DMA | __GFP_NOWARN);
-	if (!rt->in || !rt->out)
-		return -ENOMEM;
-	if (copy_from_user(rt->in, src, len))
-		return -EFAULT;
-	return 0;
-}
-
-static void edu_round_trip_free(struct edu_round_trip *rt)
-{
-	kfree(rt->in);
-	kfree(rt->out);
-	kmemlab_budget_uncharge(&kmemlab_edu_budget, rt->charge);
-}
-
 static int kmemlab_edu_ioc_round_trip(struct kmemlab_edu_file *ef,
 				      struct kmemlab_edu_round_trip *req)
 {
-	struct edu_round_trip rt = { .req = req };
+	struct kmemlab_dmacore_req r = {
+		.method = kmemlab_edu_core_method(req->method), .len = req->len,
+	};
 	int ret;
 
 	ret = kmemlab_edu_check_round_trip(req);
 	if (ret)
 		return ret;
-	ret = edu_round_trip_prepare(&rt, u64_to_user_ptr(req->src), req->len);
+	ret = kmemlab_dmacore_prepare(&ef->edu->dc, &r, u64_to_user_ptr(req->src));
 	if (!ret)
-		ret = edu_round_trip(ef, &rt);
-	if (!ret && copy_to_user(u64_to_user_ptr(req->dst), rt.out, req->len))
-		ret = -EFAULT;
-	edu_round_trip_free(&rt);
+		ret = edu_round_trip(ef, &r);
+	if (!ret) {
+		req->commands = r.moves;
+		req->segments = r.segments;
+		req->bounced = r.bounced;
+		if (copy_to_user(u64_to_user_ptr(req->dst), r.out, req->len))
+			ret = -EFAULT;
+	}
+	kmemlab_dmacore_release(&ef->edu->dc, &r);
 	return ret;
 }
 
@@ -954,8 +614,8 @@ static int kmemlab_edu_ioc_xfer(struct kmemlab_edu_file *ef,
 	if (!ret && dir == DMA_TO_DEVICE)
 		edu_window_write(edu, ef->id);
 	if (!ret)
-		ret = edu_dma_command(edu, ef->coherent_dma + x->buf_offset,
-				      x->dev_offset, x->count, dir);
+		ret = kmemlab_dmacore_move(&edu->dc, ef->coherent_dma + x->buf_offset,
+					   x->dev_offset, x->count, dir);
 	mutex_unlock(&edu->dma_lock);
 	return ret;
 }
@@ -976,11 +636,11 @@ static void edu_fill_info(struct kmemlab_edu *edu, struct kmemlab_edu_info *info
 	info->irqs_none = atomic64_read(&edu->irqs_none);
 	info->factorials = atomic64_read(&edu->factorials);
 	kmemlab_strscpy_array(info->pci_name, pci_name(edu->pdev));
-	info->dma_commands = atomic64_read(&edu->dma_commands);
-	info->dma_bytes = atomic64_read(&edu->dma_bytes);
+	info->dma_commands = atomic64_read(&edu->dc.moves);
+	info->dma_bytes = atomic64_read(&edu->dc.bytes);
 	info->dma_irqs = atomic64_read(&edu->dma_irqs);
 	info->dma_timeouts = atomic64_read(&edu->dma_timeouts);
-	info->dma_bounced = atomic64_read(&edu->dma_bounced);
+	info->dma_bounced = atomic64_read(&edu->dc.bounced);
 	info->window_scrubs = atomic64_read(&edu->window_scrubs);
 	info->global_held = kmemlab_budget_used(&kmemlab_edu_budget);
 	info->global_limit = kmemlab_edu_budget.limit;
@@ -1081,37 +741,36 @@ static ssize_t kmemlab_edu_write(struct file *file, const char __user *buf,
 				 size_t count, loff_t *ppos)
 {
 	struct kmemlab_edu_file *ef = file->private_data;
-	struct kmemlab_edu_round_trip req = { .method = KMEMLAB_EDU_SYNC };
-	struct edu_round_trip rt = { .req = &req };
+	struct kmemlab_dmacore_req r = { .method = KMEMLAB_DMACORE_SYNC };
 	u64 old_charge, new_charge;
 	u8 *old;
 	int ret;
 
 	if (!count)
 		return 0;
-	req.len = min_t(size_t, count, KMEMLAB_EDU_RW_MAX);
-	ret = edu_round_trip_prepare(&rt, buf, req.len);
+	r.len = min_t(size_t, count, KMEMLAB_EDU_RW_MAX);
+	ret = kmemlab_dmacore_prepare(&ef->edu->dc, &r, buf);
 	if (!ret)
-		ret = edu_round_trip(ef, &rt);
+		ret = edu_round_trip(ef, &r);
 	if (ret) {
-		edu_round_trip_free(&rt);
+		kmemlab_dmacore_release(&ef->edu->dc, &r);
 		return ret;
 	}
 	mutex_lock(&ef->lock);
 	old = ef->data;
 	old_charge = ef->data_charge;
-	ef->data = rt.out;		/* the file keeps what came back, */
-	ef->len = req.len;
-	new_charge = edu_kmalloc_charge(req.len);
+	ef->data = r.out;		/* the file keeps what came back, */
+	ef->len = r.len;
+	new_charge = kmemlab_dmacore_kmalloc_charge(r.len);
 	ef->data_charge = new_charge;	/* and its charge */
 	ef->pos = 0;
 	mutex_unlock(&ef->lock);
-	rt.out = NULL;
-	rt.charge -= new_charge;
-	edu_round_trip_free(&rt);
+	r.out = NULL;
+	r.charge -= new_charge;
+	kmemlab_dmacore_release(&ef->edu->dc, &r);
 	kfree(old);
 	kmemlab_budget_uncharge(&kmemlab_edu_budget, old_charge);
-	return req.len;
+	return r.len;
 }
 
 static ssize_t kmemlab_edu_read(struct file *file, char __user *buf,
@@ -1257,36 +916,24 @@ static const struct file_operations kmemlab_edu_fops = {
 	.llseek = kmemlab_no_llseek,
 };
 
-/* The DMA buffers the device keeps: a zeroed page, a pool, a streaming chunk. */
+/*
+ * The DMA side: the mask, the dma_pool and the kept streaming chunk (the
+ * DMA core's), and a zeroed coherent page that scrubs the window.
+ */
 static int kmemlab_edu_setup_dma(struct kmemlab_edu *edu)
 {
 	struct device *dev = &edu->pdev->dev;
+	int ret;
 
+	ret = kmemlab_dmacore_init(&edu->dc, dev, &edu_dma_engine, &kmemlab_edu_budget);
+	if (ret)
+		return ret;
 	edu->zeros = dma_alloc_coherent(dev, PAGE_SIZE, &edu->zeros_dma, GFP_KERNEL);
-	if (!edu->zeros)
+	if (!edu->zeros) {
+		kmemlab_dmacore_exit(&edu->dc);
 		return -ENOMEM;
-	edu->pool = kmemlab_dma_pool_create(edu->misc_name, dev, KMEMLAB_EDU_POOL_BLOCK,
-					    KMEMLAB_EDU_POOL_BLOCK, 0);
-	if (!edu->pool)
-		goto err_free_zeros;
-	edu->stream = kzalloc(KMEMLAB_EDU_DMA_CHUNK, GFP_KERNEL | GFP_DMA);
-	if (!edu->stream)
-		goto err_destroy_pool;
-	edu->stream_dma = dma_map_single(dev, edu->stream, KMEMLAB_EDU_DMA_CHUNK,
-					 DMA_BIDIRECTIONAL);
-	if (dma_mapping_error(dev, edu->stream_dma))
-		goto err_free_stream;
-	edu->stream_bounced = edu_note_bounce(edu, virt_to_phys(edu->stream),
-					      edu->stream_dma);
+	}
 	return 0;
-
-err_free_stream:
-	kfree(edu->stream);
-err_destroy_pool:
-	dma_pool_destroy(edu->pool);
-err_free_zeros:
-	dma_free_coherent(dev, PAGE_SIZE, edu->zeros, edu->zeros_dma);
-	return -ENOMEM;
 }
 
 /*
@@ -1332,13 +979,8 @@ static void kmemlab_edu_free_coherent(struct kmemlab_edu *edu)
 
 static void kmemlab_edu_teardown_dma(struct kmemlab_edu *edu)
 {
-	struct device *dev = &edu->pdev->dev;
-
-	dma_unmap_single(dev, edu->stream_dma, KMEMLAB_EDU_DMA_CHUNK,
-			 DMA_BIDIRECTIONAL);
-	kfree(edu->stream);
-	dma_pool_destroy(edu->pool);
-	dma_free_coherent(dev, PAGE_SIZE, edu->zeros, edu->zeros_dma);
+	dma_free_coherent(&edu->pdev->dev, PAGE_SIZE, edu->zeros, edu->zeros_dma);
+	kmemlab_dmacore_exit(&edu->dc);
 }
 
 /* Request one vector: MSI if possible, else the shared legacy line. */
@@ -1417,22 +1059,18 @@ static int kmemlab_edu_probe(struct pci_dev *pdev, const struct pci_device_id *i
 		ret = -EIO;
 		goto err_put_edu;
 	}
-	ret = dma_set_mask_and_coherent(dev, DMA_BIT_MASK(EDU_DMA_MASK_BITS));
+	/* The 28-bit mask and the DMA buffers, then bus mastering. */
+	ret = kmemlab_edu_setup_dma(edu);
 	if (ret) {
-		dev_err(dev, "no usable %d-bit DMA: %d\n", EDU_DMA_MASK_BITS, ret);
+		dev_err(dev, "cannot set up DMA: %d\n", ret);
 		goto err_put_edu;
 	}
 	pci_set_master(pdev);
-	ret = kmemlab_edu_setup_dma(edu);
-	if (ret) {
-		dev_err(dev, "cannot allocate the DMA buffers: %d\n", ret);
-		goto err_clear_master;
-	}
 
 	ret = kmemlab_edu_setup_irq(edu);
 	if (ret) {
 		dev_err(dev, "cannot set up the interrupt: %d\n", ret);
-		goto err_teardown_dma;
+		goto err_clear_master;
 	}
 
 	edu->misc.minor = MISC_DYNAMIC_MINOR;
@@ -1455,10 +1093,9 @@ static int kmemlab_edu_probe(struct pci_dev *pdev, const struct pci_device_id *i
 
 err_teardown_irq:
 	kmemlab_edu_teardown_irq(edu);
-err_teardown_dma:
-	kmemlab_edu_teardown_dma(edu);
 err_clear_master:
 	pci_clear_master(pdev);
+	kmemlab_edu_teardown_dma(edu);	/* (setup_dma() cleans up after itself) */
 err_put_edu:
 	kref_put(&edu->ref, kmemlab_edu_free);
 	return ret;
