@@ -31,6 +31,7 @@
 #include "argsz.h"
 #include "kmodule.h"
 #include "memcg.h"
+#include "cmdline.h"
 #include "tap.h"
 
 #define DEV "/dev/kmemlab/alloc"
@@ -750,24 +751,6 @@ static bool file_says_one(const char *path)
 	one = fgets(buf, sizeof(buf), f) && buf[0] == '1';
 	fclose(f);
 	return one;
-}
-
-/* Whether the kernel command line holds @word (space-separated). */
-static bool cmdline_has(const char *word)
-{
-	char buf[4096] = " ", *hit;
-	FILE *f = fopen("/proc/cmdline", "re");
-	size_t n = strlen(word);
-
-	if (!f)
-		return false;
-	if (!fgets(buf + 1, sizeof(buf) - 1, f))
-		buf[1] = '\0';
-	fclose(f);
-	for (hit = strstr(buf, word); hit; hit = strstr(hit + 1, word))
-		if (hit[-1] == ' ' && (hit[n] == ' ' || hit[n] == '\n' || !hit[n]))
-			return true;
-	return false;
 }
 
 /*

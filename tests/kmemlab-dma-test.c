@@ -34,6 +34,7 @@
 #include <kmemlab/dma.h>
 
 #include "kmodule.h"
+#include "cmdline.h"
 #include "tap.h"
 
 #define DEV "/dev/kmemlab/dma"
@@ -83,19 +84,6 @@ static int check_copy(int fd, uint32_t method, uint32_t len, unsigned int seed,
 	if (copy(fd, method, in, out, len, c))
 		return -1;
 	return memcmp(in, out, len) != 0;
-}
-
-static int booted_with(const char *word)
-{
-	char line[4096] = "";
-	FILE *f = fopen("/proc/cmdline", "r");
-
-	if (f) {
-		if (!fgets(line, sizeof(line), f))
-			line[0] = '\0';
-		fclose(f);
-	}
-	return strstr(line, word) != NULL;
 }
 
 /*
@@ -587,7 +575,7 @@ int main(int argc, char **argv)
 		return tap_done();
 	test_bad_inputs(fd);
 	test_argsz(fd);
-	test_every_size(fd, booted_with("swiotlb=force"));
+	test_every_size(fd, cmdline_has("swiotlb=force"));
 	test_scatter_gather(fd);
 	test_killed(fd);
 	close(fd);

@@ -33,6 +33,7 @@
 
 #include "edu-devices.h"
 #include "kmodule.h"
+#include "cmdline.h"
 #include "tap.h"
 
 #define TIMEOUT_PARAM "/sys/module/kmemlab_edu/parameters/dma_timeout_ms"
@@ -1095,19 +1096,6 @@ static void test_unload_busy(const char *node)
 		diag_info(node, -1);
 }
 
-static int booted_with(const char *word)
-{
-	char line[4096] = "";
-	FILE *f = fopen("/proc/cmdline", "r");
-
-	if (f) {
-		if (!fgets(line, sizeof(line), f))
-			line[0] = '\0';
-		fclose(f);
-	}
-	return strstr(line, word) != NULL;
-}
-
 int main(void)
 {
 	char nodes[8][64];
@@ -1119,7 +1107,7 @@ int main(void)
 		printf("1..0 # SKIP no /dev/kmemlab/eduN (no edu device, or kmemlab_edu not loaded)\n");
 		return 0;
 	}
-	expect_bounce = booted_with("swiotlb=force");
+	expect_bounce = cmdline_has("swiotlb=force");
 	tap_diag("%d edu device(s); swiotlb=force: %s", n, expect_bounce ? "yes" : "no");
 	for (i = 0; i < n; i++) {
 		fd = open(nodes[i], O_RDWR | O_CLOEXEC);

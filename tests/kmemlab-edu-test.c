@@ -28,6 +28,7 @@
 
 #include "edu-devices.h"
 #include "kmodule.h"
+#include "cmdline.h"
 #include "tap.h"
 
 #define MODNAME "kmemlab_edu"
@@ -492,19 +493,6 @@ static void test_unload(void)
 		usleep(10000);
 }
 
-static int booted_with(const char *word)
-{
-	char line[4096] = "";
-	FILE *f = fopen("/proc/cmdline", "r");
-
-	if (f) {
-		if (!fgets(line, sizeof(line), f))
-			line[0] = '\0';
-		fclose(f);
-	}
-	return strstr(line, word) != NULL;
-}
-
 int main(int argc, char **argv)
 {
 	char pci[8][16], nodes[8][64];
@@ -531,7 +519,7 @@ int main(int argc, char **argv)
 	 * bounce buffering, runs a short version.
 	 */
 	kills = getenv("KMEMLAB_EDU_FACTORIAL_KILLS") ? atoi(getenv("KMEMLAB_EDU_FACTORIAL_KILLS")) :
-		booted_with("swiotlb=force") ? 100 : 1000;
+		cmdline_has("swiotlb=force") ? 100 : 1000;
 	if (kills > 0)
 		test_factorial_kills(nodes[0], kills);
 	else

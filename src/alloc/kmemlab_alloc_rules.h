@@ -10,12 +10,12 @@
 #define KMEMLAB_ALLOC_RULES_H
 
 #include <linux/gfp.h>
-#include <linux/log2.h>
 #include <linux/overflow.h>
 #include <linux/slab.h>
 #include <linux/types.h>
 
 #include <kmemlab/alloc.h>
+#include "kmemlab_budget.h"
 #include "kmemlab_compat.h"
 
 /* The module parameters that bound requests. */
@@ -126,7 +126,7 @@ static inline u64 kmemlab_alloc_charge(u32 allocator, size_t bytes)
 		return ALIGN((u64)bytes, PMD_SIZE);
 	if (kmemlab_is_vmalloc_family(allocator))
 		return PAGE_ALIGN((u64)bytes);
-	return roundup_pow_of_two(max_t(size_t, bytes, KMALLOC_MIN_SIZE));
+	return kmemlab_budget_kmalloc_bytes(bytes);
 }
 
 /*

@@ -8,13 +8,13 @@
 #define KMEMLAB_DMACORE_RULES_H
 
 #include <linux/errno.h>
-#include <linux/log2.h>
 #include <linux/kernel.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/types.h>
 
 #include <kmemlab/dmacore.h>
+#include "kmemlab_budget.h"
 
 /* The most bytes one round trip of this method may move (0: unknown). */
 static inline u32 kmemlab_dmacore_method_max(u32 method)
@@ -53,12 +53,6 @@ static inline bool kmemlab_dmacore_addr_ok(u64 addr, u32 count, u64 mask)
 	return count >= 1 && addr <= mask && count - 1 <= mask - addr;
 }
 
-/* What kmalloc(@len) can set aside at most: a power-of-two block. */
-static inline u64 kmemlab_dmacore_kmalloc_charge(u32 len)
-{
-	return roundup_pow_of_two(max_t(u32, len, KMALLOC_MIN_SIZE));
-}
-
 /*
  * What one round trip of @len bytes by @method (a checked request) charges
  * to its module's budget while it runs: its two user-data buffers, and the
@@ -72,7 +66,7 @@ static inline u64 kmemlab_dmacore_kmalloc_charge(u32 len)
  */
 static inline u64 kmemlab_dmacore_charge(u32 method, u32 len)
 {
-	u64 charge = 2 * kmemlab_dmacore_kmalloc_charge(len);
+	u64 charge = 2 * kmemlab_budget_kmalloc_bytes(len);
 
 	switch (method) {
 	case KMEMLAB_DMACORE_POOL:

@@ -761,7 +761,7 @@ static ssize_t kmemlab_edu_write(struct file *file, const char __user *buf,
 	old_charge = ef->data_charge;
 	ef->data = r.out;		/* the file keeps what came back, */
 	ef->len = r.len;
-	new_charge = kmemlab_dmacore_kmalloc_charge(r.len);
+	new_charge = kmemlab_budget_kmalloc_bytes(r.len);
 	ef->data_charge = new_charge;	/* and its charge */
 	ef->pos = 0;
 	mutex_unlock(&ef->lock);

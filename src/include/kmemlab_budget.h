@@ -17,8 +17,11 @@
 
 #include <linux/atomic.h>
 #include <linux/errno.h>
+#include <linux/kernel.h>
+#include <linux/log2.h>
 #include <linux/math64.h>
 #include <linux/mm.h>
+#include <linux/slab.h>
 #include <linux/types.h>
 
 /* The default of every driver's max_total_percent parameter. */
@@ -54,6 +57,15 @@ static inline int kmemlab_budget_charge(struct kmemlab_budget *b, u64 bytes)
 static inline void kmemlab_budget_uncharge(struct kmemlab_budget *b, u64 bytes)
 {
 	atomic64_sub(bytes, &b->used);
+}
+
+/*
+ * What kmalloc(@size) can set aside at most, the charge for it: a
+ * power-of-two block (a size class, or 2^order pages above the largest).
+ */
+static inline u64 kmemlab_budget_kmalloc_bytes(size_t size)
+{
+	return roundup_pow_of_two(max_t(size_t, size, KMALLOC_MIN_SIZE));
 }
 
 static inline u64 kmemlab_budget_used(struct kmemlab_budget *b)
