@@ -1,7 +1,9 @@
 # The kernel modules of kmemlab: the one list.  Makefile.am includes this
 # file (make, install, check, the modules' sources for the tarball, and
-# dkms.conf through scripts/make-dkms-conf); src/Kbuild includes it and builds
-# every module named here.  Add a module here and nowhere else.
+# dkms.conf through scripts/make-dkms-conf); src/Kbuild and src/subdir.kbuild
+# include it and build every module named here.  Add a module here (a new
+# directory also needs its one-line Kbuild, and its place in Makefile.am's
+# KMEMLAB_KBUILD_FILES).
 #
 #   kmemlab_alloc    kmalloc, vmalloc, kvmalloc, alloc_pages, GFP contexts (5.1, 5.2)
 #   kmemlab_slab     a kmem_cache with a constructor, a usercopy window,
