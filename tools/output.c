@@ -12,6 +12,7 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "output.h"
@@ -111,9 +112,14 @@ static void json_open(const char *key, bool array)
 {
 	if (!json_mode)
 		return;
+	/*
+	 * The commands' code alone decides the nesting (a few levels):
+	 * deeper is a bug in the tool, and going on would close the wrong
+	 * level later and print invalid JSON.
+	 */
 	if (depth == OUT_DEPTH) {
-		fprintf(stderr, "kmemlab: JSON nested deeper than %d\n", OUT_DEPTH);
-		return;
+		fprintf(stderr, "kmemlab: bug: JSON nested deeper than %d\n", OUT_DEPTH);
+		abort();
 	}
 	json_begin(key, true);
 	fputc(array ? '[' : '{', fp());
