@@ -32,6 +32,7 @@
 #include "kmodule.h"
 #include "memcg.h"
 #include "cmdline.h"
+#include "sysfs.h"
 #include "tap.h"
 
 #define DEV "/dev/kmemlab/alloc"
@@ -739,20 +740,6 @@ static void test_quota(int fd)
 	buf_free(fd, handles[1]);
 }
 
-/* Does the one-line file @path read "1"?  (Missing: no.) */
-static bool file_says_one(const char *path)
-{
-	char buf[8] = "";
-	FILE *f = fopen(path, "re");
-	bool one;
-
-	if (!f)
-		return false;
-	one = fgets(buf, sizeof(buf), f) && buf[0] == '1';
-	fclose(f);
-	return one;
-}
-
 /*
  * PREEMPT_RT's rule, predicted from the facts of this kernel: an RT
  * kernel says so in /sys/kernel/realtime; lockdep (/proc/lockdep) may be
@@ -771,7 +758,7 @@ static void test_hardirq_rule(int fd)
 	};
 	struct kmemlab_alloc_request req = req_of(KMEMLAB_KMALLOC, KMEMLAB_CTX_HARDIRQ,
 						  KMEMLAB_GFP_ATOMIC, 64);
-	bool rt = file_says_one("/sys/kernel/realtime");
+	bool rt = read_number("/sys/kernel/realtime") == 1;
 	bool lockdep = access("/proc/lockdep", F_OK) == 0;
 	struct kmemlab_alloc_stats st;
 	int ret;
@@ -1118,8 +1105,10 @@ static void test_unload(void)
 		     "load with max_total_percent=0: EINVAL");
 	EXPECT_ERRNO(kmodule_load(module_path, "max_total_percent=101"), EINVAL,
 		     "load with max_total_percent=101: EINVAL");
-	ASSERT_OK(kmodule_load(module_path, "max_buffers=2"), "load with max_buffers=2");
-	kmodule_wait_node(DEV, true);
+	if (!EXPECT_OK(kmodule_load_wait(module_path, "max_buffers=2", DEV), "load with max_buffers=2")) {
+		tap_diag("  %s", kmodule_failed);
+		return;
+	}
 	fd = dev_open();
 	ASSERT_TRUE(fd >= 0, "open after reload");
 	stats(fd, &st);
@@ -1131,9 +1120,15 @@ static void test_unload(void)
 	}
 	EXPECT_TRUE(i == 2 && errno == ENOSPC, "max_buffers=2: the third buffer is ENOSPC");
 	close(fd);
-	ASSERT_OK(kmodule_unload(MODNAME), "unload again");
-	EXPECT_OK(kmodule_load(module_path, ""), "load back with defaults");
-	kmodule_wait_node(DEV, true);
+	if (!EXPECT_OK(kmodule_reload(MODNAME, module_path, "", DEV),
+		       "unload again, load back with defaults")) {
+		tap_diag("  %s", kmodule_failed);
+		return;
+	}
+	fd = dev_open();
+	EXPECT_TRUE(fd >= 0 && !stats(fd, &st) && st.max_buffers == 64,
+		    "loaded back: the quota is the default 64 buffers again (%u)", st.max_buffers);
+	close(fd);
 }
 
 int main(int argc, char **argv)

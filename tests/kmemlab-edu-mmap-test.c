@@ -28,6 +28,7 @@
 
 #include "edu-devices.h"
 #include "kmodule.h"
+#include "sysfs.h"
 #include "tap.h"
 
 #define MODNAME "kmemlab_edu"
@@ -415,17 +416,6 @@ static int wait_nodes(int want)
 	return n;
 }
 
-static int sysfs_write(const char *path, const char *value)
-{
-	FILE *f = fopen(path, "w");
-	int ret;
-
-	if (!f)
-		return -1;
-	ret = fputs(value, f) < 0;
-	return fclose(f) || ret ? -1 : 0;
-}
-
 /*
  * Unbind the device from the driver while three mappings of one file
  * exist: the opener's, a forked child's copy, and the child's own mmap()
@@ -463,7 +453,7 @@ static void test_unbind(const char *node, const uint8_t *pattern)
 	EXPECT_EQ(touch(v, false, 0), 0, "unbind: the mapping reads while the driver is bound");
 	EXPECT_EQ(read(ready[0], &byte, 1), 1, "a child maps the inherited file too");
 	close(ready[0]);
-	ASSERT_OK(sysfs_write("/sys/bus/pci/drivers/" MODNAME "/unbind", pci),
+	ASSERT_OK(write_file("/sys/bus/pci/drivers/" MODNAME "/unbind", pci),
 		  "unbind %s (PCI %s) from %s while mapped", node, pci, MODNAME);
 	sig = touch(v, false, 0);
 	EXPECT_TRUE(sig == SIGBUS, "the mapping is revoked: a touch is SIGBUS (got %s)", signame(sig));
@@ -480,7 +470,7 @@ static void test_unbind(const char *node, const uint8_t *pattern)
 		    "the open file: mmap() is ENODEV");
 	munmap((void *)v, SIZE);
 	EXPECT_OK(close(fd), "close the unbound file");
-	EXPECT_OK(sysfs_write("/sys/bus/pci/drivers/" MODNAME "/bind", pci), "bind %s again", pci);
+	EXPECT_OK(write_file("/sys/bus/pci/drivers/" MODNAME "/bind", pci), "bind %s again", pci);
 	EXPECT_EQ(wait_nodes(before), before, "the node is back");
 }
 

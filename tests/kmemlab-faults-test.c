@@ -58,6 +58,7 @@
 #include <kmemlab/percpu.h>
 #include <kmemlab/slab.h>
 
+#include "sysfs.h"
 #include "tap.h"
 
 #define FAIL_NTH "/proc/thread-self/fail-nth"
@@ -83,17 +84,6 @@ static unsigned long window_start, window_end;	/* 0, 0: no filter */
 static const char *module_dir;
 static unsigned long total_points;
 
-static int write_file(const char *path, const char *value)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC), ret;
-
-	if (fd < 0)
-		return -1;
-	ret = write(fd, value, strlen(value)) == (ssize_t)strlen(value) ? 0 : -1;
-	close(fd);
-	return ret;
-}
-
 /* /proc/thread-self/fail-nth, kept open: opening it again while armed
  * would itself allocate and could take the injected failure. */
 static int fail_nth_fd = -1;
@@ -116,21 +106,6 @@ static bool injected(void)
 	if (pwrite(fail_nth_fd, "0", 1, 0) != 1)
 		return false;
 	return len > 0 && atol(buf) == 0;
-}
-
-static int read_file(const char *path, char *buf, size_t size)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t len;
-
-	if (fd < 0)
-		return -1;
-	len = read(fd, buf, size - 1);
-	close(fd);
-	if (len < 0)
-		return -1;
-	buf[len] = 0;
-	return 0;
 }
 
 /* The address of a kernel symbol from /proc/kallsyms (0 if unknown or

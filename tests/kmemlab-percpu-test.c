@@ -30,11 +30,13 @@
 #include <kmemlab/percpu.h>
 
 #include "kmodule.h"
+#include "sysfs.h"
 #include "tap.h"
 
 #define DEV "/dev/kmemlab/percpu"
 #define MODNAME "kmemlab_percpu"
 #define CPU1_ONLINE "/sys/devices/system/cpu/cpu1/online"
+#define PARAMS "/sys/module/" MODNAME "/parameters/"
 #define NOBODY 65534
 /* Increments per thread no machine does before the test kills the run. */
 #define LONG_ITERATIONS 1000000000000ULL
@@ -149,14 +151,14 @@ static void test_hotplug(int fd)
 	}
 	ASSERT_OK(run(fd, KMEMLAB_PERCPU_ALL, 5000, &r), "hotplug: RUN on every CPU first");
 	before = totals(fd);
-	ASSERT_OK(system("echo 0 > " CPU1_ONLINE) == 0 ? 0 : -1, "take CPU 1 offline");
+	ASSERT_OK(write_file(CPU1_ONLINE, "0"), "take CPU 1 offline");
 	t = totals(fd);
 	for (m = 0; m < KMEMLAB_PERCPU_METHODS; m++)
 		same += t.total[m] == before.total[m];
 	EXPECT_EQ(same, KMEMLAB_PERCPU_METHODS, "CPU 1 offline: no total lost its CPU 1 part");
 	EXPECT_OK(run(fd, KMEMLAB_PERCPU_ALL, 5000, &r), "RUN with CPU 1 offline");
 	EXPECT_EQ(r.threads, t.online_cpus, "one thread per CPU still online (%u)", t.online_cpus);
-	EXPECT_OK(system("echo 1 > " CPU1_ONLINE) == 0 ? 0 : -1, "bring CPU 1 back");
+	EXPECT_OK(write_file(CPU1_ONLINE, "1"), "bring CPU 1 back");
 	expect_totals_exact(fd, "after offline, run, online");
 }
 
@@ -447,6 +449,7 @@ static void test_long_runs(void)
 	uint64_t made, asked = (uint64_t)online * LONG_ITERATIONS;
 	pid_t kids[4] = { 0 };
 	bool static_seen;
+	char param[32];
 	static const int kid_method[4] = {
 		KMEMLAB_PERCPU_STATIC, KMEMLAB_PERCPU_DYNAMIC, KMEMLAB_PERCPU_COUNTER,
 		KMEMLAB_PERCPU_ATOMIC,
@@ -459,9 +462,15 @@ static void test_long_runs(void)
 				 "RUNs in progress %d", k + 1);
 		return;
 	}
-	ASSERT_OK(kmodule_unload(MODNAME), "unload, to load with long runs");
-	ASSERT_OK(kmodule_load(module_path, LONG_PARAMS), "load with %s", LONG_PARAMS);
-	ASSERT_OK(kmodule_wait_node(DEV, true), "%s back", DEV);
+	if (!EXPECT_OK(kmodule_reload(MODNAME, module_path, LONG_PARAMS, DEV),
+		       "reload with %s, %s back", LONG_PARAMS, DEV)) {
+		tap_diag("  %s", kmodule_failed);
+		return;
+	}
+	read_file(PARAMS "max_iterations", param, sizeof(param));
+	EXPECT_EQ(strtoull(param, NULL, 10), LONG_ITERATIONS, "max_iterations took (%.20s)", param);
+	read_file(PARAMS "max_runs", param, sizeof(param));
+	EXPECT_EQ(atoi(param), 4, "max_runs took (%.20s)", param);
 	fd = open(DEV, O_RDWR | O_CLOEXEC);
 	ASSERT_TRUE(fd >= 0, "open %s", DEV);
 	t0 = totals(fd);
@@ -490,14 +499,13 @@ static void test_long_runs(void)
 		tap_skip("CPU 1 cannot be taken offline here", "CPU 1 back online during the RUNs");
 	} else {
 		/* Before the change, this write waited for every RUN to end. */
-		EXPECT_OK(system("echo 0 > " CPU1_ONLINE) == 0 ? 0 : -1,
+		EXPECT_OK(write_file(CPU1_ONLINE, "0"),
 			  "CPU 1 goes offline while 3 RUNs count on every CPU");
 		t = totals(fd);
 		EXPECT_TRUE(t.online_cpus == online - 1 && t.runs == 3 && t.threads == 3 * online,
 			    "the RUNs go on, their threads moved (online %u, runs %u, threads %u)",
 			    t.online_cpus, t.runs, t.threads);
-		EXPECT_OK(system("echo 1 > " CPU1_ONLINE) == 0 ? 0 : -1,
-			  "CPU 1 back online during the RUNs");
+		EXPECT_OK(write_file(CPU1_ONLINE, "1"), "CPU 1 back online during the RUNs");
 	}
 
 	/*
@@ -560,8 +568,8 @@ static void test_unload(void)
 	EXPECT_ERRNO(kmodule_load(module_path, "max_iterations=0"), EINVAL,
 		     "load with max_iterations=0: EINVAL");
 	EXPECT_ERRNO(kmodule_load(module_path, "max_runs=0"), EINVAL, "load with max_runs=0: EINVAL");
-	EXPECT_OK(kmodule_load(module_path, ""), "load back");
-	kmodule_wait_node(DEV, true);
+	if (!EXPECT_OK(kmodule_load_wait(module_path, "", DEV), "load back"))
+		tap_diag("  %s", kmodule_failed);
 }
 
 int main(int argc, char **argv)

@@ -1,17 +1,20 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * kmodule.h - what kmemlab's user-space tests share around one driver: the
- * --module-dir option, loading and unloading its module by system call, and
- * waiting for devtmpfs to create or remove its node.
+ * --module-dir option, loading and unloading its module by system call,
+ * waiting for devtmpfs to create or remove its node, and the two together
+ * (load and wait; unload, wait, load with parameters, wait).
  */
 #ifndef KMEMLAB_KMODULE_H
 #define KMEMLAB_KMODULE_H
 
+#include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <grp.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -56,7 +59,8 @@ static inline int kmodule_unload(const char *name)
 	return syscall(SYS_delete_module, name, O_NONBLOCK);
 }
 
-/* Wait for @dev to appear (@present) or go: 0, or -1 after 30 s. */
+/* Wait for @dev to appear (@present) or go: 0, or -1 (ETIMEDOUT) after
+ * 30 s. */
 static inline int kmodule_wait_node(const char *dev, bool present)
 {
 	int i;
@@ -69,7 +73,62 @@ static inline int kmodule_wait_node(const char *dev, bool present)
 			return 0;
 		usleep(10000);
 	}
+	errno = ETIMEDOUT;
 	return -1;
+}
+
+/* The step the last failed kmodule_load_wait() or kmodule_reload() failed
+ * at, with its error: for the caller's tap_diag. */
+static char kmodule_failed[1024];
+
+/*
+ * Load @path with @params and wait for its node @dev: 0, or -1 with errno
+ * (ETIMEDOUT: loaded, but @dev never came) and kmodule_failed saying which.
+ */
+static inline int kmodule_load_wait(const char *path, const char *params, const char *dev)
+{
+	int err;
+
+	if (kmodule_load(path, params)) {
+		err = errno;
+		snprintf(kmodule_failed, sizeof(kmodule_failed), "load %.200s \"%.200s\": %s", path,
+			 params, strerror(err));
+		errno = err;
+		return -1;
+	}
+	if (kmodule_wait_node(dev, true)) {
+		snprintf(kmodule_failed, sizeof(kmodule_failed),
+			 "loaded %.200s \"%.200s\", but %.200s never came", path, params, dev);
+		errno = ETIMEDOUT;
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Unload @name, wait for its node @dev to go, load @path with @params and
+ * wait for @dev again: 0, or -1 with errno (EWOULDBLOCK: still in use;
+ * ETIMEDOUT: a node wait ran out) and kmodule_failed saying which step.
+ */
+static inline int kmodule_reload(const char *name, const char *path, const char *params,
+				 const char *dev)
+{
+	int err;
+
+	if (kmodule_unload(name)) {
+		err = errno;
+		snprintf(kmodule_failed, sizeof(kmodule_failed), "unload %.200s: %s", name,
+			 strerror(err));
+		errno = err;
+		return -1;
+	}
+	if (kmodule_wait_node(dev, false)) {
+		snprintf(kmodule_failed, sizeof(kmodule_failed), "unloaded %.200s, but %.200s stayed",
+			 name, dev);
+		errno = ETIMEDOUT;
+		return -1;
+	}
+	return kmodule_load_wait(path, params, dev);
 }
 
 /*
