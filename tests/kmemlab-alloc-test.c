@@ -551,6 +551,70 @@ static int realloc_buf(int fd, uint32_t handle, uint64_t new_size, struct kmemla
 	return ioctl(fd, KMEMLAB_ALLOC_IOC_REALLOC, r);
 }
 
+/* What kmalloc(@bytes) may set aside at most: the module-wide limit's
+ * charge for a kmalloc-family or kvmalloc buffer (the next power of two).
+ */
+static uint64_t kmalloc_charge(uint64_t bytes)
+{
+	uint64_t p = 8;		/* KMALLOC_MIN_SIZE */
+
+	while (p < bytes)
+		p <<= 1;
+	return p;
+}
+
+/*
+ * kvmalloc buffers resize with kvrealloc: 8 -> 12 MiB, if the file's byte
+ * quota and the module-wide limit (10% of RAM by default: a small guest's
+ * may be too small) leave room, as STATS predicts; else ENOSPC saying
+ * which, the buffer untouched.
+ */
+static void test_kvrealloc(int fd, const unsigned char *data, size_t len)
+{
+	const uint64_t old = 8 << 20, grown = 12 << 20;
+	struct kmemlab_alloc_request req = req_of(KMEMLAB_KVMALLOC, KMEMLAB_CTX_PROCESS,
+						  KMEMLAB_GFP_KERNEL, old);
+	struct kmemlab_buf_info info = { .argsz = sizeof(info) };
+	struct kmemlab_alloc_stats st0, st;
+	struct kmemlab_realloc_request r;
+	uint32_t want = KMEMLAB_REFUSAL_NONE;
+	unsigned char back[100];
+	uint64_t room;
+
+	ASSERT_TRUE(len <= sizeof(back) && !stats(fd, &st0), "kvrealloc: STATS");
+	ASSERT_OK(alloc(fd, &req), "kvrealloc: kvmalloc 8 MiB");
+	buf_io(fd, KMEMLAB_ALLOC_IOC_WRITE, req.info.handle, old - len, len, (void *)data);
+	stats(fd, &st);
+	EXPECT_EQ(st.global_held - st0.global_held, kmalloc_charge(old),
+		  "kvmalloc 8 MiB: charged kmalloc's worst case against the module-wide limit");
+	room = st.global_limit > st.global_held ? st.global_limit - st.global_held : 0;
+	if (grown - old > st.max_bytes - st.bytes)
+		want = KMEMLAB_REFUSAL_QUOTA;
+	else if (kmalloc_charge(grown) - kmalloc_charge(old) > room)
+		want = KMEMLAB_REFUSAL_MODULE_LIMIT;
+	tap_diag("kvrealloc: limit %llu, held %llu (room %llu), quota %llu, file holds %llu: %s",
+		 (unsigned long long)st.global_limit, (unsigned long long)st.global_held,
+		 (unsigned long long)room, (unsigned long long)st.max_bytes,
+		 (unsigned long long)st.bytes, want == KMEMLAB_REFUSAL_NONE ? "it fits" :
+		 want == KMEMLAB_REFUSAL_QUOTA ? "past the file's quota" : "past the module limit");
+	if (want == KMEMLAB_REFUSAL_NONE) {
+		EXPECT_OK(realloc_buf(fd, req.info.handle, grown, &r), "kvrealloc 8 -> 12 MiB");
+		EXPECT_TRUE(r.info.flags & KMEMLAB_BUF_VMALLOC, "kvrealloc 12 MiB: in the vmalloc area");
+	} else {
+		EXPECT_ERRNO(realloc_buf(fd, req.info.handle, grown, &r), ENOSPC,
+			     "kvrealloc 8 -> 12 MiB: ENOSPC, as STATS predicts");
+		EXPECT_EQ(r.refusal, want, "kvrealloc 8 -> 12 MiB: the refusal says %s",
+			  want == KMEMLAB_REFUSAL_QUOTA ? "quota" : "module limit");
+	}
+	info.handle = req.info.handle;
+	ioctl(fd, KMEMLAB_ALLOC_IOC_INFO, &info);
+	EXPECT_EQ(info.size, want == KMEMLAB_REFUSAL_NONE ? grown : old, "kvrealloc: INFO size %s",
+		  want == KMEMLAB_REFUSAL_NONE ? "12 MiB" : "still 8 MiB");
+	buf_io(fd, KMEMLAB_ALLOC_IOC_READ, req.info.handle, old - len, len, back);
+	EXPECT_TRUE(!memcmp(back, data, len), "kvrealloc: data at the old end survived");
+	buf_free(fd, req.info.handle);
+}
+
 static void test_realloc(int fd)
 {
 	struct kmemlab_alloc_request req = req_of(KMEMLAB_KMALLOC, KMEMLAB_CTX_PROCESS,
@@ -594,15 +658,7 @@ static void test_realloc(int fd)
 	EXPECT_EQ(r.refusal, KMEMLAB_REFUSAL_OVERFLOW, "krealloc_array overflow: refusal says overflow");
 	buf_free(fd, req.info.handle);
 
-	/* kvmalloc buffers resize with kvrealloc. */
-	req = req_of(KMEMLAB_KVMALLOC, KMEMLAB_CTX_PROCESS, KMEMLAB_GFP_KERNEL, 8 << 20);
-	ASSERT_OK(alloc(fd, &req), "kvrealloc: kvmalloc 8 MiB");
-	buf_io(fd, KMEMLAB_ALLOC_IOC_WRITE, req.info.handle, (8 << 20) - sizeof(data), sizeof(data), data);
-	EXPECT_OK(realloc_buf(fd, req.info.handle, 12 << 20, &r), "kvrealloc 8 -> 12 MiB");
-	buf_io(fd, KMEMLAB_ALLOC_IOC_READ, req.info.handle, (8 << 20) - sizeof(data), sizeof(data), back);
-	EXPECT_TRUE(!memcmp(back, data, sizeof(data)), "kvrealloc: data at the old end survived");
-	EXPECT_TRUE(r.info.flags & KMEMLAB_BUF_VMALLOC, "kvrealloc 12 MiB: in the vmalloc area");
-	buf_free(fd, req.info.handle);
+	test_kvrealloc(fd, data, sizeof(data));
 
 	/* vmalloc buffers do not resize here. */
 	req = req_of(KMEMLAB_VMALLOC, KMEMLAB_CTX_PROCESS, KMEMLAB_GFP_KERNEL, 4096);
