@@ -817,6 +817,19 @@ static const struct driver drivers[] = {
 	  sizeof(edu_ops) / sizeof(edu_ops[0]), false, true },
 };
 
+/* How the sweep sets failslab and fail_page_alloc up, one row a file
+ * (value NULL: KMEMLAB_FAULTS_VERBOSE's). */
+static const struct {
+	const char *path, *value;
+} fault_settings[] = {
+	{ "/sys/kernel/debug/failslab/ignore-gfp-wait", "N" },
+	{ "/sys/kernel/debug/failslab/verbose", NULL },
+	{ "/sys/kernel/debug/fail_page_alloc/ignore-gfp-wait", "N" },
+	{ "/sys/kernel/debug/fail_page_alloc/ignore-gfp-highmem", "N" },
+	{ "/sys/kernel/debug/fail_page_alloc/min-order", "0" },
+	{ "/sys/kernel/debug/fail_page_alloc/verbose", NULL },
+};
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -845,14 +858,14 @@ int main(int argc, char **argv)
 	verbose = getenv("KMEMLAB_FAULTS_VERBOSE");
 	if (!verbose || strspn(verbose, "0123456789") != strlen(verbose) || !*verbose)
 		verbose = "0";
-	if (write_file("/sys/kernel/debug/failslab/ignore-gfp-wait", "N") ||
-	    write_file("/sys/kernel/debug/failslab/verbose", verbose) ||
-	    write_file("/sys/kernel/debug/fail_page_alloc/ignore-gfp-wait", "N") ||
-	    write_file("/sys/kernel/debug/fail_page_alloc/ignore-gfp-highmem", "N") ||
-	    write_file("/sys/kernel/debug/fail_page_alloc/min-order", "0") ||
-	    write_file("/sys/kernel/debug/fail_page_alloc/verbose", verbose)) {
-		printf("Bail out! cannot configure failslab/fail_page_alloc in debugfs\n");
-		return 1;
+	for (i = 0; i < sizeof(fault_settings) / sizeof(fault_settings[0]); i++) {
+		const char *value = fault_settings[i].value ? fault_settings[i].value : verbose;
+
+		if (write_file(fault_settings[i].path, value)) {
+			printf("Bail out! cannot write %s to %s: %s\n", value, fault_settings[i].path,
+			       strerror(errno));
+			return 1;
+		}
 	}
 	unfiltered = getenv("KMEMLAB_FAULTS_UNFILTERED");
 	switch (unfiltered && !strcmp(unfiltered, "1") ? 2 : set_filter()) {
