@@ -44,7 +44,6 @@
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
-#include <getopt.h>
 #include <stdint.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -58,6 +57,7 @@
 #include <kmemlab/percpu.h>
 #include <kmemlab/slab.h>
 
+#include "kmodule.h"
 #include "sysfs.h"
 #include "tap.h"
 
@@ -436,7 +436,7 @@ static void sweep_load(const struct driver *drv)
 		tap_skip("no --module-dir given", "fault sweep %s: module load", drv->module);
 		return;
 	}
-	if (syscall(SYS_delete_module, drv->module, O_NONBLOCK)) {
+	if (kmodule_unload(drv->module)) {
 		tap_result(false, "fault sweep %s: module load: unload first: %s", drv->module,
 			   strerror(errno));
 		return;
@@ -451,6 +451,7 @@ static void sweep_load(const struct driver *drv)
 		bool hit;
 		long ret;
 
+		/* Not kmodule_load(): its open() would take the armed failure. */
 		arm(n);
 		ret = syscall(SYS_finit_module, fd, "", 0);
 		ret = ret ? -errno : 0;
@@ -464,7 +465,7 @@ static void sweep_load(const struct driver *drv)
 		}
 		points++;
 		if (!ret) {	/* a fallback absorbed it: fine, unload for the next N */
-			if (syscall(SYS_delete_module, drv->module, O_NONBLOCK))
+			if (kmodule_unload(drv->module))
 				bad++;
 			continue;
 		}
@@ -832,20 +833,12 @@ static const struct {
 
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "module-dir", required_argument, NULL, 'm' },
-		{ NULL, 0, NULL, 0 }
-	};
 	const char *unfiltered, *verbose;
 	unsigned long before;
 	size_t d, i;
-	int opt;
 
-	while ((opt = getopt_long(argc, argv, "m:", opts, NULL)) != -1) {
-		if (opt != 'm')
-			return 2;
-		module_dir = optarg;
-	}
+	if (!kmodule_parse_dir(argc, argv, &module_dir))
+		return 2;
 	printf("TAP version 13\n");
 	if (access(FAIL_NTH, W_OK)) {
 		printf("1..0 # SKIP this kernel has no fault injection (CONFIG_FAULT_INJECTION): the debug tier runs this\n");

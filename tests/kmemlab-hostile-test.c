@@ -1236,19 +1236,11 @@ static void test_unbind_race(void)
 
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "module-dir", required_argument, NULL, 'm' },
-		{ NULL, 0, NULL, 0 }
-	};
 	const struct group *group;
 	char nodes[8][64];
-	int opt;
 
-	while ((opt = getopt_long(argc, argv, "m:", opts, NULL)) != -1) {
-		if (opt != 'm')
-			return 2;
-		module_dir = optarg;
-	}
+	if (!kmodule_parse_dir(argc, argv, &module_dir))
+		return 2;
 	printf("TAP version 13\n");
 	if (geteuid() != 0) {
 		printf("1..0 # SKIP needs root: it plays the packages' udev rule and three users\n");

@@ -20,7 +20,6 @@
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdint.h>
 #include <sys/ioctl.h>
@@ -462,22 +461,15 @@ static void run_kinds(bool have_edu, int *ok, int *want)
 
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "module-dir", required_argument, NULL, 'm' },
-		{ NULL, 0, NULL, 0 }
-	};
 	const char *secs_env = getenv("KMEMLAB_STRESS_SECONDS");
 	int seconds = secs_env ? atoi(secs_env) : 5;
-	int ok[NR_KINDS] = { 0 }, want[NR_KINDS] = { 0 }, opt, fd;
+	int ok[NR_KINDS] = { 0 }, want[NR_KINDS] = { 0 }, fd;
 	unsigned long long left;
 	bool have_edu;
 	size_t k;
 
-	while ((opt = getopt_long(argc, argv, "m:", opts, NULL)) != -1) {
-		if (opt != 'm')
-			return 2;
-		module_dir = optarg;
-	}
+	if (!kmodule_parse_dir(argc, argv, &module_dir))
+		return 2;
 	printf("TAP version 13\n");
 	if (!present(DEV) || !present(SLAB_DEV) || !present(PERCPU_DEV)) {
 		printf("1..0 # SKIP a kmemlab device is missing: load every module first\n");

@@ -21,10 +21,9 @@
 
 #include "tap.h"
 
-/* Parse [--module-dir DIR]; fill @path with DIR/@module.ko, or "" without
- * the option.  Returns false on an unknown option. */
-static inline bool kmodule_parse_args(int argc, char **argv, const char *module,
-				      char *path, size_t len)
+/* Parse [--module-dir DIR] into *@dir (NULL without the option), for a
+ * test of several modules.  Returns false on an unknown option. */
+static inline bool kmodule_parse_dir(int argc, char **argv, const char **dir)
 {
 	static const struct option opts[] = {
 		{ "module-dir", required_argument, NULL, 'm' },
@@ -32,12 +31,27 @@ static inline bool kmodule_parse_args(int argc, char **argv, const char *module,
 	};
 	int opt;
 
-	path[0] = '\0';
+	*dir = NULL;
 	while ((opt = getopt_long(argc, argv, "m:", opts, NULL)) != -1) {
 		if (opt != 'm')
 			return false;
-		snprintf(path, len, "%s/%s.ko", optarg, module);
+		*dir = optarg;
 	}
+	return true;
+}
+
+/* Parse [--module-dir DIR]; fill @path with DIR/@module.ko, or "" without
+ * the option.  Returns false on an unknown option. */
+static inline bool kmodule_parse_args(int argc, char **argv, const char *module,
+				      char *path, size_t len)
+{
+	const char *dir;
+
+	path[0] = '\0';
+	if (!kmodule_parse_dir(argc, argv, &dir))
+		return false;
+	if (dir)
+		snprintf(path, len, "%s/%s.ko", dir, module);
 	return true;
 }
 
