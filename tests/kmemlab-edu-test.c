@@ -404,19 +404,13 @@ static void test_budget(void)
 	int err = 0, fd;
 	uint8_t b[4096];
 
-	EXPECT_ERRNO(kmodule_load(module_path, "max_total_percent=0"), EINVAL,
-		     "load with max_total_percent=0: EINVAL");
-	EXPECT_ERRNO(kmodule_load(module_path, "max_total_percent=101"), EINVAL,
-		     "load with max_total_percent=101: EINVAL");
-	EXPECT_ERRNO(kmodule_load(module_path, "max_dma_zone_kib=63"), EINVAL,
-		     "load with max_dma_zone_kib=63: EINVAL");
+	kmodule_expect_bad_params(module_path, (const char *const[]){
+		"max_total_percent=0", "max_total_percent=101", "max_dma_zone_kib=63", NULL });
 
 	/* 1% of RAM, or 2 MiB of ZONE_DMA by default, whichever is smaller. */
-	if (!EXPECT_OK(kmodule_load_wait(module_path, "max_total_percent=1", EDU0),
-		       "load with max_total_percent=1")) {
-		tap_diag("  %s", kmodule_failed);
+	if (!EXPECT_KMODULE(kmodule_load_wait(module_path, "max_total_percent=1", EDU0),
+			    "load with max_total_percent=1"))
 		return;
-	}
 	fd = open(EDU0, O_RDWR | O_CLOEXEC);
 	ASSERT_TRUE(fd >= 0 && !edu_info(fd, &info) && !sysinfo(&si), "budget: open " EDU0);
 	percent1 = (uint64_t)si.totalram * si.mem_unit / 4096 / 100 * 4096;
@@ -427,11 +421,9 @@ static void test_budget(void)
 	close(fd);
 	EXPECT_OK(kmodule_unload(MODNAME), "unload");
 
-	if (!EXPECT_OK(kmodule_load_wait(module_path, "max_dma_zone_kib=64", EDU0),
-		       "load with max_dma_zone_kib=64")) {
-		tap_diag("  %s", kmodule_failed);
+	if (!EXPECT_KMODULE(kmodule_load_wait(module_path, "max_dma_zone_kib=64", EDU0),
+			    "load with max_dma_zone_kib=64"))
 		return;
-	}
 	fd = open(EDU0, O_RDWR | O_CLOEXEC);
 	ASSERT_TRUE(fd >= 0 && !edu_info(fd, &info), "budget: open " EDU0);
 	EXPECT_EQ(info.global_limit, 64 << 10, "limit: 64 KiB");

@@ -449,7 +449,6 @@ static void test_long_runs(void)
 	uint64_t made, asked = (uint64_t)online * LONG_ITERATIONS;
 	pid_t kids[4] = { 0 };
 	bool static_seen;
-	char param[32];
 	static const int kid_method[4] = {
 		KMEMLAB_PERCPU_STATIC, KMEMLAB_PERCPU_DYNAMIC, KMEMLAB_PERCPU_COUNTER,
 		KMEMLAB_PERCPU_ATOMIC,
@@ -462,15 +461,12 @@ static void test_long_runs(void)
 				 "RUNs in progress %d", k + 1);
 		return;
 	}
-	if (!EXPECT_OK(kmodule_reload(MODNAME, module_path, LONG_PARAMS, DEV),
-		       "reload with %s, %s back", LONG_PARAMS, DEV)) {
-		tap_diag("  %s", kmodule_failed);
+	if (!EXPECT_KMODULE(kmodule_reload(MODNAME, module_path, LONG_PARAMS, DEV),
+			    "reload with %s, %s back", LONG_PARAMS, DEV))
 		return;
-	}
-	read_file(PARAMS "max_iterations", param, sizeof(param));
-	EXPECT_EQ(strtoull(param, NULL, 10), LONG_ITERATIONS, "max_iterations took (%.20s)", param);
-	read_file(PARAMS "max_runs", param, sizeof(param));
-	EXPECT_EQ(atoi(param), 4, "max_runs took (%.20s)", param);
+	EXPECT_EQ(read_number(PARAMS "max_iterations"), LONG_ITERATIONS,
+		  "its sysfs parameters say so: max_iterations %llu", LONG_ITERATIONS);
+	EXPECT_EQ(read_number(PARAMS "max_runs"), 4, "  and max_runs 4");
 	fd = open(DEV, O_RDWR | O_CLOEXEC);
 	ASSERT_TRUE(fd >= 0, "open %s", DEV);
 	t0 = totals(fd);
@@ -565,11 +561,9 @@ static void test_unload(void)
 		     "unload while the device is open: refused (in use)");
 	close(fd);
 	ASSERT_OK(kmodule_unload(MODNAME), "unload after close");
-	EXPECT_ERRNO(kmodule_load(module_path, "max_iterations=0"), EINVAL,
-		     "load with max_iterations=0: EINVAL");
-	EXPECT_ERRNO(kmodule_load(module_path, "max_runs=0"), EINVAL, "load with max_runs=0: EINVAL");
-	if (!EXPECT_OK(kmodule_load_wait(module_path, "", DEV), "load back"))
-		tap_diag("  %s", kmodule_failed);
+	kmodule_expect_bad_params(module_path, (const char *const[]){
+		"max_iterations=0", "max_runs=0", NULL });
+	EXPECT_KMODULE(kmodule_load_wait(module_path, "", DEV), "load back");
 }
 
 int main(int argc, char **argv)

@@ -145,6 +145,23 @@ static inline int kmodule_reload(const char *name, const char *path, const char 
 	return kmodule_load_wait(path, params, dev);
 }
 
+/* EXPECT_OK of a kmodule_load_wait() or kmodule_reload(), with the step
+ * that failed said under the "not ok" line. */
+#define EXPECT_KMODULE(call, ...) ({					\
+	bool __kok = EXPECT_OK(call, __VA_ARGS__);			\
+	if (!__kok)							\
+		tap_diag("  %s", kmodule_failed);			\
+	__kok;								\
+})
+
+/* Loading @path with each of @params (NULL-terminated: out-of-range module
+ * parameters) must fail with EINVAL: a TAP line each. */
+static inline void kmodule_expect_bad_params(const char *path, const char *const *params)
+{
+	for (; *params; params++)
+		EXPECT_ERRNO(kmodule_load(path, *params), EINVAL, "load with %s: EINVAL", *params);
+}
+
 /*
  * Is @sb a kmemlab node as its driver or the packages make it?  Root-only
  * (0600, the driver's own mode), or given to group kmemlab (0660) by the
