@@ -28,6 +28,7 @@
 
 #include "edu-devices.h"
 #include "kmodule.h"
+#include "pattern.h"
 #include "sysfs.h"
 #include "tap.h"
 
@@ -37,37 +38,6 @@
 #define CHUNK KMEMLAB_EDU_DMA_CHUNK
 
 static char module_path[4096];
-
-static void fill(uint8_t *p, size_t len, unsigned int seed)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		p[i] = (uint8_t)(i * 13 + seed * 101 + (i >> 8));
-}
-
-/* The offset of the first byte where @got and @want differ, or -1. */
-static long first_diff(const volatile uint8_t *got, const uint8_t *want, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		if (got[i] != want[i])
-			return i;
-	return -1;
-}
-
-static bool expect_same(const volatile uint8_t *got, const uint8_t *want, size_t len,
-			const char *what)
-{
-	long at = first_diff(got, want, len);
-
-	if (!EXPECT_TRUE(at < 0, "%s", what)) {
-		tap_diag("  first difference at byte %ld: got %#x, want %#x", at, got[at], want[at]);
-		return false;
-	}
-	return true;
-}
 
 /*
  * Put @pattern (CHUNK bytes) into the file's buffer without a mapping: a
@@ -167,11 +137,8 @@ static void test_modes(const char *node, const uint8_t *pattern)
 				continue;
 			}
 			if (prot & PROT_READ) {
-				char what[160];
-
-				snprintf(what, sizeof(what), "%s, %s: reads the file's data",
-					 modes[m].name, prots[p].name);
-				expect_same(v, pattern, CHUNK, what);
+				expect_same(v, pattern, CHUNK, "%s, %s: reads the file's data",
+					    modes[m].name, prots[p].name);
 			} else if (prot == PROT_NONE) {
 				sig = touch(v, false, 0);
 				EXPECT_TRUE(sig == SIGSEGV, "%s, PROT_NONE: a touch is SIGSEGV (got %s)",
@@ -233,7 +200,7 @@ static void test_shapes(const char *node, const uint8_t *pattern)
 	void *r;
 
 	ASSERT_TRUE(fd >= 0 && ro >= 0, "open %s read-write and read-only", node);
-	fill(page2, sizeof(page2), 77);
+	fill_pattern(page2, sizeof(page2), 77);
 	v = mmap(NULL, SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	ASSERT_TRUE(v != MAP_FAILED, "map the whole buffer (%d bytes)", SIZE);
 	memcpy((void *)v, pattern, CHUNK);
@@ -527,7 +494,7 @@ int main(int argc, char **argv)
 		printf("1..0 # SKIP no /dev/kmemlab/eduN (no edu device, or kmemlab_edu not loaded)\n");
 		return 0;
 	}
-	fill(pattern, sizeof(pattern), 1);
+	fill_pattern(pattern, sizeof(pattern), 1);
 	test_modes(nodes[0], pattern);
 	test_shapes(nodes[0], pattern);
 	test_inherited(nodes[0], pattern);

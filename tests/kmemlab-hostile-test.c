@@ -49,6 +49,7 @@
 
 #include "edu-devices.h"
 #include "kmodule.h"
+#include "pattern.h"
 #include "sysfs.h"
 #include "tap.h"
 
@@ -205,17 +206,6 @@ static void fill_secret(uint8_t *p, size_t len)
 
 	for (i = 0; i < len; i++)
 		p[i] = secret_byte(i);
-}
-
-/* The first offset where @p holds a non-zero byte, or -1. */
-static long first_nonzero(const uint8_t *p, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		if (p[i])
-			return (long)i;
-	return -1;
 }
 
 /* --- who may open ---------------------------------------------------------- */
