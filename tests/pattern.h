@@ -46,6 +46,25 @@ static inline long first_nonzero(const volatile uint8_t *p, size_t len)
 	return -1;
 }
 
+/* The TAP line @fmt/@ap that nothing differs (@at < 0); if something
+ * does, the byte at @at: @got's against @want's (NULL: against 0). */
+static inline bool pattern_expect(long at, const volatile uint8_t *got, const uint8_t *want,
+				  const char *fmt, va_list ap) __attribute__((format(printf, 4, 0)));
+static inline bool pattern_expect(long at, const volatile uint8_t *got, const uint8_t *want,
+				  const char *fmt, va_list ap)
+{
+	char what[256];
+
+	vsnprintf(what, sizeof(what), fmt, ap);
+	if (EXPECT_TRUE(at < 0, "%s", what))
+		return true;
+	if (want)
+		tap_diag("  first difference at byte %ld: got %#x, want %#x", at, got[at], want[at]);
+	else
+		tap_diag("  byte %ld is %#x", at, got[at]);
+	return false;
+}
+
 /* A TAP line (@fmt) that @got holds @want's @len bytes; if not, where
  * not. */
 static inline bool expect_same(const volatile uint8_t *got, const uint8_t *want, size_t len,
@@ -53,18 +72,13 @@ static inline bool expect_same(const volatile uint8_t *got, const uint8_t *want,
 static inline bool expect_same(const volatile uint8_t *got, const uint8_t *want, size_t len,
 			       const char *fmt, ...)
 {
-	long at = first_diff(got, want, len);
-	char what[256];
 	va_list ap;
+	bool ok;
 
 	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
+	ok = pattern_expect(first_diff(got, want, len), got, want, fmt, ap);
 	va_end(ap);
-	if (!EXPECT_TRUE(at < 0, "%s", what)) {
-		tap_diag("  first difference at byte %ld: got %#x, want %#x", at, got[at], want[at]);
-		return false;
-	}
-	return true;
+	return ok;
 }
 
 /* A TAP line (@fmt) that @p's @len bytes are all 0; if not, where not. */
@@ -72,18 +86,13 @@ static inline bool expect_zeros(const volatile uint8_t *p, size_t len, const cha
 	__attribute__((format(printf, 3, 4)));
 static inline bool expect_zeros(const volatile uint8_t *p, size_t len, const char *fmt, ...)
 {
-	long at = first_nonzero(p, len);
-	char what[256];
 	va_list ap;
+	bool ok;
 
 	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
+	ok = pattern_expect(first_nonzero(p, len), p, NULL, fmt, ap);
 	va_end(ap);
-	if (!EXPECT_TRUE(at < 0, "%s", what)) {
-		tap_diag("  byte %ld is %#x", at, p[at]);
-		return false;
-	}
-	return true;
+	return ok;
 }
 
 #endif /* KMEMLAB_TESTS_PATTERN_H */
