@@ -32,6 +32,7 @@
 #include "kmodule.h"
 #include "memcg.h"
 #include "cmdline.h"
+#include "sysfs.h"
 #include "tap.h"
 
 #define DEV "/dev/kmemlab/alloc"
@@ -117,7 +118,7 @@ struct alloc_case {
 	uint64_t size;		/* kcalloc: element size */
 	uint64_t count;		/* kcalloc only */
 	uint64_t want_real;	/* 0: just >= size */
-	int want_vmalloc;	/* 1 yes, 0 no, -1 either */
+	bool want_vmalloc;
 	bool want_contig;
 	bool zero_promised;
 };
@@ -134,6 +135,119 @@ static const char *const cnames[] = {
 	[KMEMLAB_CTX_SOFTIRQ] = "softirq", [KMEMLAB_CTX_HARDIRQ] = "hardirq",
 };
 
+/*
+ * What ALLOC must say of a buffer it granted, one row a check: each writes
+ * the text of its TAP line (after "<allocator> <bytes>: ") into @what and
+ * says whether the buffer's info @i, for case @c of @bytes bytes, holds it.
+ */
+typedef bool info_check(const struct alloc_case *c, const struct kmemlab_buf_info *i,
+			uint64_t bytes, char *what, size_t len);
+
+static bool size_is_asked(const struct alloc_case *c, const struct kmemlab_buf_info *i,
+			  uint64_t bytes, char *what, size_t len)
+{
+	(void)c;
+	snprintf(what, len, "size is what was asked");
+	return i->size == bytes;
+}
+
+static bool reserves(const struct alloc_case *c, const struct kmemlab_buf_info *i,
+		     uint64_t bytes, char *what, size_t len)
+{
+	if (!c->want_real) {
+		snprintf(what, len, "reserves at least the size (%llu)",
+			 (unsigned long long)i->real_size);
+		return i->real_size >= bytes;
+	}
+	snprintf(what, len, "reserves %llu bytes", (unsigned long long)c->want_real);
+	return i->real_size == c->want_real;
+}
+
+/* A buffer not starting on a page boundary may straddle one more page. */
+static bool pages_cover(const struct alloc_case *c, const struct kmemlab_buf_info *i,
+			uint64_t bytes, char *what, size_t len)
+{
+	uint64_t pages = (bytes + PAGE - 1) / PAGE;
+
+	(void)c;
+	snprintf(what, len, "page count covers the buffer (%u)", i->nr_pages);
+	return i->nr_pages >= pages && i->nr_pages <= pages + 1;
+}
+
+static bool lives_in(const struct alloc_case *c, const struct kmemlab_buf_info *i,
+		     uint64_t bytes, char *what, size_t len)
+{
+	(void)bytes;
+	snprintf(what, len, "%s", c->want_vmalloc ? "lives in the vmalloc area" :
+		 "lives in the linear map");
+	return !!(i->flags & KMEMLAB_BUF_VMALLOC) == c->want_vmalloc;
+}
+
+static bool phys_runs(const struct alloc_case *c, const struct kmemlab_buf_info *i,
+		      uint64_t bytes, char *what, size_t len)
+{
+	(void)bytes;
+	if (c->want_contig) {
+		snprintf(what, len, "physically contiguous (1 run)");
+		return (i->flags & KMEMLAB_BUF_PHYS_CONTIG) && i->phys_runs == 1;
+	}
+	snprintf(what, len, "%u physical run(s) over %u pages", i->phys_runs, i->nr_pages);
+	return i->phys_runs >= 1 && i->phys_runs <= i->nr_pages;
+}
+
+static bool zeroed(const struct alloc_case *c, const struct kmemlab_buf_info *i,
+		   uint64_t bytes, char *what, size_t len)
+{
+	(void)bytes;
+	if (c->zero_promised) {
+		snprintf(what, len, "promised zero and was zero");
+		return (i->flags & KMEMLAB_BUF_ZERO_PROMISED) && (i->flags & KMEMLAB_BUF_WAS_ZERO);
+	}
+	snprintf(what, len, "not promised zero, so the driver cleared it");
+	return i->flags & KMEMLAB_BUF_CLEARED_BY_DRIVER;
+}
+
+static bool in_task(const struct alloc_case *c, const struct kmemlab_buf_info *i,
+		    uint64_t bytes, char *what, size_t len)
+{
+	(void)c;
+	(void)bytes;
+	snprintf(what, len, "ran in task context");
+	return i->context_info & KMEMLAB_CTXINFO_TASK;
+}
+
+static info_check *const info_checks[] = {
+	size_is_asked, reserves, pages_cover, lives_in, phys_runs, zeroed, in_task,
+};
+
+/* The whole buffer: zeroes to user space, then a pattern written and read back. */
+static void expect_round_trip(int fd, const struct alloc_case *c, uint32_t handle, uint64_t bytes)
+{
+	const char *n = anames[c->allocator];
+	unsigned char *pattern = malloc(bytes), *back = malloc(bytes);
+	uint64_t i;
+
+	if (!pattern || !back) {
+		tap_result(false, "%s: test buffers", n);
+		goto out;
+	}
+	EXPECT_OK(buf_io(fd, KMEMLAB_ALLOC_IOC_READ, handle, 0, bytes, back),
+		  "%s %llu: READ the whole buffer", n, (unsigned long long)bytes);
+	EXPECT_TRUE(all_zero(back, bytes), "%s %llu: user space reads only zeroes", n,
+		    (unsigned long long)bytes);
+	for (i = 0; i < bytes; i++)
+		pattern[i] = (unsigned char)(i * 7 + c->allocator);
+	EXPECT_OK(buf_io(fd, KMEMLAB_ALLOC_IOC_WRITE, handle, 0, bytes, pattern),
+		  "%s %llu: WRITE a pattern", n, (unsigned long long)bytes);
+	memset(back, 0, bytes);
+	buf_io(fd, KMEMLAB_ALLOC_IOC_READ, handle, 0, bytes, back);
+	EXPECT_TRUE(!memcmp(pattern, back, bytes), "%s %llu: READ returns the pattern", n,
+		    (unsigned long long)bytes);
+out:
+	free(pattern);
+	free(back);
+}
+
 static void test_allocator(int fd, const struct alloc_case *c)
 {
 	struct kmemlab_alloc_request req = req_of(c->allocator, KMEMLAB_CTX_PROCESS,
@@ -141,8 +255,8 @@ static void test_allocator(int fd, const struct alloc_case *c)
 	struct kmemlab_buf_info info = { .argsz = sizeof(info) };
 	uint64_t bytes = c->count ? c->count * c->size : c->size;
 	const char *n = anames[c->allocator];
-	unsigned char *pattern, *back;
-	uint64_t i;
+	char what[96];
+	size_t k;
 
 	req.count = c->count;
 	if (alloc(fd, &req) && errno == EOPNOTSUPP) {
@@ -153,66 +267,19 @@ static void test_allocator(int fd, const struct alloc_case *c)
 	}
 	ASSERT_TRUE(req.info.handle != 0, "%s %llu: allocated, handle %u", n,
 		    (unsigned long long)bytes, req.info.handle);
-	EXPECT_EQ(req.info.size, bytes, "%s %llu: size is what was asked", n, (unsigned long long)bytes);
-	if (c->want_real)
-		EXPECT_EQ(req.info.real_size, c->want_real, "%s %llu: reserves %llu bytes", n,
-			  (unsigned long long)bytes, (unsigned long long)c->want_real);
-	else
-		EXPECT_TRUE(req.info.real_size >= bytes, "%s %llu: reserves at least the size (%llu)",
-			    n, (unsigned long long)bytes, (unsigned long long)req.info.real_size);
-	/* A buffer not starting on a page boundary may straddle one more page. */
-	EXPECT_TRUE(req.info.nr_pages >= (bytes + PAGE - 1) / PAGE &&
-		    req.info.nr_pages <= (bytes + PAGE - 1) / PAGE + 1,
-		    "%s %llu: page count covers the buffer (%u)", n, (unsigned long long)bytes,
-		    req.info.nr_pages);
-	if (c->want_vmalloc >= 0)
-		EXPECT_EQ(!!(req.info.flags & KMEMLAB_BUF_VMALLOC), c->want_vmalloc,
-			  "%s %llu: %s", n, (unsigned long long)bytes,
-			  c->want_vmalloc ? "lives in the vmalloc area" : "lives in the linear map");
-	if (c->want_contig)
-		EXPECT_TRUE((req.info.flags & KMEMLAB_BUF_PHYS_CONTIG) && req.info.phys_runs == 1,
-			    "%s %llu: physically contiguous (1 run)", n, (unsigned long long)bytes);
-	else
-		EXPECT_TRUE(req.info.phys_runs >= 1 && req.info.phys_runs <= req.info.nr_pages,
-			    "%s %llu: %u physical run(s) over %u pages", n, (unsigned long long)bytes,
-			    req.info.phys_runs, req.info.nr_pages);
-	if (c->zero_promised)
-		EXPECT_TRUE((req.info.flags & KMEMLAB_BUF_ZERO_PROMISED) &&
-			    (req.info.flags & KMEMLAB_BUF_WAS_ZERO),
-			    "%s %llu: promised zero and was zero", n, (unsigned long long)bytes);
-	else
-		EXPECT_TRUE(req.info.flags & KMEMLAB_BUF_CLEARED_BY_DRIVER,
-			    "%s %llu: not promised zero, so the driver cleared it", n,
-			    (unsigned long long)bytes);
-	EXPECT_TRUE(req.info.context_info & KMEMLAB_CTXINFO_TASK,
-		    "%s %llu: ran in task context", n, (unsigned long long)bytes);
-
-	pattern = malloc(bytes);
-	back = malloc(bytes);
-	if (!pattern || !back) {
-		tap_result(false, "%s: test buffers", n);
-		goto out;
-	}
-	EXPECT_OK(buf_io(fd, KMEMLAB_ALLOC_IOC_READ, req.info.handle, 0, bytes, back),
-		  "%s %llu: READ the whole buffer", n, (unsigned long long)bytes);
-	EXPECT_TRUE(all_zero(back, bytes), "%s %llu: user space reads only zeroes", n,
-		    (unsigned long long)bytes);
-	for (i = 0; i < bytes; i++)
-		pattern[i] = (unsigned char)(i * 7 + c->allocator);
-	EXPECT_OK(buf_io(fd, KMEMLAB_ALLOC_IOC_WRITE, req.info.handle, 0, bytes, pattern),
-		  "%s %llu: WRITE a pattern", n, (unsigned long long)bytes);
-	memset(back, 0, bytes);
-	buf_io(fd, KMEMLAB_ALLOC_IOC_READ, req.info.handle, 0, bytes, back);
-	EXPECT_TRUE(!memcmp(pattern, back, bytes), "%s %llu: READ returns the pattern", n,
-		    (unsigned long long)bytes);
+	for (k = 0; k < ARRAY_SIZE(info_checks); k++)
+		if (!tap_result(info_checks[k](c, &req.info, bytes, what, sizeof(what)),
+				"%s %llu: %s", n, (unsigned long long)bytes, what))
+			tap_diag("  size %llu, real_size %llu, %u pages, %u physical runs, flags %#x, context %#x",
+				 (unsigned long long)req.info.size,
+				 (unsigned long long)req.info.real_size, req.info.nr_pages,
+				 req.info.phys_runs, req.info.flags, req.info.context_info);
+	expect_round_trip(fd, c, req.info.handle, bytes);
 	info.handle = req.info.handle;
 	EXPECT_OK(ioctl(fd, KMEMLAB_ALLOC_IOC_INFO, &info), "%s: INFO", n);
 	EXPECT_TRUE(info.size == req.info.size && info.real_size == req.info.real_size &&
 		    info.flags == req.info.flags && info.allocator == c->allocator,
 		    "%s: INFO matches what ALLOC reported", n);
-out:
-	free(pattern);
-	free(back);
 	EXPECT_OK(buf_free(fd, req.info.handle), "%s: FREE", n);
 	EXPECT_ERRNO(ioctl(fd, KMEMLAB_ALLOC_IOC_INFO, &info), ENOENT, "%s: INFO after FREE is ENOENT", n);
 }
@@ -220,21 +287,22 @@ out:
 static void test_allocators(int fd)
 {
 	static const struct alloc_case cases[] = {
+		/* allocator, size, count, reserved, vmalloc area, contiguous, zeroed */
 		/* kmalloc rounds up to its size classes: 100 -> 128, 5000 -> 8192. */
-		{ KMEMLAB_KMALLOC, 100, 0, 128, 0, true, false },
-		{ KMEMLAB_KMALLOC, 5000, 0, 8192, 0, true, false },
-		{ KMEMLAB_KMALLOC, 3 << 20, 0, 4 << 20, 0, true, false },
-		{ KMEMLAB_KZALLOC, 100, 0, 128, 0, true, true },
-		{ KMEMLAB_KZALLOC, 70000, 0, 0, 0, true, true },
-		{ KMEMLAB_KCALLOC, 16, 10, 192, 0, true, true },
-		{ KMEMLAB_VMALLOC, 100, 0, PAGE, 1, true, false },
-		{ KMEMLAB_VMALLOC, 1 << 20, 0, 1 << 20, 1, false, false },
-		{ KMEMLAB_VZALLOC, 200000, 0, 200704, 1, false, true },
-		{ KMEMLAB_KVMALLOC, 100, 0, 128, 0, true, false },
-		{ KMEMLAB_KVMALLOC, 8 << 20, 0, 8 << 20, 1, false, false },
-		{ KMEMLAB_ALLOC_PAGES, 5000, 0, 8192, 0, true, false },
-		{ KMEMLAB_ALLOC_PAGES, 1 << 20, 0, 1 << 20, 0, true, false },
-		{ KMEMLAB_VMALLOC_HUGE, 4 << 20, 0, 4 << 20, 1, false, false },
+		{ KMEMLAB_KMALLOC, 100, 0, 128, false, true, false },
+		{ KMEMLAB_KMALLOC, 5000, 0, 8192, false, true, false },
+		{ KMEMLAB_KMALLOC, 3 << 20, 0, 4 << 20, false, true, false },
+		{ KMEMLAB_KZALLOC, 100, 0, 128, false, true, true },
+		{ KMEMLAB_KZALLOC, 70000, 0, 0, false, true, true },
+		{ KMEMLAB_KCALLOC, 16, 10, 192, false, true, true },
+		{ KMEMLAB_VMALLOC, 100, 0, PAGE, true, true, false },
+		{ KMEMLAB_VMALLOC, 1 << 20, 0, 1 << 20, true, false, false },
+		{ KMEMLAB_VZALLOC, 200000, 0, 200704, true, false, true },
+		{ KMEMLAB_KVMALLOC, 100, 0, 128, false, true, false },
+		{ KMEMLAB_KVMALLOC, 8 << 20, 0, 8 << 20, true, false, false },
+		{ KMEMLAB_ALLOC_PAGES, 5000, 0, 8192, false, true, false },
+		{ KMEMLAB_ALLOC_PAGES, 1 << 20, 0, 1 << 20, false, true, false },
+		{ KMEMLAB_VMALLOC_HUGE, 4 << 20, 0, 4 << 20, true, false, false },
 	};
 	size_t i;
 
@@ -483,6 +551,70 @@ static int realloc_buf(int fd, uint32_t handle, uint64_t new_size, struct kmemla
 	return ioctl(fd, KMEMLAB_ALLOC_IOC_REALLOC, r);
 }
 
+/* What kmalloc(@bytes) may set aside at most: the module-wide limit's
+ * charge for a kmalloc-family or kvmalloc buffer (the next power of two).
+ */
+static uint64_t kmalloc_charge(uint64_t bytes)
+{
+	uint64_t p = 8;		/* KMALLOC_MIN_SIZE */
+
+	while (p < bytes)
+		p <<= 1;
+	return p;
+}
+
+/*
+ * kvmalloc buffers resize with kvrealloc: 8 -> 12 MiB, if the file's byte
+ * quota and the module-wide limit (10% of RAM by default: a small guest's
+ * may be too small) leave room, as STATS predicts; else ENOSPC saying
+ * which, the buffer untouched.
+ */
+static void test_kvrealloc(int fd, const unsigned char *data, size_t len)
+{
+	const uint64_t old = 8 << 20, grown = 12 << 20;
+	struct kmemlab_alloc_request req = req_of(KMEMLAB_KVMALLOC, KMEMLAB_CTX_PROCESS,
+						  KMEMLAB_GFP_KERNEL, old);
+	struct kmemlab_buf_info info = { .argsz = sizeof(info) };
+	struct kmemlab_alloc_stats st0, st;
+	struct kmemlab_realloc_request r;
+	uint32_t want = KMEMLAB_REFUSAL_NONE;
+	unsigned char back[100];
+	uint64_t room;
+
+	ASSERT_TRUE(len <= sizeof(back) && !stats(fd, &st0), "kvrealloc: STATS");
+	ASSERT_OK(alloc(fd, &req), "kvrealloc: kvmalloc 8 MiB");
+	buf_io(fd, KMEMLAB_ALLOC_IOC_WRITE, req.info.handle, old - len, len, (void *)data);
+	stats(fd, &st);
+	EXPECT_EQ(st.global_held - st0.global_held, kmalloc_charge(old),
+		  "kvmalloc 8 MiB: charged kmalloc's worst case against the module-wide limit");
+	room = st.global_limit > st.global_held ? st.global_limit - st.global_held : 0;
+	if (grown - old > st.max_bytes - st.bytes)
+		want = KMEMLAB_REFUSAL_QUOTA;
+	else if (kmalloc_charge(grown) - kmalloc_charge(old) > room)
+		want = KMEMLAB_REFUSAL_MODULE_LIMIT;
+	tap_diag("kvrealloc: limit %llu, held %llu (room %llu), quota %llu, file holds %llu: %s",
+		 (unsigned long long)st.global_limit, (unsigned long long)st.global_held,
+		 (unsigned long long)room, (unsigned long long)st.max_bytes,
+		 (unsigned long long)st.bytes, want == KMEMLAB_REFUSAL_NONE ? "it fits" :
+		 want == KMEMLAB_REFUSAL_QUOTA ? "past the file's quota" : "past the module limit");
+	if (want == KMEMLAB_REFUSAL_NONE) {
+		EXPECT_OK(realloc_buf(fd, req.info.handle, grown, &r), "kvrealloc 8 -> 12 MiB");
+		EXPECT_TRUE(r.info.flags & KMEMLAB_BUF_VMALLOC, "kvrealloc 12 MiB: in the vmalloc area");
+	} else {
+		EXPECT_ERRNO(realloc_buf(fd, req.info.handle, grown, &r), ENOSPC,
+			     "kvrealloc 8 -> 12 MiB: ENOSPC, as STATS predicts");
+		EXPECT_EQ(r.refusal, want, "kvrealloc 8 -> 12 MiB: the refusal says %s",
+			  want == KMEMLAB_REFUSAL_QUOTA ? "quota" : "module limit");
+	}
+	info.handle = req.info.handle;
+	ioctl(fd, KMEMLAB_ALLOC_IOC_INFO, &info);
+	EXPECT_EQ(info.size, want == KMEMLAB_REFUSAL_NONE ? grown : old, "kvrealloc: INFO size %s",
+		  want == KMEMLAB_REFUSAL_NONE ? "12 MiB" : "still 8 MiB");
+	buf_io(fd, KMEMLAB_ALLOC_IOC_READ, req.info.handle, old - len, len, back);
+	EXPECT_TRUE(!memcmp(back, data, len), "kvrealloc: data at the old end survived");
+	buf_free(fd, req.info.handle);
+}
+
 static void test_realloc(int fd)
 {
 	struct kmemlab_alloc_request req = req_of(KMEMLAB_KMALLOC, KMEMLAB_CTX_PROCESS,
@@ -526,15 +658,7 @@ static void test_realloc(int fd)
 	EXPECT_EQ(r.refusal, KMEMLAB_REFUSAL_OVERFLOW, "krealloc_array overflow: refusal says overflow");
 	buf_free(fd, req.info.handle);
 
-	/* kvmalloc buffers resize with kvrealloc. */
-	req = req_of(KMEMLAB_KVMALLOC, KMEMLAB_CTX_PROCESS, KMEMLAB_GFP_KERNEL, 8 << 20);
-	ASSERT_OK(alloc(fd, &req), "kvrealloc: kvmalloc 8 MiB");
-	buf_io(fd, KMEMLAB_ALLOC_IOC_WRITE, req.info.handle, (8 << 20) - sizeof(data), sizeof(data), data);
-	EXPECT_OK(realloc_buf(fd, req.info.handle, 12 << 20, &r), "kvrealloc 8 -> 12 MiB");
-	buf_io(fd, KMEMLAB_ALLOC_IOC_READ, req.info.handle, (8 << 20) - sizeof(data), sizeof(data), back);
-	EXPECT_TRUE(!memcmp(back, data, sizeof(data)), "kvrealloc: data at the old end survived");
-	EXPECT_TRUE(r.info.flags & KMEMLAB_BUF_VMALLOC, "kvrealloc 12 MiB: in the vmalloc area");
-	buf_free(fd, req.info.handle);
+	test_kvrealloc(fd, data, sizeof(data));
 
 	/* vmalloc buffers do not resize here. */
 	req = req_of(KMEMLAB_VMALLOC, KMEMLAB_CTX_PROCESS, KMEMLAB_GFP_KERNEL, 4096);
@@ -739,20 +863,6 @@ static void test_quota(int fd)
 	buf_free(fd, handles[1]);
 }
 
-/* Does the one-line file @path read "1"?  (Missing: no.) */
-static bool file_says_one(const char *path)
-{
-	char buf[8] = "";
-	FILE *f = fopen(path, "re");
-	bool one;
-
-	if (!f)
-		return false;
-	one = fgets(buf, sizeof(buf), f) && buf[0] == '1';
-	fclose(f);
-	return one;
-}
-
 /*
  * PREEMPT_RT's rule, predicted from the facts of this kernel: an RT
  * kernel says so in /sys/kernel/realtime; lockdep (/proc/lockdep) may be
@@ -771,7 +881,7 @@ static void test_hardirq_rule(int fd)
 	};
 	struct kmemlab_alloc_request req = req_of(KMEMLAB_KMALLOC, KMEMLAB_CTX_HARDIRQ,
 						  KMEMLAB_GFP_ATOMIC, 64);
-	bool rt = file_says_one("/sys/kernel/realtime");
+	bool rt = read_number("/sys/kernel/realtime") == 1;
 	bool lockdep = access("/proc/lockdep", F_OK) == 0;
 	struct kmemlab_alloc_stats st;
 	int ret;
@@ -1113,13 +1223,11 @@ static void test_unload(void)
 	ASSERT_OK(kmodule_unload(MODNAME), "unload after close: ok");
 	EXPECT_OK(kmodule_wait_node(DEV, false), "unload: " DEV " is gone");
 
-	EXPECT_ERRNO(kmodule_load(module_path, "max_buffers=0"), EINVAL, "load with max_buffers=0: EINVAL");
-	EXPECT_ERRNO(kmodule_load(module_path, "max_total_percent=0"), EINVAL,
-		     "load with max_total_percent=0: EINVAL");
-	EXPECT_ERRNO(kmodule_load(module_path, "max_total_percent=101"), EINVAL,
-		     "load with max_total_percent=101: EINVAL");
-	ASSERT_OK(kmodule_load(module_path, "max_buffers=2"), "load with max_buffers=2");
-	kmodule_wait_node(DEV, true);
+	kmodule_expect_bad_params(module_path, (const char *const[]){
+		"max_buffers=0", "max_total_percent=0", "max_total_percent=101", NULL });
+	if (!EXPECT_KMODULE(kmodule_load_wait(module_path, "max_buffers=2", DEV),
+			    "load with max_buffers=2"))
+		return;
 	fd = dev_open();
 	ASSERT_TRUE(fd >= 0, "open after reload");
 	stats(fd, &st);
@@ -1131,9 +1239,14 @@ static void test_unload(void)
 	}
 	EXPECT_TRUE(i == 2 && errno == ENOSPC, "max_buffers=2: the third buffer is ENOSPC");
 	close(fd);
-	ASSERT_OK(kmodule_unload(MODNAME), "unload again");
-	EXPECT_OK(kmodule_load(module_path, ""), "load back with defaults");
-	kmodule_wait_node(DEV, true);
+	if (!EXPECT_KMODULE(kmodule_reload(MODNAME, module_path, "", DEV),
+			    "unload again, load back with defaults"))
+		return;
+	fd = dev_open();
+	if (fd < 0 || stats(fd, &st))
+		st.max_buffers = 0;
+	EXPECT_EQ(st.max_buffers, 64, "loaded back: the quota is the default 64 buffers again");
+	close(fd);
 }
 
 int main(int argc, char **argv)

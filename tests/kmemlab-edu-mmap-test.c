@@ -28,6 +28,8 @@
 
 #include "edu-devices.h"
 #include "kmodule.h"
+#include "pattern.h"
+#include "sysfs.h"
 #include "tap.h"
 
 #define MODNAME "kmemlab_edu"
@@ -36,37 +38,6 @@
 #define CHUNK KMEMLAB_EDU_DMA_CHUNK
 
 static char module_path[4096];
-
-static void fill(uint8_t *p, size_t len, unsigned int seed)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		p[i] = (uint8_t)(i * 13 + seed * 101 + (i >> 8));
-}
-
-/* The offset of the first byte where @got and @want differ, or -1. */
-static long first_diff(const volatile uint8_t *got, const uint8_t *want, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		if (got[i] != want[i])
-			return i;
-	return -1;
-}
-
-static bool expect_same(const volatile uint8_t *got, const uint8_t *want, size_t len,
-			const char *what)
-{
-	long at = first_diff(got, want, len);
-
-	if (!EXPECT_TRUE(at < 0, "%s", what)) {
-		tap_diag("  first difference at byte %ld: got %#x, want %#x", at, got[at], want[at]);
-		return false;
-	}
-	return true;
-}
 
 /*
  * Put @pattern (CHUNK bytes) into the file's buffer without a mapping: a
@@ -166,11 +137,8 @@ static void test_modes(const char *node, const uint8_t *pattern)
 				continue;
 			}
 			if (prot & PROT_READ) {
-				char what[160];
-
-				snprintf(what, sizeof(what), "%s, %s: reads the file's data",
-					 modes[m].name, prots[p].name);
-				expect_same(v, pattern, CHUNK, what);
+				expect_same(v, pattern, CHUNK, "%s, %s: reads the file's data",
+					    modes[m].name, prots[p].name);
 			} else if (prot == PROT_NONE) {
 				sig = touch(v, false, 0);
 				EXPECT_TRUE(sig == SIGSEGV, "%s, PROT_NONE: a touch is SIGSEGV (got %s)",
@@ -194,6 +162,32 @@ static void test_modes(const char *node, const uint8_t *pattern)
 	}
 }
 
+/*
+ * The mmap() calls the driver refuses (include/uapi/kmemlab/edu.h), one row
+ * a case: a private mapping of either file, an offset not a page or past the
+ * buffer, a length reaching past its end.
+ */
+static const struct mmap_refusal {
+	bool read_only;		/* on the O_RDONLY file, else the O_RDWR one */
+	size_t len;
+	int prot, flags;
+	off_t offset;
+	int err;
+	const char *what;
+} mmap_refusals[] = {
+	{ false, SIZE, PROT_READ, MAP_PRIVATE, 0, EINVAL, "MAP_PRIVATE, PROT_READ: EINVAL" },
+	{ false, SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE, 0, EINVAL,
+	  "MAP_PRIVATE, PROT_READ|PROT_WRITE: EINVAL" },
+	{ true, SIZE, PROT_READ, MAP_PRIVATE, 0, EINVAL, "MAP_PRIVATE of an O_RDONLY file: EINVAL" },
+	{ false, PAGE, PROT_READ, MAP_SHARED, SIZE, EINVAL, "an offset past the buffer: EINVAL" },
+	{ false, SIZE, PROT_READ, MAP_SHARED, PAGE, EINVAL,
+	  "the whole size at offset one page (reaching past the end): EINVAL" },
+	{ false, SIZE + PAGE, PROT_READ, MAP_SHARED, 0, EINVAL,
+	  "one page more than the buffer: EINVAL" },
+	{ false, PAGE, PROT_READ, MAP_SHARED, (off_t)1 << 40, EINVAL, "offset 2^40: EINVAL" },
+	{ false, PAGE, PROT_READ, MAP_SHARED, 100, EINVAL, "offset 100 (not a page): EINVAL" },
+};
+
 /* MAP_PRIVATE, offsets inside and past the buffer, partial munmap, mremap,
  * MADV_DONTNEED.
  */
@@ -202,39 +196,30 @@ static void test_shapes(const char *node, const uint8_t *pattern)
 	int fd = open(node, O_RDWR | O_CLOEXEC), ro = open(node, O_RDONLY | O_CLOEXEC), sig;
 	volatile uint8_t *v, *w;
 	uint8_t page2[PAGE];
+	size_t i;
 	void *r;
 
 	ASSERT_TRUE(fd >= 0 && ro >= 0, "open %s read-write and read-only", node);
-	fill(page2, sizeof(page2), 77);
+	fill_pattern(page2, sizeof(page2), 77);
 	v = mmap(NULL, SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	ASSERT_TRUE(v != MAP_FAILED, "map the whole buffer (%d bytes)", SIZE);
 	memcpy((void *)v, pattern, CHUNK);
 	memcpy((void *)(v + PAGE), page2, PAGE);
 
-	r = mmap(NULL, SIZE, PROT_READ, MAP_PRIVATE, fd, 0);
-	EXPECT_ERRNO(r == MAP_FAILED ? -1 : 0, EINVAL, "MAP_PRIVATE, PROT_READ: EINVAL");
-	r = mmap(NULL, SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
-	EXPECT_ERRNO(r == MAP_FAILED ? -1 : 0, EINVAL, "MAP_PRIVATE, PROT_READ|PROT_WRITE: EINVAL");
-	r = mmap(NULL, SIZE, PROT_READ, MAP_PRIVATE, ro, 0);
-	EXPECT_ERRNO(r == MAP_FAILED ? -1 : 0, EINVAL, "MAP_PRIVATE of an O_RDONLY file: EINVAL");
+	for (i = 0; i < sizeof(mmap_refusals) / sizeof(mmap_refusals[0]); i++) {
+		const struct mmap_refusal *c = &mmap_refusals[i];
 
+		r = mmap(NULL, c->len, c->prot, c->flags, c->read_only ? ro : fd, c->offset);
+		EXPECT_ERRNO(r == MAP_FAILED ? -1 : 0, c->err, "%s (%zu bytes at offset %lld)",
+			     c->what, c->len, (long long)c->offset);
+		if (r != MAP_FAILED)
+			munmap(r, c->len);
+	}
 	w = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, fd, PAGE);
 	if (EXPECT_TRUE(w != MAP_FAILED, "offset %d, one page: the buffer's second page", PAGE)) {
 		expect_same(w, page2, PAGE, "it shows what the whole mapping has at 4096");
 		munmap((void *)w, PAGE);
 	}
-	r = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, fd, SIZE);
-	EXPECT_ERRNO(r == MAP_FAILED ? -1 : 0, EINVAL, "offset %d (past the buffer): EINVAL", SIZE);
-	r = mmap(NULL, SIZE, PROT_READ, MAP_SHARED, fd, PAGE);
-	EXPECT_ERRNO(r == MAP_FAILED ? -1 : 0, EINVAL,
-		    "offset %d, %d bytes (reaching past the end): EINVAL", PAGE, SIZE);
-	r = mmap(NULL, SIZE + PAGE, PROT_READ, MAP_SHARED, fd, 0);
-	EXPECT_ERRNO(r == MAP_FAILED ? -1 : 0, EINVAL, "%d bytes (more than the buffer): EINVAL",
-		    SIZE + PAGE);
-	r = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, fd, (off_t)1 << 40);
-	EXPECT_ERRNO(r == MAP_FAILED ? -1 : 0, EINVAL, "offset 2^40: EINVAL");
-	r = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, fd, 100);
-	EXPECT_ERRNO(r == MAP_FAILED ? -1 : 0, EINVAL, "offset 100 (not a page): EINVAL");
 
 	/* MADV_DONTNEED: refused on a VM_PFNMAP mapping; the data stays. */
 	EXPECT_ERRNO(madvise((void *)v, SIZE, MADV_DONTNEED), EINVAL,
@@ -415,17 +400,6 @@ static int wait_nodes(int want)
 	return n;
 }
 
-static int sysfs_write(const char *path, const char *value)
-{
-	FILE *f = fopen(path, "w");
-	int ret;
-
-	if (!f)
-		return -1;
-	ret = fputs(value, f) < 0;
-	return fclose(f) || ret ? -1 : 0;
-}
-
 /*
  * Unbind the device from the driver while three mappings of one file
  * exist: the opener's, a forked child's copy, and the child's own mmap()
@@ -463,7 +437,7 @@ static void test_unbind(const char *node, const uint8_t *pattern)
 	EXPECT_EQ(touch(v, false, 0), 0, "unbind: the mapping reads while the driver is bound");
 	EXPECT_EQ(read(ready[0], &byte, 1), 1, "a child maps the inherited file too");
 	close(ready[0]);
-	ASSERT_OK(sysfs_write("/sys/bus/pci/drivers/" MODNAME "/unbind", pci),
+	ASSERT_OK(write_file("/sys/bus/pci/drivers/" MODNAME "/unbind", pci),
 		  "unbind %s (PCI %s) from %s while mapped", node, pci, MODNAME);
 	sig = touch(v, false, 0);
 	EXPECT_TRUE(sig == SIGBUS, "the mapping is revoked: a touch is SIGBUS (got %s)", signame(sig));
@@ -480,7 +454,7 @@ static void test_unbind(const char *node, const uint8_t *pattern)
 		    "the open file: mmap() is ENODEV");
 	munmap((void *)v, SIZE);
 	EXPECT_OK(close(fd), "close the unbound file");
-	EXPECT_OK(sysfs_write("/sys/bus/pci/drivers/" MODNAME "/bind", pci), "bind %s again", pci);
+	EXPECT_OK(write_file("/sys/bus/pci/drivers/" MODNAME "/bind", pci), "bind %s again", pci);
 	EXPECT_EQ(wait_nodes(before), before, "the node is back");
 }
 
@@ -520,7 +494,7 @@ int main(int argc, char **argv)
 		printf("1..0 # SKIP no /dev/kmemlab/eduN (no edu device, or kmemlab_edu not loaded)\n");
 		return 0;
 	}
-	fill(pattern, sizeof(pattern), 1);
+	fill_pattern(pattern, sizeof(pattern), 1);
 	test_modes(nodes[0], pattern);
 	test_shapes(nodes[0], pattern);
 	test_inherited(nodes[0], pattern);

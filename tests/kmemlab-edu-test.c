@@ -29,9 +29,11 @@
 #include "edu-devices.h"
 #include "kmodule.h"
 #include "cmdline.h"
+#include "sysfs.h"
 #include "tap.h"
 
 #define MODNAME "kmemlab_edu"
+#define EDU0 "/dev/kmemlab/edu0"	/* the first node a load makes */
 
 static char module_path[4096];
 
@@ -372,13 +374,13 @@ static void test_remove(const char *node)
 	int fd = open(node, O_RDWR | O_CLOEXEC), before = edu_nodes(nodes, 8), k;
 
 	ASSERT_TRUE(fd >= 0 && !edu_info(fd, &i), "remove: open %s", node);
-	snprintf(path, sizeof(path), "echo 1 > /sys/bus/pci/devices/%s/remove", i.pci_name);
-	ASSERT_OK(system(path) == 0 ? 0 : -1, "remove %s (PCI %s) while it is open", node, i.pci_name);
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/remove", i.pci_name);
+	ASSERT_OK(write_file(path, "1"), "remove %s (PCI %s) while it is open", node, i.pci_name);
 	EXPECT_ERRNO(factorial(fd, 5, &f), ENODEV, "the open file: FACTORIAL is ENODEV");
 	EXPECT_ERRNO(edu_info(fd, &i), ENODEV, "the open file: INFO is ENODEV");
 	EXPECT_EQ(edu_nodes(nodes, 8), before - 1, "its node is gone");
 	EXPECT_OK(close(fd), "close the orphaned file");
-	EXPECT_OK(system("echo 1 > /sys/bus/pci/rescan") == 0 ? 0 : -1, "rescan the PCI bus");
+	EXPECT_OK(write_file("/sys/bus/pci/rescan", "1"), "rescan the PCI bus");
 	for (k = 0; k < 100 && edu_nodes(nodes, 8) < before; k++)
 		usleep(10000);
 	EXPECT_EQ(edu_nodes(nodes, 8), before, "the device and its node are back");
@@ -396,26 +398,21 @@ static void test_budget(void)
 {
 	struct kmemlab_edu_info info;
 	static int fds[64];
-	char nodes[8][64];
 	struct rlimit rl;
 	struct sysinfo si;
 	uint64_t want, k, opened = 0, percent1;
 	int err = 0, fd;
 	uint8_t b[4096];
 
-	EXPECT_ERRNO(kmodule_load(module_path, "max_total_percent=0"), EINVAL,
-		     "load with max_total_percent=0: EINVAL");
-	EXPECT_ERRNO(kmodule_load(module_path, "max_total_percent=101"), EINVAL,
-		     "load with max_total_percent=101: EINVAL");
-	EXPECT_ERRNO(kmodule_load(module_path, "max_dma_zone_kib=63"), EINVAL,
-		     "load with max_dma_zone_kib=63: EINVAL");
+	kmodule_expect_bad_params(module_path, (const char *const[]){
+		"max_total_percent=0", "max_total_percent=101", "max_dma_zone_kib=63", NULL });
 
 	/* 1% of RAM, or 2 MiB of ZONE_DMA by default, whichever is smaller. */
-	ASSERT_OK(kmodule_load(module_path, "max_total_percent=1"), "load with max_total_percent=1");
-	for (k = 0; k < 100 && !edu_nodes(nodes, 8); k++)
-		usleep(10000);
-	fd = open(nodes[0], O_RDWR | O_CLOEXEC);
-	ASSERT_TRUE(fd >= 0 && !edu_info(fd, &info) && !sysinfo(&si), "budget: open %s", nodes[0]);
+	if (!EXPECT_KMODULE(kmodule_load_wait(module_path, "max_total_percent=1", EDU0),
+			    "load with max_total_percent=1"))
+		return;
+	fd = open(EDU0, O_RDWR | O_CLOEXEC);
+	ASSERT_TRUE(fd >= 0 && !edu_info(fd, &info) && !sysinfo(&si), "budget: open " EDU0);
 	percent1 = (uint64_t)si.totalram * si.mem_unit / 4096 / 100 * 4096;
 	want = percent1 < (2048 << 10) ? percent1 : (2048 << 10);
 	EXPECT_EQ(info.global_limit, want,
@@ -424,11 +421,11 @@ static void test_budget(void)
 	close(fd);
 	EXPECT_OK(kmodule_unload(MODNAME), "unload");
 
-	ASSERT_OK(kmodule_load(module_path, "max_dma_zone_kib=64"), "load with max_dma_zone_kib=64");
-	for (k = 0; k < 100 && !edu_nodes(nodes, 8); k++)
-		usleep(10000);
-	fd = open(nodes[0], O_RDWR | O_CLOEXEC);
-	ASSERT_TRUE(fd >= 0 && !edu_info(fd, &info), "budget: open %s", nodes[0]);
+	if (!EXPECT_KMODULE(kmodule_load_wait(module_path, "max_dma_zone_kib=64", EDU0),
+			    "load with max_dma_zone_kib=64"))
+		return;
+	fd = open(EDU0, O_RDWR | O_CLOEXEC);
+	ASSERT_TRUE(fd >= 0 && !edu_info(fd, &info), "budget: open " EDU0);
 	EXPECT_EQ(info.global_limit, 64 << 10, "limit: 64 KiB");
 	tap_diag("budget: %llu bytes, %llu held", (unsigned long long)info.global_limit,
 		 (unsigned long long)info.global_held);
@@ -438,7 +435,7 @@ static void test_budget(void)
 	for (k = 0; k <= want; k++) {
 		void *m;
 
-		fds[k] = open(nodes[0], O_RDWR | O_CLOEXEC);
+		fds[k] = open(EDU0, O_RDWR | O_CLOEXEC);
 		if (fds[k] < 0) {
 			err = -errno;
 			break;

@@ -44,7 +44,6 @@
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
-#include <getopt.h>
 #include <stdint.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -58,6 +57,8 @@
 #include <kmemlab/percpu.h>
 #include <kmemlab/slab.h>
 
+#include "kmodule.h"
+#include "sysfs.h"
 #include "tap.h"
 
 #define FAIL_NTH "/proc/thread-self/fail-nth"
@@ -83,17 +84,6 @@ static unsigned long window_start, window_end;	/* 0, 0: no filter */
 static const char *module_dir;
 static unsigned long total_points;
 
-static int write_file(const char *path, const char *value)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC), ret;
-
-	if (fd < 0)
-		return -1;
-	ret = write(fd, value, strlen(value)) == (ssize_t)strlen(value) ? 0 : -1;
-	close(fd);
-	return ret;
-}
-
 /* /proc/thread-self/fail-nth, kept open: opening it again while armed
  * would itself allocate and could take the injected failure. */
 static int fail_nth_fd = -1;
@@ -116,21 +106,6 @@ static bool injected(void)
 	if (pwrite(fail_nth_fd, "0", 1, 0) != 1)
 		return false;
 	return len > 0 && atol(buf) == 0;
-}
-
-static int read_file(const char *path, char *buf, size_t size)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t len;
-
-	if (fd < 0)
-		return -1;
-	len = read(fd, buf, size - 1);
-	close(fd);
-	if (len < 0)
-		return -1;
-	buf[len] = 0;
-	return 0;
 }
 
 /* The address of a kernel symbol from /proc/kallsyms (0 if unknown or
@@ -461,7 +436,7 @@ static void sweep_load(const struct driver *drv)
 		tap_skip("no --module-dir given", "fault sweep %s: module load", drv->module);
 		return;
 	}
-	if (syscall(SYS_delete_module, drv->module, O_NONBLOCK)) {
+	if (kmodule_unload(drv->module)) {
 		tap_result(false, "fault sweep %s: module load: unload first: %s", drv->module,
 			   strerror(errno));
 		return;
@@ -476,6 +451,7 @@ static void sweep_load(const struct driver *drv)
 		bool hit;
 		long ret;
 
+		/* Not kmodule_load(): its open() would take the armed failure. */
 		arm(n);
 		ret = syscall(SYS_finit_module, fd, "", 0);
 		ret = ret ? -errno : 0;
@@ -489,7 +465,7 @@ static void sweep_load(const struct driver *drv)
 		}
 		points++;
 		if (!ret) {	/* a fallback absorbed it: fine, unload for the next N */
-			if (syscall(SYS_delete_module, drv->module, O_NONBLOCK))
+			if (kmodule_unload(drv->module))
 				bad++;
 			continue;
 		}
@@ -842,22 +818,27 @@ static const struct driver drivers[] = {
 	  sizeof(edu_ops) / sizeof(edu_ops[0]), false, true },
 };
 
+/* How the sweep sets failslab and fail_page_alloc up, one row a file
+ * (value NULL: KMEMLAB_FAULTS_VERBOSE's). */
+static const struct {
+	const char *path, *value;
+} fault_settings[] = {
+	{ "/sys/kernel/debug/failslab/ignore-gfp-wait", "N" },
+	{ "/sys/kernel/debug/failslab/verbose", NULL },
+	{ "/sys/kernel/debug/fail_page_alloc/ignore-gfp-wait", "N" },
+	{ "/sys/kernel/debug/fail_page_alloc/ignore-gfp-highmem", "N" },
+	{ "/sys/kernel/debug/fail_page_alloc/min-order", "0" },
+	{ "/sys/kernel/debug/fail_page_alloc/verbose", NULL },
+};
+
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "module-dir", required_argument, NULL, 'm' },
-		{ NULL, 0, NULL, 0 }
-	};
 	const char *unfiltered, *verbose;
 	unsigned long before;
 	size_t d, i;
-	int opt;
 
-	while ((opt = getopt_long(argc, argv, "m:", opts, NULL)) != -1) {
-		if (opt != 'm')
-			return 2;
-		module_dir = optarg;
-	}
+	if (!kmodule_parse_dir(argc, argv, &module_dir))
+		return 2;
 	printf("TAP version 13\n");
 	if (access(FAIL_NTH, W_OK)) {
 		printf("1..0 # SKIP this kernel has no fault injection (CONFIG_FAULT_INJECTION): the debug tier runs this\n");
@@ -870,14 +851,14 @@ int main(int argc, char **argv)
 	verbose = getenv("KMEMLAB_FAULTS_VERBOSE");
 	if (!verbose || strspn(verbose, "0123456789") != strlen(verbose) || !*verbose)
 		verbose = "0";
-	if (write_file("/sys/kernel/debug/failslab/ignore-gfp-wait", "N") ||
-	    write_file("/sys/kernel/debug/failslab/verbose", verbose) ||
-	    write_file("/sys/kernel/debug/fail_page_alloc/ignore-gfp-wait", "N") ||
-	    write_file("/sys/kernel/debug/fail_page_alloc/ignore-gfp-highmem", "N") ||
-	    write_file("/sys/kernel/debug/fail_page_alloc/min-order", "0") ||
-	    write_file("/sys/kernel/debug/fail_page_alloc/verbose", verbose)) {
-		printf("Bail out! cannot configure failslab/fail_page_alloc in debugfs\n");
-		return 1;
+	for (i = 0; i < sizeof(fault_settings) / sizeof(fault_settings[0]); i++) {
+		const char *value = fault_settings[i].value ? fault_settings[i].value : verbose;
+
+		if (write_file(fault_settings[i].path, value)) {
+			printf("Bail out! cannot write %s to %s: %s\n", value, fault_settings[i].path,
+			       strerror(errno));
+			return 1;
+		}
 	}
 	unfiltered = getenv("KMEMLAB_FAULTS_UNFILTERED");
 	switch (unfiltered && !strcmp(unfiltered, "1") ? 2 : set_filter()) {

@@ -49,6 +49,8 @@
 
 #include "edu-devices.h"
 #include "kmodule.h"
+#include "pattern.h"
+#include "sysfs.h"
 #include "tap.h"
 
 /* Group kmemlab's number where the packages made it, else one of ours. */
@@ -67,7 +69,7 @@ static gid_t gid_kmemlab = 4242;
  * Bounds on polling a state another process changes (1 ms between reads):
  * liveness bounds, generous for a loaded TCG guest, never a speed measure.
  * PROGRESS_POLLS: for a child to begin or finish a request; REAP_POLLS: for
- * a SIGKILLed process to be reaped; NODE_POLLS: for a node to appear.
+ * a SIGKILLed process to be reaped; NODE_POLLS: for an edu node to come back.
  */
 #define PROGRESS_POLLS	120000
 #define REAP_POLLS	120000
@@ -204,17 +206,6 @@ static void fill_secret(uint8_t *p, size_t len)
 
 	for (i = 0; i < len; i++)
 		p[i] = secret_byte(i);
-}
-
-/* The first offset where @p holds a non-zero byte, or -1. */
-static long first_nonzero(const uint8_t *p, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		if (p[i])
-			return (long)i;
-	return -1;
 }
 
 /* --- who may open ---------------------------------------------------------- */
@@ -1049,19 +1040,6 @@ static void test_close_race(void)
 		    bad, i, first_errno ? strerror(first_errno) : "none", in_loop);
 }
 
-/* Poll (at most NODE_POLLS reads) until @dev is there (@present) or gone. */
-static bool node_is(const char *dev, bool present)
-{
-	int i;
-
-	for (i = 0; i < NODE_POLLS; i++) {
-		if ((access(dev, F_OK) == 0) == present)
-			return true;
-		usleep(1000);
-	}
-	return false;
-}
-
 /*
  * Unload is refused while any file or mapping is left, allowed after.
  * Whatever happens, kmemlab_mmap and its node are there at the end for
@@ -1071,7 +1049,7 @@ static void test_unload_race(void)
 {
 	char path[4096];
 	void *p = MAP_FAILED;
-	bool ok, unloaded;
+	bool ok;
 	int fd;
 
 	if (!module_dir || access(MMAP_DEV, F_OK)) {
@@ -1102,21 +1080,11 @@ static void test_unload_race(void)
 	}
 
 	/* munmap() dropped the last reference before it returned. */
-	unloaded = !kmodule_unload("kmemlab_mmap");
-	ok = unloaded;
-	if (!unloaded) {
-		tap_diag("  unload after the last mapping: %s", strerror(errno));
-	} else if (!node_is(MMAP_DEV, false)) {
-		tap_diag("  %s still there after the unload", MMAP_DEV);
-		ok = false;
-	}
-	/* Loaded back in any case: EEXIST only if it was never unloaded. */
-	if (kmodule_load(path, "") && !(errno == EEXIST && !unloaded)) {
-		tap_diag("  load %s: %s", path, strerror(errno));
-		ok = false;
-	} else if (!node_is(MMAP_DEV, true)) {
-		tap_diag("  %s not back after the load", MMAP_DEV);
-		ok = false;
+	ok = !kmodule_reload("kmemlab_mmap", path, "", MMAP_DEV);
+	if (!ok) {
+		tap_diag("  %s", kmodule_failed);
+		/* Loaded back in any case (EEXIST if it was never unloaded). */
+		kmodule_load_wait(path, "", MMAP_DEV);
 	}
 	EXPECT_TRUE(ok, "unload after the last mapping, then load back");
 	if (access(MMAP_DEV, F_OK))
@@ -1203,17 +1171,6 @@ static bool find_edu_node(const char *pci)
 	return false;
 }
 
-static int write_sysfs(const char *path, const char *value)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC), ret;
-
-	if (fd < 0)
-		return -1;
-	ret = write(fd, value, strlen(value)) == (ssize_t)strlen(value) ? 0 : -1;
-	close(fd);
-	return ret;
-}
-
 static void test_unbind_race(void)
 {
 	struct kmemlab_edu_info info;
@@ -1236,7 +1193,7 @@ static void test_unbind_race(void)
 	/* Two round trips done: the unbind lands in the middle of her work. */
 	working = pid > 0 && wait_step(shared, 3, "alice's round trips before the unbind");
 	if (working) {
-		ret = write_sysfs("/sys/bus/pci/drivers/kmemlab_edu/unbind", info.pci_name);
+		ret = write_file("/sys/bus/pci/drivers/kmemlab_edu/unbind", info.pci_name);
 		if (ret)
 			tap_diag("  unbind %s: %s", info.pci_name, strerror(errno));
 		else
@@ -1253,7 +1210,7 @@ static void test_unbind_race(void)
 			 shared->step > 0 ? shared->step - 1 : 0);
 	/* Bound back if it was unbound; either way its node must be there. */
 	if (!ret) {
-		bret = write_sysfs("/sys/bus/pci/drivers/kmemlab_edu/bind", info.pci_name);
+		bret = write_file("/sys/bus/pci/drivers/kmemlab_edu/bind", info.pci_name);
 		if (bret)
 			tap_diag("  bind %s: %s", info.pci_name, strerror(errno));
 	}
@@ -1269,19 +1226,11 @@ static void test_unbind_race(void)
 
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "module-dir", required_argument, NULL, 'm' },
-		{ NULL, 0, NULL, 0 }
-	};
 	const struct group *group;
 	char nodes[8][64];
-	int opt;
 
-	while ((opt = getopt_long(argc, argv, "m:", opts, NULL)) != -1) {
-		if (opt != 'm')
-			return 2;
-		module_dir = optarg;
-	}
+	if (!kmodule_parse_dir(argc, argv, &module_dir))
+		return 2;
 	printf("TAP version 13\n");
 	if (geteuid() != 0) {
 		printf("1..0 # SKIP needs root: it plays the packages' udev rule and three users\n");

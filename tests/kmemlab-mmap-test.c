@@ -801,15 +801,6 @@ static void test_nothing_left(void)
 	close(fd);
 }
 
-static int reload(const char *module_path, const char *params)
-{
-	if (kmodule_unload(MODNAME) || kmodule_wait_node(DEV, false))
-		return -1;
-	if (kmodule_load(module_path, params))
-		return -1;
-	return kmodule_wait_node(DEV, true);
-}
-
 /*
  * Make room for @need more open files than are open now (the soft
  * RLIMIT_NOFILE raised as far as the hard one): 0, or -1 with the reason
@@ -869,8 +860,9 @@ static void test_budget(const char *module_path)
 		tap_skip("no --module-dir given", "the module-wide limit (reload with 1%%)");
 		return;
 	}
-	ASSERT_TRUE(!reload(module_path, "max_total_percent=1"),
-		    "reload with max_total_percent=1");
+	if (!EXPECT_KMODULE(kmodule_reload(MODNAME, module_path, "max_total_percent=1", DEV),
+			    "reload with max_total_percent=1"))
+		return;
 	fd = open(DEV, O_RDWR | O_CLOEXEC);
 	ASSERT_TRUE(fd >= 0 && !stats(fd, &s) && !sysinfo(&si), "STATS and sysinfo");
 	limit = (unsigned long long)si.totalram * si.mem_unit / PAGE / 100 * PAGE;
@@ -930,12 +922,11 @@ static void test_budget(const char *module_path)
 	close(fd);
 	free(fds);
 reload_default:
-	EXPECT_TRUE(kmodule_unload(MODNAME) == 0 && !kmodule_wait_node(DEV, false) &&
-		    kmodule_load(module_path, "max_total_percent=0") == -1 && errno == EINVAL &&
-		    kmodule_load(module_path, "max_total_percent=101") == -1 && errno == EINVAL,
-		    "max_total_percent=0 or 101: the load fails with EINVAL");
-	EXPECT_TRUE(!kmodule_load(module_path, "") && !kmodule_wait_node(DEV, true),
-		    "load back with the default");
+	EXPECT_OK(kmodule_unload(MODNAME) || kmodule_wait_node(DEV, false) ? -1 : 0,
+		  "unload (max_total_percent=1), " DEV " gone");
+	kmodule_expect_bad_params(module_path, (const char *const[]){
+		"max_total_percent=0", "max_total_percent=101", NULL });
+	EXPECT_KMODULE(kmodule_load_wait(module_path, "", DEV), "load back with the default");
 }
 
 /* Unload is refused while any way is mapped, even with the file closed. */
@@ -960,9 +951,9 @@ static void test_unload(const char *module_path)
 		if (p != MAP_FAILED)
 			munmap(p, SIZE);
 	}
-	EXPECT_TRUE(!kmodule_unload(MODNAME) && !kmodule_wait_node(DEV, false) &&
-		    !kmodule_load(module_path, "") && !kmodule_wait_node(DEV, true),
-		    "unload after munmap works; load back");
+	if (!EXPECT_OK(kmodule_reload(MODNAME, module_path, "", DEV),
+		       "unload after munmap works; load back"))
+		tap_diag("  %s", kmodule_failed);
 }
 
 int main(int argc, char **argv)

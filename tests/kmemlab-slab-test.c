@@ -27,6 +27,7 @@
 #include "argsz.h"
 #include "kmodule.h"
 #include "memcg.h"
+#include "sysfs.h"
 #include "tap.h"
 
 #define DEV "/dev/kmemlab/slab"
@@ -82,17 +83,10 @@ static struct kmemlab_slab_stats stats(int fd)
 /* A number from SLUB's sysfs file (its first field), or -1. */
 static long sysfs_num(const char *file)
 {
-	char path[256], buf[64] = "";
-	FILE *f;
+	char path[256];
 
 	snprintf(path, sizeof(path), SYSFS "/%s", file);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	if (!fgets(buf, sizeof(buf), f))
-		buf[0] = '\0';
-	fclose(f);
-	return buf[0] ? atol(buf) : -1;
+	return read_number(path);
 }
 
 static void test_cache_shape(int fd)
@@ -433,8 +427,9 @@ static void test_module_limit(void)
 	bool limited = false;
 
 	ASSERT_OK(kmodule_unload(MODNAME), "module limit: unload");
-	ASSERT_OK(kmodule_load(module_path, "max_total_percent=1"), "load with max_total_percent=1");
-	kmodule_wait_node(DEV, true);
+	if (!EXPECT_KMODULE(kmodule_load_wait(module_path, "max_total_percent=1", DEV),
+			    "load with max_total_percent=1"))
+		return;
 	for (n = 0; n < MAX_FILES && !limited; n++) {
 		fds[n] = open(DEV, O_RDWR | O_CLOEXEC);
 		if (fds[n] < 0) {
@@ -462,10 +457,8 @@ static void test_module_limit(void)
 		    "module limit: closing the files gave it all back");
 	close(fds[0]);
 	ASSERT_OK(kmodule_unload(MODNAME), "module limit: unload again");
-	EXPECT_ERRNO(kmodule_load(module_path, "max_total_percent=0"), EINVAL,
-		     "load with max_total_percent=0: EINVAL");
-	EXPECT_OK(kmodule_load(module_path, ""), "load back with defaults");
-	kmodule_wait_node(DEV, true);
+	kmodule_expect_bad_params(module_path, (const char *const[]){ "max_total_percent=0", NULL });
+	EXPECT_KMODULE(kmodule_load_wait(module_path, "", DEV), "load back with defaults");
 }
 
 static void test_processes(void)
@@ -519,9 +512,8 @@ static void test_unload(void)
 	close(fd);
 	ASSERT_OK(kmodule_unload(MODNAME), "unload after close");
 	EXPECT_TRUE(access(SYSFS, F_OK) != 0, "the cache is gone from /sys/kernel/slab");
-	EXPECT_ERRNO(kmodule_load(module_path, "max_objects=0"), EINVAL, "load with max_objects=0: EINVAL");
-	EXPECT_OK(kmodule_load(module_path, ""), "load back");
-	kmodule_wait_node(DEV, true);
+	kmodule_expect_bad_params(module_path, (const char *const[]){ "max_objects=0", NULL });
+	EXPECT_KMODULE(kmodule_load_wait(module_path, "", DEV), "load back");
 }
 
 int main(int argc, char **argv)

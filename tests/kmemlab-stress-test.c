@@ -20,11 +20,9 @@
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdint.h>
 #include <sys/ioctl.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -34,6 +32,7 @@
 #include <kmemlab/percpu.h>
 #include <kmemlab/slab.h>
 
+#include "kmodule.h"
 #include "tap.h"
 
 #define DEV "/dev/kmemlab/alloc"
@@ -284,11 +283,12 @@ static int edu_worker(unsigned int id)
 	return 0;
 }
 
-static int churner(void)
+static int churner(unsigned int id)
 {
 	static const char *const devs[] = { DEV, SLAB_DEV, PERCPU_DEV };
 	unsigned long opens = 0;
 
+	(void)id;
 	while (time(NULL) < deadline) {
 		struct kmemlab_alloc_request req = {
 			.argsz = sizeof(req), .allocator = KMEMLAB_KZALLOC,
@@ -315,7 +315,7 @@ static int churner(void)
 	return 0;
 }
 
-static int unloader(void)
+static int unloader(unsigned int id)
 {
 	static const char *const modules[] = {
 		"kmemlab_alloc", "kmemlab_slab", "kmemlab_percpu", "kmemlab_edu",
@@ -323,20 +323,19 @@ static int unloader(void)
 	unsigned long tries = 0, unloads = 0;
 	char path[4096];
 
+	(void)id;
 	while (time(NULL) < deadline) {
 		const char *module = modules[tries % 4];
 
 		tries++;
 		snprintf(path, sizeof(path), "%s/%s.ko", module_dir, module);
-		if (syscall(SYS_delete_module, module, O_NONBLOCK) == 0) {
-			int fd = open(path, O_RDONLY | O_CLOEXEC);
-
+		/* No wait for the nodes: the workers meet them gone and back. */
+		if (kmodule_unload(module) == 0) {
 			unloads++;
-			if (fd < 0 || syscall(SYS_finit_module, fd, "", 0)) {
+			if (kmodule_load(path, "")) {
 				printf("# unloader: reload of %s failed: %s\n", module, strerror(errno));
 				return 1;
 			}
-			close(fd);
 		} else if (errno != EWOULDBLOCK && errno != EBUSY) {
 			printf("# unloader: delete_module: %s\n", strerror(errno));
 			return 1;
@@ -352,57 +351,94 @@ static bool present(const char *dev)
 	return access(dev, F_OK) == 0;
 }
 
-int main(int argc, char **argv)
+/* What a kind of process cannot run without. */
+enum need { NEEDS_NOTHING, NEEDS_EDU, NEEDS_MODULE_DIR };
+
+static const char *const need_missing[] = {
+	[NEEDS_EDU] = "no /dev/kmemlab/edu0 and edu1 (QEMU -device edu)",
+	[NEEDS_MODULE_DIR] = "no --module-dir given",
+};
+
+/* The processes the test runs, one row a kind. */
+static const struct kind {
+	const char *name;
+	int (*run)(unsigned int id);
+	int count;
+	enum need need;
+} kinds[] = {
+	{ "alloc workers", worker, WORKERS, NEEDS_NOTHING },
+	{ "slab workers", slab_worker, WORKERS, NEEDS_NOTHING },
+	{ "percpu workers", percpu_worker, WORKERS, NEEDS_NOTHING },
+	{ "edu workers", edu_worker, EDU_WORKERS, NEEDS_EDU },
+	{ "churner", churner, 1, NEEDS_NOTHING },
+	{ "unloader", unloader, 1, NEEDS_MODULE_DIR },
+};
+
+#define NR_KINDS (sizeof(kinds) / sizeof(kinds[0]))
+
+/* What each device must show afterwards, one row a device: @read fills
+ * @left with what it still holds (0: nothing). */
+static int alloc_left(int fd, unsigned long long *left)
 {
-	static const struct option opts[] = {
-		{ "module-dir", required_argument, NULL, 'm' },
-		{ NULL, 0, NULL, 0 }
-	};
-	const char *secs_env = getenv("KMEMLAB_STRESS_SECONDS");
-	int seconds = secs_env ? atoi(secs_env) : 5;
-	enum { KIND_ALLOC, KIND_SLAB, KIND_PERCPU, KIND_EDU, KIND_CHURNER, KIND_UNLOADER };
-	static const char *const kind_name[] = {
-		"alloc workers", "slab workers", "percpu workers", "edu workers", "churner",
-		"unloader",
-	};
-	pid_t pids[3 * WORKERS + EDU_WORKERS + 2];
-	int kinds[3 * WORKERS + EDU_WORKERS + 2], ok[6] = { 0 }, want[6] = { 0 };
-	bool have_edu;
-	int opt, i, k, status, nproc = 0, fd;
 	struct kmemlab_alloc_stats st = { .argsz = sizeof(st) };
+	int ret = ioctl(fd, KMEMLAB_ALLOC_IOC_STATS, &st);
 
-	while ((opt = getopt_long(argc, argv, "m:", opts, NULL)) != -1) {
-		if (opt != 'm')
-			return 2;
-		module_dir = optarg;
-	}
-	printf("TAP version 13\n");
-	if (!present(DEV) || !present(SLAB_DEV) || !present(PERCPU_DEV)) {
-		printf("1..0 # SKIP a kmemlab device is missing: load every module first\n");
-		return 0;
-	}
-	/* edu0 and edu1: the harness attaches two edu devices. */
-	have_edu = present("/dev/kmemlab/edu0") && present("/dev/kmemlab/edu1");
-	deadline = time(NULL) + (seconds > 0 ? seconds : 5);
-	tap_diag("%d workers per device, a churner%s, for %d s", WORKERS,
-		 module_dir ? " and an unloader" : "", seconds);
+	*left = st.global_buffers;
+	return ret;
+}
 
-	for (k = KIND_ALLOC; k <= KIND_UNLOADER; k++) {
-		int count = k <= KIND_PERCPU ? WORKERS : k == KIND_EDU ? EDU_WORKERS : 1;
+static int slab_left(int fd, unsigned long long *left)
+{
+	struct kmemlab_slab_stats ss = { .argsz = sizeof(ss) };
+	int ret = ioctl(fd, KMEMLAB_SLAB_IOC_STATS, &ss);
 
-		if (k == KIND_EDU && !have_edu)
+	*left = ss.in_use;
+	return ret;
+}
+
+/* percpu: how many totals are not exact. */
+static int percpu_left(int fd, unsigned long long *left)
+{
+	struct kmemlab_percpu_totals t = { .argsz = sizeof(t) };
+	int ret = ioctl(fd, KMEMLAB_PERCPU_IOC_TOTALS, &t), k;
+
+	*left = 0;
+	for (k = 0; k < KMEMLAB_PERCPU_METHODS; k++)
+		*left += t.total[k] != t.expected[k];
+	return ret;
+}
+
+static const struct afterwards {
+	const char *name, *dev, *read_name, *nothing_left;
+	int (*read)(int fd, unsigned long long *left);
+} afterwards[] = {
+	{ "alloc", DEV, "STATS", "no buffer left module-wide", alloc_left },
+	{ "slab", SLAB_DEV, "STATS", "no object left in use", slab_left },
+	{ "percpu", PERCPU_DEV, "TOTALS", "every total still exact", percpu_left },
+};
+
+/*
+ * Start every kind of process this run can have, and wait for them all:
+ * @want[k] of kind k started, @ok[k] of them exited 0 in time.
+ */
+static void run_kinds(bool have_edu, int *ok, int *want)
+{
+	pid_t pids[3 * WORKERS + EDU_WORKERS + 2];
+	int kind_of[3 * WORKERS + EDU_WORKERS + 2];
+	int i, status, nproc = 0;
+	size_t k;
+
+	for (k = 0; k < NR_KINDS; k++) {
+		if ((kinds[k].need == NEEDS_EDU && !have_edu) ||
+		    (kinds[k].need == NEEDS_MODULE_DIR && !module_dir))
 			continue;
-		if (k == KIND_UNLOADER && !module_dir)
-			break;
-		for (i = 0; i < count; i++) {
+		for (i = 0; i < kinds[k].count; i++) {
 			pid_t pid = fork();
 
 			if (pid == 0)
-				_exit(k == KIND_ALLOC ? worker(i) : k == KIND_SLAB ? slab_worker(i) :
-				      k == KIND_PERCPU ? percpu_worker(i) : k == KIND_EDU ?
-				      edu_worker(i) : k == KIND_CHURNER ? churner() : unloader());
+				_exit(kinds[k].run(i));
 			pids[nproc] = pid;
-			kinds[nproc++] = k;
+			kind_of[nproc++] = k;
 			want[k]++;
 		}
 	}
@@ -414,45 +450,54 @@ int main(int argc, char **argv)
 		while ((r = waitpid(pids[i], &status, WNOHANG)) == 0 && time(NULL) < give_up)
 			usleep(20000);
 		if (r == 0) {
-			tap_diag("a %s process hung: killed", kind_name[kinds[i]]);
+			tap_diag("a %s process hung: killed", kinds[kind_of[i]].name);
 			kill(pids[i], SIGKILL);
 			waitpid(pids[i], &status, 0);
 			continue;
 		}
-		ok[kinds[i]] += WIFEXITED(status) && WEXITSTATUS(status) == 0;
+		ok[kind_of[i]] += WIFEXITED(status) && WEXITSTATUS(status) == 0;
 	}
-	for (k = KIND_ALLOC; k <= KIND_UNLOADER; k++) {
+}
+
+int main(int argc, char **argv)
+{
+	const char *secs_env = getenv("KMEMLAB_STRESS_SECONDS");
+	int seconds = secs_env ? atoi(secs_env) : 5;
+	int ok[NR_KINDS] = { 0 }, want[NR_KINDS] = { 0 }, fd;
+	unsigned long long left;
+	bool have_edu;
+	size_t k;
+
+	if (!kmodule_parse_dir(argc, argv, &module_dir))
+		return 2;
+	printf("TAP version 13\n");
+	if (!present(DEV) || !present(SLAB_DEV) || !present(PERCPU_DEV)) {
+		printf("1..0 # SKIP a kmemlab device is missing: load every module first\n");
+		return 0;
+	}
+	/* edu0 and edu1: the harness attaches two edu devices. */
+	have_edu = present("/dev/kmemlab/edu0") && present("/dev/kmemlab/edu1");
+	deadline = time(NULL) + (seconds > 0 ? seconds : 5);
+	tap_diag("%d workers per device, a churner%s, for %d s", WORKERS,
+		 module_dir ? " and an unloader" : "", seconds);
+
+	run_kinds(have_edu, ok, want);
+	for (k = 0; k < NR_KINDS; k++) {
 		if (!want[k]) {
-			tap_skip(k == KIND_EDU ? "no /dev/kmemlab/edu0 and edu1 (QEMU -device edu)" :
-				 "no --module-dir given", "%s finished cleanly", kind_name[k]);
+			tap_skip(need_missing[kinds[k].need], "%s finished cleanly", kinds[k].name);
 			continue;
 		}
 		EXPECT_EQ(ok[k], want[k], "%d %s finished in time, data intact, counts exact",
-			  want[k], kind_name[k]);
+			  want[k], kinds[k].name);
 	}
-	fd = open(DEV, O_RDWR | O_CLOEXEC);
-	if (EXPECT_TRUE(fd >= 0, "alloc: the device is there afterwards")) {
-		EXPECT_OK(ioctl(fd, KMEMLAB_ALLOC_IOC_STATS, &st), "alloc: STATS afterwards");
-		EXPECT_EQ(st.global_buffers, 0, "alloc: no buffer left module-wide");
-		close(fd);
-	}
-	fd = open(SLAB_DEV, O_RDWR | O_CLOEXEC);
-	if (EXPECT_TRUE(fd >= 0, "slab: the device is there afterwards")) {
-		struct kmemlab_slab_stats ss = { .argsz = sizeof(ss) };
+	for (k = 0; k < sizeof(afterwards) / sizeof(afterwards[0]); k++) {
+		const struct afterwards *a = &afterwards[k];
 
-		EXPECT_OK(ioctl(fd, KMEMLAB_SLAB_IOC_STATS, &ss), "slab: STATS afterwards");
-		EXPECT_EQ(ss.in_use, 0, "slab: no object left in use");
-		close(fd);
-	}
-	fd = open(PERCPU_DEV, O_RDWR | O_CLOEXEC);
-	if (EXPECT_TRUE(fd >= 0, "percpu: the device is there afterwards")) {
-		struct kmemlab_percpu_totals t = { .argsz = sizeof(t) };
-
-		EXPECT_OK(ioctl(fd, KMEMLAB_PERCPU_IOC_TOTALS, &t), "percpu: TOTALS afterwards");
-		for (k = 0; k < KMEMLAB_PERCPU_METHODS; k++)
-			if (t.total[k] != t.expected[k])
-				break;
-		EXPECT_EQ(k, KMEMLAB_PERCPU_METHODS, "percpu: every total still exact");
+		fd = open(a->dev, O_RDWR | O_CLOEXEC);
+		if (!EXPECT_TRUE(fd >= 0, "%s: the device is there afterwards", a->name))
+			continue;
+		EXPECT_OK(a->read(fd, &left), "%s: %s afterwards", a->name, a->read_name);
+		EXPECT_EQ(left, 0, "%s: %s", a->name, a->nothing_left);
 		close(fd);
 	}
 	return tap_done();

@@ -17,36 +17,25 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "sysfs.h"
+
 #define MEMCG_ROOT "/sys/fs/cgroup"
 
 /* A number from a cgroup file: -1 if unreadable. */
 static inline long long memcg_read(const char *dir, const char *file)
 {
-	char path[256], buf[64] = "";
-	FILE *f;
+	char path[256];
 
 	snprintf(path, sizeof(path), "%s/%s", dir, file);
-	f = fopen(path, "re");
-	if (!f)
-		return -1;
-	if (!fgets(buf, sizeof(buf), f))
-		buf[0] = '\0';
-	fclose(f);
-	return buf[0] ? atoll(buf) : -1;
+	return read_number(path);
 }
 
 static inline int memcg_write(const char *dir, const char *file, const char *value)
 {
 	char path[256];
-	int fd, ret;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, file);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	ret = write(fd, value, strlen(value)) == (ssize_t)strlen(value) ? 0 : -1;
-	close(fd);
-	return ret;
+	return write_file(path, value);
 }
 
 /* A field of @dir's memory.stat ("slab", ...): -1 if missing. */
