@@ -74,8 +74,8 @@ static bool expect_same(const volatile uint8_t *got, const uint8_t *want, size_t
  */
 static int put_pattern(int fd, const uint8_t *pattern)
 {
-	struct kmemlab_edu_round_trip rt = {
-		.argsz = sizeof(rt), .method = KMEMLAB_EDU_COHERENT,
+	struct kmemlab_dmacore_round_trip rt = {
+		.argsz = sizeof(rt), .method = KMEMLAB_DMACORE_COHERENT,
 		.src = (uintptr_t)pattern, .len = CHUNK,
 	};
 	uint8_t out[CHUNK];
