@@ -383,12 +383,19 @@ static int kmemlab_dmacore_sg(struct kmemlab_dmacore *dc, struct kmemlab_dmacore
 	if (ret)
 		goto out_free_from;
 	sg_copy_from_buffer(from.sgl, from.orig_nents, r->in, r->len);
+	/* It says why it could not map (EINVAL, ENOMEM, EIO); to the caller
+	 * that is one thing, no mapping: ENOMEM (kmemlab/dmacore.h).
+	 */
 	ret = dma_map_sgtable(dev, &from, DMA_TO_DEVICE, 0);
-	if (ret)
+	if (ret) {
+		ret = -ENOMEM;
 		goto out_free_to;
+	}
 	ret = dma_map_sgtable(dev, &to, DMA_FROM_DEVICE, 0);
-	if (ret)
+	if (ret) {
+		ret = -ENOMEM;
 		goto out_unmap_from;
+	}
 	r->segments = from.nents;
 	r->beyond_mask = kmemlab_dmacore_sg_beyond_mask(dc, &from) |
 			 kmemlab_dmacore_sg_beyond_mask(dc, &to);
@@ -576,6 +583,8 @@ int kmemlab_dmacore_init(struct kmemlab_dmacore *dc, struct device *dev,
 {
 	int ret;
 
+	BUILD_BUG_ON(sizeof(struct kmemlab_dmacore_round_trip) !=
+		     KMEMLAB_DMACORE_ROUND_TRIP_SIZE_VER1);
 	dc->pool = NULL;
 	dc->stream = NULL;
 	if (WARN_ON(!engine->chunk || engine->chunk > engine->window ||
