@@ -242,7 +242,7 @@ static void test_methods(const char *node, int fd, int quick)
 		uint32_t max = method == KMEMLAB_DMACORE_POOL ? KMEMLAB_EDU_POOL_BLOCK :
 			       method == KMEMLAB_DMACORE_SG ? UINT32_MAX : 4096;
 		unsigned int bad = 0, tested = 0, bounced = 0, want_cmds = 1;
-		unsigned int wrong_cmds = 0, segments = 0;
+		unsigned int wrong_cmds = 0, segments = 0, beyond = 0;
 		char bad_seen[sizeof(round_trip_seen)] = "", cmds_seen[96] = "";
 
 		if (quick && method != KMEMLAB_DMACORE_SINGLE && method != KMEMLAB_DMACORE_SG)
@@ -270,6 +270,7 @@ static void test_methods(const char *node, int fd, int quick)
 			commands += rt.moves;
 			bytes += 2ULL * len;
 			bounced += rt.bounced;
+			beyond += rt.beyond_mask;
 			if (rt.segments > segments)
 				segments = rt.segments;
 		}
@@ -281,6 +282,8 @@ static void test_methods(const char *node, int fd, int quick)
 		if (!EXPECT_EQ(wrong_cmds, 0, "%s: %s: two DMA commands per %d-byte chunk", node,
 			       method_names[method], KMEMLAB_EDU_DMA_CHUNK))
 			tap_diag("  first: %s", cmds_seen);
+		EXPECT_EQ(beyond, 0, "%s: %s: no buffer beyond the 28-bit mask (ZONE_DMA's)", node,
+			  method_names[method]);
 		if (method == KMEMLAB_DMACORE_SG)
 			EXPECT_EQ(segments, 5, "%s: sg: the 5-page buffer mapped as 5 segments (one per page)",
 				  node);
@@ -526,51 +529,78 @@ static const struct dmacore_case round_trip_bad_requests[] = {
 		      sizeof(struct kmemlab_dmacore_round_trip)), .err = ENOTTY },
 };
 
+/* DMA_XFER's bad inputs: one row a case. */
+static const struct {
+	const char *what;
+	struct kmemlab_edu_dma_xfer x;	/* argsz is filled in */
+	int err;
+} xfer_bad_requests[] = {
+	{ "count 0", { .direction = KMEMLAB_EDU_TO_DEVICE }, EINVAL },
+	{ "count 4096 (QEMU's off-by-one)",
+	  { .direction = KMEMLAB_EDU_TO_DEVICE, .count = 4096 }, EINVAL },
+	{ "beyond the window",
+	  { .direction = KMEMLAB_EDU_TO_DEVICE, .dev_offset = 4000, .count = 96 }, EINVAL },
+	{ "an offset that wraps",
+	  { .direction = KMEMLAB_EDU_TO_DEVICE, .dev_offset = 0xffffffff, .count = 2 }, EINVAL },
+	{ "beyond the coherent buffer",
+	  { .direction = KMEMLAB_EDU_FROM_DEVICE, .buf_offset = KMEMLAB_EDU_COHERENT_SIZE - 100,
+	    .count = 200 }, EINVAL },
+	{ "unknown direction", { .direction = 3, .count = 1 }, EINVAL },
+	{ "direction 0", { .direction = 0, .count = 1 }, EINVAL },
+	{ "reserved set", { .direction = KMEMLAB_EDU_TO_DEVICE, .count = 1, .reserved = 1 }, EINVAL },
+};
+
+/* mmap()'s bad inputs: one row a case. */
+static const struct {
+	const char *what;
+	size_t len;
+	int prot, flags;
+	off_t offset;
+	int err;
+} mmap_bad_requests[] = {
+	{ "mmap at offset KMEMLAB_EDU_COHERENT_SIZE (past the buffer)", 4096, PROT_READ,
+	  MAP_SHARED, KMEMLAB_EDU_COHERENT_SIZE, EINVAL },
+	{ "mmap at a misaligned offset", 4096, PROT_READ, MAP_SHARED, 100, EINVAL },
+	{ "mmap of more than the buffer", KMEMLAB_EDU_COHERENT_SIZE + 4096, PROT_READ, MAP_SHARED,
+	  0, EINVAL },
+	{ "MAP_PRIVATE", 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE, 0, EINVAL },
+};
+
+#define ROWS(t) (sizeof(t) / sizeof((t)[0]))
+
 static void test_bad_inputs(const char *node, int fd)
 {
-	struct kmemlab_edu_dma_xfer x;
 	uint8_t b[128];
 	char who[640];
-	void *m;
+	size_t k;
 
 	memset(b, 0, sizeof(b));
-	EXPECT_ERRNO(xfer(fd, KMEMLAB_EDU_TO_DEVICE, 0, 0, 0), EINVAL, "%s: count 0: EINVAL", node);
-	EXPECT_ERRNO(xfer(fd, KMEMLAB_EDU_TO_DEVICE, 0, 0, 4096), EINVAL,
-		     "%s: count 4096 (QEMU's off-by-one): EINVAL", node);
-	EXPECT_ERRNO(xfer(fd, KMEMLAB_EDU_TO_DEVICE, 0, 4000, 96), EINVAL,
-		     "%s: beyond the window: EINVAL", node);
-	EXPECT_ERRNO(xfer(fd, KMEMLAB_EDU_TO_DEVICE, 0, 0xffffffff, 2), EINVAL,
-		     "%s: an offset that wraps: EINVAL", node);
-	EXPECT_ERRNO(xfer(fd, KMEMLAB_EDU_FROM_DEVICE, KMEMLAB_EDU_COHERENT_SIZE - 100, 0, 200),
-		     EINVAL, "%s: beyond the coherent buffer: EINVAL", node);
-	EXPECT_ERRNO(xfer(fd, 3, 0, 0, 1), EINVAL, "%s: unknown direction: EINVAL", node);
-	memset(&x, 0, sizeof(x));
-	x.argsz = sizeof(x);
-	x.direction = KMEMLAB_EDU_TO_DEVICE;
-	x.count = 1;
-	x.reserved = 1;
-	EXPECT_ERRNO(ioctl(fd, KMEMLAB_EDU_IOC_DMA_XFER, &x), EINVAL, "%s: reserved set: EINVAL", node);
+	for (k = 0; k < ROWS(xfer_bad_requests); k++) {
+		struct kmemlab_edu_dma_xfer x = xfer_bad_requests[k].x;
+
+		x.argsz = sizeof(x);
+		EXPECT_ERRNO(ioctl(fd, KMEMLAB_EDU_IOC_DMA_XFER, &x), xfer_bad_requests[k].err,
+			     "%s: DMA_XFER, %s: %s", node, xfer_bad_requests[k].what,
+			     dmacore_errno_name(xfer_bad_requests[k].err));
+	}
 
 	snprintf(who, sizeof(who), "%s: ROUND_TRIP", node);
 	dmacore_check_cases(fd, KMEMLAB_EDU_IOC_ROUND_TRIP, who, dmacore_bad_requests,
-			    sizeof(dmacore_bad_requests) / sizeof(dmacore_bad_requests[0]));
+			    ROWS(dmacore_bad_requests));
 	dmacore_check_cases(fd, KMEMLAB_EDU_IOC_ROUND_TRIP, who, round_trip_bad_requests,
-			    sizeof(round_trip_bad_requests) / sizeof(round_trip_bad_requests[0]));
+			    ROWS(round_trip_bad_requests));
 	EXPECT_ERRNO(ioctl(fd, _IOW(KMEMLAB_EDU_IOC_MAGIC, 99, int), b), ENOTTY,
 		     "%s: unknown ioctl: ENOTTY", node);
 
-	m = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, KMEMLAB_EDU_COHERENT_SIZE);
-	EXPECT_ERRNO(m == MAP_FAILED ? -1 : 0, EINVAL, "%s: mmap at offset %d: EINVAL", node,
-		    KMEMLAB_EDU_COHERENT_SIZE);
-	m = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 100);
-	EXPECT_ERRNO(m == MAP_FAILED ? -1 : 0, EINVAL, "%s: mmap at a misaligned offset: EINVAL", node);
-	m = mmap(NULL, KMEMLAB_EDU_COHERENT_SIZE + 4096, PROT_READ, MAP_SHARED, fd, 0);
-	EXPECT_ERRNO(m == MAP_FAILED ? -1 : 0, EINVAL, "%s: mmap of more than the buffer: EINVAL",
-		    node);
-	m = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
-	EXPECT_ERRNO(m == MAP_FAILED ? -1 : 0, EINVAL, "%s: MAP_PRIVATE: EINVAL", node);
-	if (m != MAP_FAILED)
-		munmap(m, 4096);
+	for (k = 0; k < ROWS(mmap_bad_requests); k++) {
+		void *m = mmap(NULL, mmap_bad_requests[k].len, mmap_bad_requests[k].prot,
+			       mmap_bad_requests[k].flags, fd, mmap_bad_requests[k].offset);
+
+		EXPECT_ERRNO(m == MAP_FAILED ? -1 : 0, mmap_bad_requests[k].err, "%s: %s: %s", node,
+			     mmap_bad_requests[k].what, dmacore_errno_name(mmap_bad_requests[k].err));
+		if (m != MAP_FAILED)
+			munmap(m, mmap_bad_requests[k].len);
+	}
 }
 
 /*
