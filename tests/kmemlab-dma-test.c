@@ -35,19 +35,28 @@
 
 #include "kmodule.h"
 #include "cmdline.h"
+#include "dmacore-cases.h"
 #include "tap.h"
 
 #define DEV "/dev/kmemlab/dma"
 #define MODNAME "kmemlab_dma"
 
-static const char *const method_names[] = {
-	[KMEMLAB_DMA_COHERENT] = "coherent", [KMEMLAB_DMA_POOL] = "pool",
-	[KMEMLAB_DMA_SINGLE] = "single", [KMEMLAB_DMA_SG] = "sg",
-	[KMEMLAB_DMA_NONCOHERENT] = "noncoherent",
+static const char *const method_names[KMEMLAB_DMACORE_METHODS] = {
+	[KMEMLAB_DMACORE_COHERENT] = "coherent", [KMEMLAB_DMACORE_POOL] = "pool",
+	[KMEMLAB_DMACORE_SINGLE] = "single", [KMEMLAB_DMACORE_SG] = "sg",
+	[KMEMLAB_DMACORE_NONCOHERENT] = "noncoherent", [KMEMLAB_DMACORE_SYNC] = "sync",
 };
 
+/* The methods COPY offers, in the core's numbers. */
+static const uint32_t methods[] = {
+	KMEMLAB_DMACORE_COHERENT, KMEMLAB_DMACORE_POOL, KMEMLAB_DMACORE_SINGLE,
+	KMEMLAB_DMACORE_SG, KMEMLAB_DMACORE_NONCOHERENT,
+};
+
+#define NMETHODS (sizeof(methods) / sizeof(methods[0]))
+
 static int copy(int fd, uint32_t method, const void *src, void *dst, uint32_t len,
-		struct kmemlab_dma_copy *c)
+		struct kmemlab_dmacore_round_trip *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->argsz = sizeof(*c);
@@ -75,7 +84,7 @@ static void fill(uint8_t *p, size_t len, unsigned int seed)
 
 /* 0: intact, 1: wrong data, -1: the call failed. */
 static int check_copy(int fd, uint32_t method, uint32_t len, unsigned int seed,
-		      struct kmemlab_dma_copy *c)
+		      struct kmemlab_dmacore_round_trip *c)
 {
 	static uint8_t in[KMEMLAB_DMA_MAX], out[KMEMLAB_DMA_MAX];
 
@@ -97,18 +106,22 @@ static int check_copy(int fd, uint32_t method, uint32_t len, unsigned int seed,
 static void test_every_size(int fd, int forced)
 {
 	struct kmemlab_dma_info i0, i1;
-	struct kmemlab_dma_copy c;
+	struct kmemlab_dmacore_round_trip c;
 	uint64_t jobs = 0, bytes = 0;
-	uint32_t method, len;
+	uint32_t len, m;
 
+	EXPECT_EQ(KMEMLAB_DMA_METHODS_OFFERED, (1U << KMEMLAB_DMACORE_METHODS) - 2 -
+		  KMEMLAB_DMACORE_BIT(KMEMLAB_DMACORE_SYNC),
+		  "kmemlab/dma.h: COPY offers every method of the core's but SYNC");
 	info(fd, &i0);
-	for (method = KMEMLAB_DMA_COHERENT; method < KMEMLAB_DMA_METHODS; method++) {
-		uint32_t max = method == KMEMLAB_DMA_POOL ? KMEMLAB_DMA_POOL_BLOCK : 4096;
+	for (m = 0; m < NMETHODS; m++) {
+		uint32_t method = methods[m];
+		uint32_t max = method == KMEMLAB_DMACORE_POOL ? KMEMLAB_DMA_POOL_BLOCK : 4096;
 		unsigned int bad = 0, failed = 0, bounced = 0, beyond = 0, mispredicted = 0;
 		unsigned int wrong_jobs = 0;
-		int streaming = method == KMEMLAB_DMA_SINGLE || method == KMEMLAB_DMA_SG;
+		int streaming = method == KMEMLAB_DMACORE_SINGLE || method == KMEMLAB_DMACORE_SG;
 		uint32_t first_miss = 0;
-		struct kmemlab_dma_copy miss = { 0 };
+		struct kmemlab_dmacore_round_trip miss = { 0 };
 
 		for (len = 1; len <= max; len++) {
 			int r = check_copy(fd, method, len, len + method, &c);
@@ -117,12 +130,12 @@ static void test_every_size(int fd, int forced)
 			bad += r > 0;
 			if (r < 0)
 				continue;
-			jobs += c.jobs;
+			jobs += c.moves;
 			bytes += 2 * len;	/* into the engine and back out */
 			/* Into the engine's 4 KiB and back out: two jobs. */
-			if (c.jobs != 2 && !wrong_jobs++)
+			if (c.moves != 2 && !wrong_jobs++)
 				tap_diag("  %s: %u bytes took %u engine jobs, want 2",
-					 method_names[method], len, c.jobs);
+					 method_names[method], len, c.moves);
 			bounced += c.bounced;
 			beyond += c.beyond_mask;
 			if (c.bounced != (uint32_t)(streaming && (forced || c.beyond_mask))) {
@@ -162,61 +175,45 @@ static void test_scatter_gather(int fd)
 	static const uint32_t sizes[] = {
 		4097, 8192, 12345, 3 * 4096 + 1, 32768, KMEMLAB_DMA_MAX - 1, KMEMLAB_DMA_MAX,
 	};
-	struct kmemlab_dma_copy c;
+	struct kmemlab_dmacore_round_trip c;
 	unsigned int k, bad = 0, multi = 0;
 
 	for (k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
-		if (check_copy(fd, KMEMLAB_DMA_SG, sizes[k], k, &c)) {
+		if (check_copy(fd, KMEMLAB_DMACORE_SG, sizes[k], k, &c)) {
 			bad++;
 			continue;
 		}
-		multi += c.segments == (sizes[k] + 4095) / 4096 && c.jobs >= c.segments;
+		multi += c.segments == (sizes[k] + 4095) / 4096 && c.moves >= c.segments;
 	}
 	EXPECT_EQ(bad, 0, "sg: multi-page buffers of 4097 to %d bytes come back intact",
 		  KMEMLAB_DMA_MAX);
 	EXPECT_EQ(multi, sizeof(sizes) / sizeof(sizes[0]),
 		  "sg: each mapped as one segment per page, one engine job or more per segment");
-	EXPECT_EQ(check_copy(fd, KMEMLAB_DMA_SINGLE, KMEMLAB_DMA_MAX, 9, &c), 0,
+	EXPECT_EQ(check_copy(fd, KMEMLAB_DMACORE_SINGLE, KMEMLAB_DMA_MAX, 9, &c), 0,
 		  "single: %d bytes intact", KMEMLAB_DMA_MAX);
-	EXPECT_EQ(c.jobs, 2 * KMEMLAB_DMA_MAX / 4096,
+	EXPECT_EQ(c.moves, 2 * KMEMLAB_DMA_MAX / 4096,
 		  "single: in 4 KiB chunks, the engine's memory: two jobs each");
-	EXPECT_EQ(check_copy(fd, KMEMLAB_DMA_NONCOHERENT, KMEMLAB_DMA_MAX, 8, &c), 0,
+	EXPECT_EQ(check_copy(fd, KMEMLAB_DMACORE_NONCOHERENT, KMEMLAB_DMA_MAX, 8, &c), 0,
 		  "noncoherent: %d bytes intact", KMEMLAB_DMA_MAX);
-	EXPECT_EQ(check_copy(fd, KMEMLAB_DMA_COHERENT, KMEMLAB_DMA_MAX, 7, &c), 0,
+	EXPECT_EQ(check_copy(fd, KMEMLAB_DMACORE_COHERENT, KMEMLAB_DMA_MAX, 7, &c), 0,
 		  "coherent: %d bytes intact, through the buffer in halves", KMEMLAB_DMA_MAX);
 }
 
+/* COPY's own bad inputs, after the core's (tests/dmacore-cases.h). */
+static const struct dmacore_case copy_bad_requests[] = {
+	{ "SYNC (not offered by kmemlab_dma)", KMEMLAB_DMACORE_SYNC, 8, .err = EINVAL },
+	{ "SYNC, oversize", KMEMLAB_DMACORE_SYNC, KMEMLAB_DMA_MAX + 1, .err = EINVAL },
+};
+
 static void test_bad_inputs(int fd)
 {
-	struct kmemlab_dma_copy c;
-	uint8_t b[128] = { 0 };
+	uint8_t b[8];
 
-	EXPECT_ERRNO(copy(fd, KMEMLAB_DMA_SINGLE, b, b, 0, &c), EINVAL, "length 0: EINVAL");
-	EXPECT_ERRNO(copy(fd, KMEMLAB_DMA_SG, b, b, KMEMLAB_DMA_MAX + 1, &c), EINVAL,
-		     "oversize: EINVAL");
-	EXPECT_ERRNO(copy(fd, KMEMLAB_DMA_POOL, b, b, KMEMLAB_DMA_POOL_BLOCK + 1, &c), EINVAL,
-		     "more than a pool block: EINVAL");
-	EXPECT_ERRNO(copy(fd, 0, b, b, 8, &c), EINVAL, "method 0: EINVAL");
-	EXPECT_ERRNO(copy(fd, KMEMLAB_DMA_METHODS, b, b, 8, &c), EINVAL, "unknown method: EINVAL");
-	memset(&c, 0, sizeof(c));
-	c.argsz = sizeof(c);
-	c.method = KMEMLAB_DMA_SINGLE;
-	c.src = c.dst = (uintptr_t)b;
-	c.len = 8;
-	c.flags = 1;
-	EXPECT_ERRNO(ioctl(fd, KMEMLAB_DMA_IOC_COPY, &c), EINVAL, "flags set: EINVAL");
-	c.flags = 0;
-	c.reserved = 1;
-	EXPECT_ERRNO(ioctl(fd, KMEMLAB_DMA_IOC_COPY, &c), EINVAL, "reserved set: EINVAL");
-	c.reserved = 0;
-	c.reserved2 = 1;
-	EXPECT_ERRNO(ioctl(fd, KMEMLAB_DMA_IOC_COPY, &c), EINVAL, "reserved2 set: EINVAL");
-	c.reserved2 = 0;
-	c.argsz = 8;
-	EXPECT_ERRNO(ioctl(fd, KMEMLAB_DMA_IOC_COPY, &c), EINVAL, "short argsz: EINVAL");
-	EXPECT_ERRNO(copy(fd, KMEMLAB_DMA_SG, NULL, b, 8, &c), EFAULT, "unreadable source: EFAULT");
-	EXPECT_ERRNO(copy(fd, KMEMLAB_DMA_SG, b, (void *)8, 8, &c), EFAULT,
-		     "unwritable destination: EFAULT");
+	dmacore_check_cases(fd, KMEMLAB_DMA_IOC_COPY, "COPY", dmacore_bad_requests,
+			    sizeof(dmacore_bad_requests) / sizeof(dmacore_bad_requests[0]));
+	dmacore_check_cases(fd, KMEMLAB_DMA_IOC_COPY, "COPY", copy_bad_requests,
+			    sizeof(copy_bad_requests) / sizeof(copy_bad_requests[0]));
+	EXPECT_ERRNO(ioctl(fd, KMEMLAB_DMA_IOC_COPY, NULL), EFAULT, "COPY from NULL: EFAULT");
 	EXPECT_ERRNO(ioctl(fd, KMEMLAB_DMA_IOC_INFO, NULL), EFAULT, "INFO into NULL: EFAULT");
 	EXPECT_ERRNO(ioctl(fd, _IO(KMEMLAB_DMA_IOC_MAGIC, 77)), ENOTTY, "unknown ioctl: ENOTTY");
 	EXPECT_ERRNO(read(fd, b, 8), EINVAL, "read(): EINVAL (no read method)");
@@ -236,7 +233,7 @@ static unsigned long resized(unsigned long cmd, size_t size)
  */
 static void test_argsz(int fd)
 {
-	struct { struct kmemlab_dma_copy c; uint64_t tail; } cb;
+	struct { struct kmemlab_dmacore_round_trip c; uint64_t tail; } cb;
 	struct { struct kmemlab_dma_info i; uint64_t tail; } ib;
 	uint8_t in[64], out[64];
 	unsigned long cmd;
@@ -244,9 +241,9 @@ static void test_argsz(int fd)
 	size_t size;
 
 	fill(in, sizeof(in), 5);
-	size = KMEMLAB_DMA_COPY_SIZE_VER0 - sizeof(uint32_t);
+	size = KMEMLAB_DMACORE_ROUND_TRIP_SIZE_VER0 - sizeof(uint32_t);
 	memset(&cb, 0, sizeof(cb));
-	cb.c.method = KMEMLAB_DMA_SINGLE;
+	cb.c.method = KMEMLAB_DMACORE_SINGLE;
 	cb.c.src = (uintptr_t)in;
 	cb.c.dst = (uintptr_t)out;
 	cb.c.len = sizeof(in);
@@ -254,21 +251,21 @@ static void test_argsz(int fd)
 	EXPECT_ERRNO(ioctl(fd, resized(KMEMLAB_DMA_IOC_COPY, size), &cb), EINVAL,
 		     "COPY, struct one field smaller (%zu bytes): EINVAL", size);
 
-	memset((uint8_t *)&cb + KMEMLAB_DMA_COPY_SIZE_VER0, 0xa5,
-	       sizeof(cb) - KMEMLAB_DMA_COPY_SIZE_VER0);
+	memset((uint8_t *)&cb + KMEMLAB_DMACORE_ROUND_TRIP_SIZE_VER0, 0xa5,
+	       sizeof(cb) - KMEMLAB_DMACORE_ROUND_TRIP_SIZE_VER0);
 	memset(out, 0, sizeof(out));
-	cb.c.argsz = KMEMLAB_DMA_COPY_SIZE_VER0;
-	EXPECT_OK(ioctl(fd, resized(KMEMLAB_DMA_IOC_COPY, KMEMLAB_DMA_COPY_SIZE_VER0), &cb),
-		  "COPY, the first version's struct (%d bytes): accepted", KMEMLAB_DMA_COPY_SIZE_VER0);
-	for (k = KMEMLAB_DMA_COPY_SIZE_VER0, untouched = 0; k < sizeof(cb); k++)
+	cb.c.argsz = KMEMLAB_DMACORE_ROUND_TRIP_SIZE_VER0;
+	EXPECT_OK(ioctl(fd, resized(KMEMLAB_DMA_IOC_COPY, KMEMLAB_DMACORE_ROUND_TRIP_SIZE_VER0), &cb),
+		  "COPY, the first version's struct (%d bytes): accepted", KMEMLAB_DMACORE_ROUND_TRIP_SIZE_VER0);
+	for (k = KMEMLAB_DMACORE_ROUND_TRIP_SIZE_VER0, untouched = 0; k < sizeof(cb); k++)
 		untouched += ((uint8_t *)&cb)[k] == 0xa5;
-	EXPECT_TRUE(untouched == sizeof(cb) - KMEMLAB_DMA_COPY_SIZE_VER0 && !memcmp(in, out, sizeof(in)),
+	EXPECT_TRUE(untouched == sizeof(cb) - KMEMLAB_DMACORE_ROUND_TRIP_SIZE_VER0 && !memcmp(in, out, sizeof(in)),
 		    "  data intact, nothing written past it (%u of %zu bytes untouched)", untouched,
-		    sizeof(cb) - KMEMLAB_DMA_COPY_SIZE_VER0);
+		    sizeof(cb) - KMEMLAB_DMACORE_ROUND_TRIP_SIZE_VER0);
 
 	size = sizeof(cb);
 	cmd = resized(KMEMLAB_DMA_IOC_COPY, size);
-	memset(&cb.c.beyond_mask, 0, sizeof(cb) - offsetof(struct kmemlab_dma_copy, beyond_mask));
+	memset(&cb.c.beyond_mask, 0, sizeof(cb) - offsetof(struct kmemlab_dmacore_round_trip, beyond_mask));
 	memset(out, 0, sizeof(out));
 	cb.c.argsz = size;
 	if (EXPECT_OK(ioctl(fd, cmd, &cb), "COPY, struct one field larger (%zu bytes), zero tail: "
@@ -318,12 +315,12 @@ static pid_t busy_child(unsigned int id)
 	pid_t pid = fork();
 
 	if (pid == 0) {
-		struct kmemlab_dma_copy c;
+		struct kmemlab_dmacore_round_trip c;
 		int fd = open(DEV, O_RDWR | O_CLOEXEC), k;
 
 		signal(SIGTERM, on_term);
 		for (k = 0; fd >= 0 && !stop; k++)
-			if (check_copy(fd, KMEMLAB_DMA_COHERENT + (k + id) % (KMEMLAB_DMA_METHODS - 1),
+			if (check_copy(fd, methods[(k + id) % NMETHODS],
 				       1 + (k * 211 + id) % KMEMLAB_DMA_POOL_BLOCK, k, &c))
 				_exit(1);
 		_exit(fd < 0);
@@ -356,7 +353,7 @@ static void test_processes(void)
 /* Processes copying 64 KiB by scatter-gather (many engine jobs), killed. */
 static void test_killed(int fd)
 {
-	struct kmemlab_dma_copy c;
+	struct kmemlab_dmacore_round_trip c;
 	struct kmemlab_dma_info i;
 	pid_t pids[2];
 	int k, killed = 0, status;
@@ -366,7 +363,7 @@ static void test_killed(int fd)
 		if (pids[k] == 0) {
 			int f = open(DEV, O_RDWR | O_CLOEXEC);
 
-			while (f >= 0 && check_copy(f, KMEMLAB_DMA_SG, KMEMLAB_DMA_MAX, k, &c) == 0)
+			while (f >= 0 && check_copy(f, KMEMLAB_DMACORE_SG, KMEMLAB_DMA_MAX, k, &c) == 0)
 				;
 			_exit(1);
 		}
@@ -380,7 +377,7 @@ static void test_killed(int fd)
 	EXPECT_EQ(killed, 2, "2 processes copying 64 KiB by sg die of SIGKILL");
 	if (EXPECT_OK(info(fd, &i), "INFO after the kills"))
 		EXPECT_EQ(i.global_held, 0, "  the module holds nothing for them any more");
-	EXPECT_EQ(check_copy(fd, KMEMLAB_DMA_SG, KMEMLAB_DMA_MAX, 3, &c), 0,
+	EXPECT_EQ(check_copy(fd, KMEMLAB_DMACORE_SG, KMEMLAB_DMA_MAX, 3, &c), 0,
 		  "a 64 KiB sg copy afterwards: intact");
 }
 
@@ -399,9 +396,9 @@ static int held_returned;	/* COPYs that returned: __atomic */
 static void *held_copy_thread(void *arg)
 {
 	struct held_copy *h = arg;
-	struct kmemlab_dma_copy c;
+	struct kmemlab_dmacore_round_trip c;
 
-	h->err = copy(h->fd, KMEMLAB_DMA_SG, h->src, h->dst, KMEMLAB_DMA_MAX, &c) ? errno : 0;
+	h->err = copy(h->fd, KMEMLAB_DMACORE_SG, h->src, h->dst, KMEMLAB_DMA_MAX, &c) ? errno : 0;
 	__atomic_add_fetch(&held_returned, 1, __ATOMIC_SEQ_CST);
 	return NULL;
 }

@@ -34,6 +34,7 @@
 #include "edu-devices.h"
 #include "kmodule.h"
 #include "cmdline.h"
+#include "dmacore-cases.h"
 #include "tap.h"
 
 #define TIMEOUT_PARAM "/sys/module/kmemlab_edu/parameters/dma_timeout_ms"
@@ -46,16 +47,24 @@
  */
 #define REPORT_TIMEOUT_S 120
 
-static const char *const method_names[] = {
-	[KMEMLAB_EDU_COHERENT] = "coherent", [KMEMLAB_EDU_POOL] = "pool",
-	[KMEMLAB_EDU_SINGLE] = "single", [KMEMLAB_EDU_SYNC] = "sync",
-	[KMEMLAB_EDU_SG] = "sg",
+static const char *const method_names[KMEMLAB_DMACORE_METHODS] = {
+	[KMEMLAB_DMACORE_COHERENT] = "coherent", [KMEMLAB_DMACORE_POOL] = "pool",
+	[KMEMLAB_DMACORE_SINGLE] = "single", [KMEMLAB_DMACORE_SG] = "sg",
+	[KMEMLAB_DMACORE_NONCOHERENT] = "noncoherent", [KMEMLAB_DMACORE_SYNC] = "sync",
 };
+
+/* The methods ROUND_TRIP offers, in the core's numbers. */
+static const uint32_t methods[] = {
+	KMEMLAB_DMACORE_COHERENT, KMEMLAB_DMACORE_POOL, KMEMLAB_DMACORE_SINGLE,
+	KMEMLAB_DMACORE_SYNC, KMEMLAB_DMACORE_SG,
+};
+
+#define NMETHODS (sizeof(methods) / sizeof(methods[0]))
 
 static int expect_bounce;	/* booted with swiotlb=force */
 
 static int round_trip(int fd, uint32_t method, const void *src, void *dst,
-		      uint32_t len, struct kmemlab_edu_round_trip *rt)
+		      uint32_t len, struct kmemlab_dmacore_round_trip *rt)
 {
 	memset(rt, 0, sizeof(*rt));
 	rt->argsz = sizeof(*rt);
@@ -181,7 +190,7 @@ static int await_reports(const int *fds, char who[][96], bool *reported, int n)
 static char round_trip_seen[160];
 
 static int check_round_trip(int fd, uint32_t method, uint32_t len, unsigned int seed,
-			    struct kmemlab_edu_round_trip *rt)
+			    struct kmemlab_dmacore_round_trip *rt)
 {
 	uint8_t *in = malloc(len), *out = malloc(len);
 	uint32_t k;
@@ -221,21 +230,22 @@ static void test_methods(const char *node, int fd, int quick)
 	static const uint32_t quick_sizes[] = { 1, 2049, 4096, 8191, 16384 + 5 };
 	const uint32_t *sizes = quick ? quick_sizes : all_sizes;
 	unsigned int nsizes = quick ? 5 : sizeof(all_sizes) / sizeof(all_sizes[0]);
-	struct kmemlab_edu_round_trip rt;
+	struct kmemlab_dmacore_round_trip rt;
 	struct kmemlab_edu_info i0, i1;
-	uint32_t method, k, commands = 0;
+	uint32_t m, k, commands = 0;
 	uint64_t bytes = 0;
 
 	edu_info(fd, &i0);
-	for (method = KMEMLAB_EDU_COHERENT; method < KMEMLAB_EDU_METHODS; method++) {
+	for (m = 0; m < NMETHODS; m++) {
+		uint32_t method = methods[m];
 		/* Several pages: sg's business; the others stop at 4096. */
-		uint32_t max = method == KMEMLAB_EDU_POOL ? KMEMLAB_EDU_POOL_BLOCK :
-			       method == KMEMLAB_EDU_SG ? UINT32_MAX : 4096;
+		uint32_t max = method == KMEMLAB_DMACORE_POOL ? KMEMLAB_EDU_POOL_BLOCK :
+			       method == KMEMLAB_DMACORE_SG ? UINT32_MAX : 4096;
 		unsigned int bad = 0, tested = 0, bounced = 0, want_cmds = 1;
-		unsigned int wrong_cmds = 0, segments = 0;
+		unsigned int wrong_cmds = 0, segments = 0, beyond = 0;
 		char bad_seen[sizeof(round_trip_seen)] = "", cmds_seen[96] = "";
 
-		if (quick && method != KMEMLAB_EDU_SINGLE && method != KMEMLAB_EDU_SG)
+		if (quick && method != KMEMLAB_DMACORE_SINGLE && method != KMEMLAB_DMACORE_SG)
 			continue;
 		for (k = 0; k < nsizes && sizes[k] <= max; k++) {
 			uint32_t len = sizes[k], chunks = (len + KMEMLAB_EDU_DMA_CHUNK - 1) /
@@ -249,17 +259,18 @@ static void test_methods(const char *node, int fd, int quick)
 			}
 			/* sg may need more commands (one chunk never crosses a page). */
 			want_cmds = 2 * chunks;
-			if (method == KMEMLAB_EDU_SG ? rt.commands < want_cmds :
-			    rt.commands != want_cmds) {
+			if (method == KMEMLAB_DMACORE_SG ? rt.moves < want_cmds :
+			    rt.moves != want_cmds) {
 				if (!wrong_cmds++)
 					snprintf(cmds_seen, sizeof(cmds_seen),
 						 "%u bytes took %u commands, want %s%u", len,
-						 rt.commands, method == KMEMLAB_EDU_SG ? ">= " : "",
+						 rt.moves, method == KMEMLAB_DMACORE_SG ? ">= " : "",
 						 want_cmds);
 			}
-			commands += rt.commands;
+			commands += rt.moves;
 			bytes += 2ULL * len;
 			bounced += rt.bounced;
+			beyond += rt.beyond_mask;
 			if (rt.segments > segments)
 				segments = rt.segments;
 		}
@@ -271,10 +282,12 @@ static void test_methods(const char *node, int fd, int quick)
 		if (!EXPECT_EQ(wrong_cmds, 0, "%s: %s: two DMA commands per %d-byte chunk", node,
 			       method_names[method], KMEMLAB_EDU_DMA_CHUNK))
 			tap_diag("  first: %s", cmds_seen);
-		if (method == KMEMLAB_EDU_SG)
+		EXPECT_EQ(beyond, 0, "%s: %s: no buffer beyond the 28-bit mask (ZONE_DMA's)", node,
+			  method_names[method]);
+		if (method == KMEMLAB_DMACORE_SG)
 			EXPECT_EQ(segments, 5, "%s: sg: the 5-page buffer mapped as 5 segments (one per page)",
 				  node);
-		if (method >= KMEMLAB_EDU_SINGLE)
+		if (method != KMEMLAB_DMACORE_COHERENT && method != KMEMLAB_DMACORE_POOL)
 			EXPECT_EQ(bounced, expect_bounce ? tested : 0,
 				  "%s: %s: mappings bounced %s", node, method_names[method],
 				  expect_bounce ? "(swiotlb=force)" : "never (no swiotlb=force)");
@@ -328,11 +341,12 @@ static void every_size_saw(const char *node, const char *fmt, ...)
  */
 static int every_size_on(const char *node, int first, int step)
 {
-	static const uint32_t methods[] = {
-		KMEMLAB_EDU_SINGLE, KMEMLAB_EDU_SYNC, KMEMLAB_EDU_SG, KMEMLAB_EDU_COHERENT,
+	static const uint32_t in_turn[] = {
+		KMEMLAB_DMACORE_SINGLE, KMEMLAB_DMACORE_SYNC, KMEMLAB_DMACORE_SG,
+		KMEMLAB_DMACORE_COHERENT,
 	};
 	int fd = open(node, O_RDWR | O_CLOEXEC), bad = 0;
-	struct kmemlab_edu_round_trip rt;
+	struct kmemlab_dmacore_round_trip rt;
 	uint8_t *buf, want[KMEMLAB_EDU_DMA_WINDOW];
 	uint32_t len;
 
@@ -350,7 +364,7 @@ static int every_size_on(const char *node, int first, int step)
 
 		if (len <= KMEMLAB_EDU_DMA_CHUNK || len == 4096) {
 			uint32_t m = len <= KMEMLAB_EDU_POOL_BLOCK && len % 5 == 0 ?
-				     KMEMLAB_EDU_POOL : methods[len % 4];
+				     KMEMLAB_DMACORE_POOL : in_turn[len % 4];
 
 			if (check_round_trip(fd, m, len, len, &rt) && !bad++)
 				every_size_saw(node, "%s: %s", method_names[m], round_trip_seen);
@@ -499,58 +513,94 @@ static void test_read_write(const char *node, int fd)
 	free(out);
 }
 
+/* ROUND_TRIP's own bad inputs, after the core's (tests/dmacore-cases.h). */
+static const struct dmacore_case round_trip_bad_requests[] = {
+	{ "NONCOHERENT (not offered by kmemlab_edu)", KMEMLAB_DMACORE_NONCOHERENT, 8,
+	  .err = EINVAL },
+	/* Number 5 took edu's own method numbers: retired, so that a program
+	 * built with that header never gets another method than it asked for.
+	 */
+	{ "the retired number 5 (before the core's request; 48 bytes)", DC_SINGLE, 8,
+	  .argsz = KMEMLAB_DMACORE_ROUND_TRIP_SIZE_VER0,
+	  .cmd = _IOC(_IOC_READ | _IOC_WRITE, KMEMLAB_EDU_IOC_MAGIC, 5,
+		      KMEMLAB_DMACORE_ROUND_TRIP_SIZE_VER0), .err = ENOTTY },
+	{ "the retired number 5, as this header's struct", DC_SINGLE, 8,
+	  .cmd = _IOC(_IOC_READ | _IOC_WRITE, KMEMLAB_EDU_IOC_MAGIC, 5,
+		      sizeof(struct kmemlab_dmacore_round_trip)), .err = ENOTTY },
+};
+
+/* DMA_XFER's bad inputs: one row a case. */
+static const struct {
+	const char *what;
+	struct kmemlab_edu_dma_xfer x;	/* argsz is filled in */
+	int err;
+} xfer_bad_requests[] = {
+	{ "count 0", { .direction = KMEMLAB_EDU_TO_DEVICE }, EINVAL },
+	{ "count 4096 (QEMU's off-by-one)",
+	  { .direction = KMEMLAB_EDU_TO_DEVICE, .count = 4096 }, EINVAL },
+	{ "beyond the window",
+	  { .direction = KMEMLAB_EDU_TO_DEVICE, .dev_offset = 4000, .count = 96 }, EINVAL },
+	{ "an offset that wraps",
+	  { .direction = KMEMLAB_EDU_TO_DEVICE, .dev_offset = 0xffffffff, .count = 2 }, EINVAL },
+	{ "beyond the coherent buffer",
+	  { .direction = KMEMLAB_EDU_FROM_DEVICE, .buf_offset = KMEMLAB_EDU_COHERENT_SIZE - 100,
+	    .count = 200 }, EINVAL },
+	{ "unknown direction", { .direction = 3, .count = 1 }, EINVAL },
+	{ "direction 0", { .direction = 0, .count = 1 }, EINVAL },
+	{ "reserved set", { .direction = KMEMLAB_EDU_TO_DEVICE, .count = 1, .reserved = 1 }, EINVAL },
+};
+
+/* mmap()'s bad inputs: one row a case. */
+static const struct {
+	const char *what;
+	size_t len;
+	int prot, flags;
+	off_t offset;
+	int err;
+} mmap_bad_requests[] = {
+	{ "mmap at offset KMEMLAB_EDU_COHERENT_SIZE (past the buffer)", 4096, PROT_READ,
+	  MAP_SHARED, KMEMLAB_EDU_COHERENT_SIZE, EINVAL },
+	{ "mmap at a misaligned offset", 4096, PROT_READ, MAP_SHARED, 100, EINVAL },
+	{ "mmap of more than the buffer", KMEMLAB_EDU_COHERENT_SIZE + 4096, PROT_READ, MAP_SHARED,
+	  0, EINVAL },
+	{ "MAP_PRIVATE", 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE, 0, EINVAL },
+};
+
+#define ROWS(t) (sizeof(t) / sizeof((t)[0]))
+
 static void test_bad_inputs(const char *node, int fd)
 {
-	struct kmemlab_edu_round_trip rt;
-	struct kmemlab_edu_dma_xfer x;
 	uint8_t b[128];
-	void *m;
+	char who[640];
+	size_t k;
 
 	memset(b, 0, sizeof(b));
-	EXPECT_ERRNO(xfer(fd, KMEMLAB_EDU_TO_DEVICE, 0, 0, 0), EINVAL, "%s: count 0: EINVAL", node);
-	EXPECT_ERRNO(xfer(fd, KMEMLAB_EDU_TO_DEVICE, 0, 0, 4096), EINVAL,
-		     "%s: count 4096 (QEMU's off-by-one): EINVAL", node);
-	EXPECT_ERRNO(xfer(fd, KMEMLAB_EDU_TO_DEVICE, 0, 4000, 96), EINVAL,
-		     "%s: beyond the window: EINVAL", node);
-	EXPECT_ERRNO(xfer(fd, KMEMLAB_EDU_TO_DEVICE, 0, 0xffffffff, 2), EINVAL,
-		     "%s: an offset that wraps: EINVAL", node);
-	EXPECT_ERRNO(xfer(fd, KMEMLAB_EDU_FROM_DEVICE, KMEMLAB_EDU_COHERENT_SIZE - 100, 0, 200),
-		     EINVAL, "%s: beyond the coherent buffer: EINVAL", node);
-	EXPECT_ERRNO(xfer(fd, 3, 0, 0, 1), EINVAL, "%s: unknown direction: EINVAL", node);
-	memset(&x, 0, sizeof(x));
-	x.argsz = sizeof(x);
-	x.direction = KMEMLAB_EDU_TO_DEVICE;
-	x.count = 1;
-	x.reserved = 1;
-	EXPECT_ERRNO(ioctl(fd, KMEMLAB_EDU_IOC_DMA_XFER, &x), EINVAL, "%s: reserved set: EINVAL", node);
+	for (k = 0; k < ROWS(xfer_bad_requests); k++) {
+		struct kmemlab_edu_dma_xfer x = xfer_bad_requests[k].x;
 
-	EXPECT_ERRNO(round_trip(fd, KMEMLAB_EDU_SINGLE, b, b, 0, &rt), EINVAL, "%s: length 0: EINVAL", node);
-	EXPECT_ERRNO(round_trip(fd, KMEMLAB_EDU_SG, b, b, KMEMLAB_EDU_RW_MAX + 1, &rt), EINVAL,
-		     "%s: oversize (%d bytes): EINVAL", node, KMEMLAB_EDU_RW_MAX + 1);
-	EXPECT_ERRNO(round_trip(fd, KMEMLAB_EDU_POOL, b, b, KMEMLAB_EDU_POOL_BLOCK + 1, &rt), EINVAL,
-		     "%s: more than a pool block: EINVAL", node);
-	EXPECT_ERRNO(round_trip(fd, 0, b, b, 8, &rt), EINVAL, "%s: method 0: EINVAL", node);
-	EXPECT_ERRNO(round_trip(fd, KMEMLAB_EDU_METHODS, b, b, 8, &rt), EINVAL,
-		     "%s: unknown method: EINVAL", node);
-	EXPECT_ERRNO(round_trip(fd, KMEMLAB_EDU_SINGLE, NULL, b, 8, &rt), EFAULT,
-		     "%s: unreadable source: EFAULT", node);
-	EXPECT_ERRNO(round_trip(fd, KMEMLAB_EDU_SINGLE, b, (void *)8, 8, &rt), EFAULT,
-		     "%s: unwritable destination: EFAULT", node);
+		x.argsz = sizeof(x);
+		EXPECT_ERRNO(ioctl(fd, KMEMLAB_EDU_IOC_DMA_XFER, &x), xfer_bad_requests[k].err,
+			     "%s: DMA_XFER, %s: %s", node, xfer_bad_requests[k].what,
+			     dmacore_errno_name(xfer_bad_requests[k].err));
+	}
+
+	snprintf(who, sizeof(who), "%s: ROUND_TRIP", node);
+	dmacore_check_cases(fd, KMEMLAB_EDU_IOC_ROUND_TRIP, who, dmacore_bad_requests,
+			    ROWS(dmacore_bad_requests));
+	dmacore_check_cases(fd, KMEMLAB_EDU_IOC_ROUND_TRIP, who, round_trip_bad_requests,
+			    ROWS(round_trip_bad_requests));
 	EXPECT_ERRNO(ioctl(fd, _IOW(KMEMLAB_EDU_IOC_MAGIC, 99, int), b), ENOTTY,
 		     "%s: unknown ioctl: ENOTTY", node);
 
-	m = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, KMEMLAB_EDU_COHERENT_SIZE);
-	EXPECT_ERRNO(m == MAP_FAILED ? -1 : 0, EINVAL, "%s: mmap at offset %d: EINVAL", node,
-		    KMEMLAB_EDU_COHERENT_SIZE);
-	m = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 100);
-	EXPECT_ERRNO(m == MAP_FAILED ? -1 : 0, EINVAL, "%s: mmap at a misaligned offset: EINVAL", node);
-	m = mmap(NULL, KMEMLAB_EDU_COHERENT_SIZE + 4096, PROT_READ, MAP_SHARED, fd, 0);
-	EXPECT_ERRNO(m == MAP_FAILED ? -1 : 0, EINVAL, "%s: mmap of more than the buffer: EINVAL",
-		    node);
-	m = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
-	EXPECT_ERRNO(m == MAP_FAILED ? -1 : 0, EINVAL, "%s: MAP_PRIVATE: EINVAL", node);
-	if (m != MAP_FAILED)
-		munmap(m, 4096);
+	for (k = 0; k < ROWS(mmap_bad_requests); k++) {
+		void *m = mmap(NULL, mmap_bad_requests[k].len, mmap_bad_requests[k].prot,
+			       mmap_bad_requests[k].flags, fd, mmap_bad_requests[k].offset);
+
+		EXPECT_ERRNO(m == MAP_FAILED ? -1 : 0, mmap_bad_requests[k].err, "%s: %s: %s", node,
+			     mmap_bad_requests[k].what, dmacore_errno_name(mmap_bad_requests[k].err));
+		if (m != MAP_FAILED)
+			munmap(m, mmap_bad_requests[k].len);
+	}
 }
 
 /*
@@ -564,7 +614,7 @@ static void test_isolation(const char *node)
 	int a = open(node, O_RDWR | O_CLOEXEC), b = open(node, O_RDWR | O_CLOEXEC), c;
 	uint8_t secret[KMEMLAB_EDU_DMA_CHUNK], mine[1000], out[KMEMLAB_EDU_DMA_CHUNK];
 	size_t size = KMEMLAB_EDU_COHERENT_SIZE;
-	struct kmemlab_edu_round_trip rt;
+	struct kmemlab_dmacore_round_trip rt;
 	struct kmemlab_edu_info i0, i1;
 	volatile uint8_t *ma, *mb;
 	unsigned int k, bad;
@@ -579,7 +629,7 @@ static void test_isolation(const char *node)
 	}
 	fill(secret, sizeof(secret), 42);
 	fill(mine, sizeof(mine), 43);
-	ASSERT_OK(round_trip(a, KMEMLAB_EDU_COHERENT, secret, out, sizeof(secret), &rt),
+	ASSERT_OK(round_trip(a, KMEMLAB_DMACORE_COHERENT, secret, out, sizeof(secret), &rt),
 		  "%s: file A: a coherent round trip of %zu bytes", node, sizeof(secret));
 	ma = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, a, 0);
 	mb = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, b, 0);
@@ -669,7 +719,7 @@ static void test_isolation(const char *node)
 	}
 	bad = 0;
 	for (k = 0; k < 3; k++)
-		if (check_round_trip(c, KMEMLAB_EDU_COHERENT, 4096, 50 + k, &rt) && !bad++)
+		if (check_round_trip(c, KMEMLAB_DMACORE_COHERENT, 4096, 50 + k, &rt) && !bad++)
 			tap_diag("  round trip %u: %s", k, round_trip_seen);
 	if (scribbler > 0) {
 		kill(scribbler, SIGKILL);
@@ -696,7 +746,7 @@ static void test_kill_mid_request(const char *node, bool by_write)
 {
 	const char *what = by_write ? "write()" : "sg ROUND_TRIP";
 	struct kmemlab_edu_info i0, i, ik, i1;
-	struct kmemlab_edu_round_trip rt;
+	struct kmemlab_dmacore_round_trip rt;
 	int fd = open(node, O_RDWR | O_CLOEXEC), status = 0;
 	unsigned long long ran, after;
 	struct timespec deadline;
@@ -717,7 +767,7 @@ static void test_kill_mid_request(const char *node, bool by_write)
 			if (by_write)
 				(void)!write(cfd, in, KMEMLAB_EDU_RW_MAX);
 			else
-				round_trip(cfd, KMEMLAB_EDU_SG, in, back, KMEMLAB_EDU_RW_MAX, &rt);
+				round_trip(cfd, KMEMLAB_DMACORE_SG, in, back, KMEMLAB_EDU_RW_MAX, &rt);
 		}
 	}
 	/* The device's counters say when the request is under way. */
@@ -750,14 +800,14 @@ static void test_kill_mid_request(const char *node, bool by_write)
 		  node, (unsigned long long)i0.global_held);
 
 	edu_info(fd, &i0);
-	if (!EXPECT_EQ(check_round_trip(fd, KMEMLAB_EDU_SG, 5000, 9, &rt), 0,
+	if (!EXPECT_EQ(check_round_trip(fd, KMEMLAB_DMACORE_SG, 5000, 9, &rt), 0,
 		       "%s: the next round trip is intact", node))
 		tap_diag("  %s", round_trip_seen);
 	edu_info(fd, &i1);
-	EXPECT_TRUE(i1.dma_commands - i0.dma_commands == rt.commands &&
-		    i1.dma_irqs - i0.dma_irqs == rt.commands,
-		    "%s: and its %u commands and their interrupts are counted", node, rt.commands);
-	if (i1.dma_irqs - i0.dma_irqs != rt.commands)
+	EXPECT_TRUE(i1.dma_commands - i0.dma_commands == rt.moves &&
+		    i1.dma_irqs - i0.dma_irqs == rt.moves,
+		    "%s: and its %u commands and their interrupts are counted", node, rt.moves);
+	if (i1.dma_irqs - i0.dma_irqs != rt.moves)
 		tap_diag("  commands +%llu, interrupts +%llu", (unsigned long long)
 			 (i1.dma_commands - i0.dma_commands),
 			 (unsigned long long)(i1.dma_irqs - i0.dma_irqs));
@@ -783,7 +833,7 @@ static int write_param(const char *path, const char *value)
  */
 static void test_timeout(const char *node, int fd)
 {
-	struct kmemlab_edu_round_trip rt;
+	struct kmemlab_dmacore_round_trip rt;
 	struct kmemlab_edu_info i0, i1;
 	uint8_t in[100], out[100];
 	int tries, r = 0, e = 0;
@@ -798,7 +848,7 @@ static void test_timeout(const char *node, int fd)
 	edu_info(fd, &i0);
 	ASSERT_OK(write_param(TIMEOUT_PARAM, "1"), "dma_timeout_ms=1");
 	for (tries = 1; tries <= 20; tries++) {
-		r = round_trip(fd, KMEMLAB_EDU_SINGLE, in, out, sizeof(in), &rt);
+		r = round_trip(fd, KMEMLAB_DMACORE_SINGLE, in, out, sizeof(in), &rt);
 		e = errno;
 		if (r)
 			break;
@@ -813,7 +863,7 @@ static void test_timeout(const char *node, int fd)
 		  was);
 	edu_info(fd, &i1);
 	EXPECT_EQ(i1.dma_timeouts - i0.dma_timeouts, 1, "%s: one timeout counted", node);
-	if (!EXPECT_EQ(check_round_trip(fd, KMEMLAB_EDU_SINGLE, 3000, 5, &rt), 0,
+	if (!EXPECT_EQ(check_round_trip(fd, KMEMLAB_DMACORE_SINGLE, 3000, 5, &rt), 0,
 		       "%s: the next round trip is intact", node)) {
 		tap_diag("  %s", round_trip_seen);
 		diag_info(node, fd);
@@ -844,7 +894,7 @@ struct busy {
 
 static void busy_loop(const char *node, unsigned int seed, int report)
 {
-	struct kmemlab_edu_round_trip rt;
+	struct kmemlab_dmacore_round_trip rt;
 	int fd = open(node, O_RDWR | O_CLOEXEC), r = 0, status = 0;
 	uint32_t done = 0, k;
 
@@ -854,7 +904,7 @@ static void busy_loop(const char *node, unsigned int seed, int report)
 		_exit(2);
 	}
 	for (k = 0; !stop; k++) {
-		r = check_round_trip(fd, KMEMLAB_EDU_SG, 5000 + k, seed + k, &rt);
+		r = check_round_trip(fd, KMEMLAB_DMACORE_SG, 5000 + k, seed + k, &rt);
 		if (r > 0 || (r < 0 && errno != ENODEV)) {
 			/* One whole line, so the TAP stream stays whole. */
 			printf("# child %d on %s, round trip %u: %s\n", getpid(), node, k,
@@ -1029,7 +1079,7 @@ static void test_remove(const char *node)
 {
 	char cmd[128], nodes[8][64];
 	int fd = open(node, O_RDWR | O_CLOEXEC), before = edu_nodes(nodes, 8);
-	struct kmemlab_edu_round_trip rt;
+	struct kmemlab_dmacore_round_trip rt;
 	struct kmemlab_edu_info i;
 	volatile uint8_t *buf;
 	uint8_t b[8] = { 0 };
@@ -1065,7 +1115,7 @@ static void test_remove(const char *node)
 	EXPECT_EQ(busy_end(&busy, false), 0,
 		  "the busy process's round trips were intact, then ENODEV");
 	EXPECT_EQ(touch_faults(buf), 1, "the old mapping is revoked: touching it is SIGBUS");
-	EXPECT_ERRNO(round_trip(fd, KMEMLAB_EDU_SINGLE, b, b, 8, &rt), ENODEV,
+	EXPECT_ERRNO(round_trip(fd, KMEMLAB_DMACORE_SINGLE, b, b, 8, &rt), ENODEV,
 		     "the open file: ROUND_TRIP is ENODEV");
 	EXPECT_ERRNO(write(fd, b, 8), ENODEV, "the open file: write() is ENODEV");
 	EXPECT_ERRNO(mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0) == MAP_FAILED ? -1 : 0, ENODEV,

@@ -45,8 +45,8 @@ static char module_path[4096];
  */
 static int put_pattern(int fd, const uint8_t *pattern)
 {
-	struct kmemlab_edu_round_trip rt = {
-		.argsz = sizeof(rt), .method = KMEMLAB_EDU_COHERENT,
+	struct kmemlab_dmacore_round_trip rt = {
+		.argsz = sizeof(rt), .method = KMEMLAB_DMACORE_COHERENT,
 		.src = (uintptr_t)pattern, .len = CHUNK,
 	};
 	uint8_t out[CHUNK];

@@ -259,9 +259,9 @@ static uint8_t rt_buf[2][64];
 
 static void fill_round_trip(void *arg)
 {
-	struct kmemlab_edu_round_trip *rt = arg;
+	struct kmemlab_dmacore_round_trip *rt = arg;
 
-	rt->method = KMEMLAB_EDU_SINGLE;
+	rt->method = KMEMLAB_DMACORE_SINGLE;
 	rt->src = (uintptr_t)rt_buf[0];
 	rt->dst = (uintptr_t)rt_buf[1];
 	rt->len = sizeof(rt_buf[0]);
@@ -303,8 +303,8 @@ static void test_argsz(const char *node)
 		  KMEMLAB_EDU_FACTORIAL_SIZE_VER0, 4, fill_factorial },
 		{ "DMA_XFER", _IOC_WRITE, 4, sizeof(struct kmemlab_edu_dma_xfer),
 		  KMEMLAB_EDU_DMA_XFER_SIZE_VER0, 4, fill_xfer },
-		{ "ROUND_TRIP", rw, 5, sizeof(struct kmemlab_edu_round_trip),
-		  KMEMLAB_EDU_ROUND_TRIP_SIZE_VER0, 4, fill_round_trip },
+		{ "ROUND_TRIP", rw, 6, sizeof(struct kmemlab_dmacore_round_trip),
+		  KMEMLAB_DMACORE_ROUND_TRIP_SIZE_VER0, 4, fill_round_trip },
 	};
 	int fd = open(node, O_RDWR | O_CLOEXEC);
 	union argsz_buf buf;
@@ -315,7 +315,7 @@ static void test_argsz(const char *node)
 	EXPECT_TRUE(KMEMLAB_EDU_IOC_INFO == _IOC(rw, KMEMLAB_EDU_IOC_MAGIC, 1, cases[0].size) &&
 		    KMEMLAB_EDU_IOC_DMA_XFER == _IOC(_IOC_WRITE, KMEMLAB_EDU_IOC_MAGIC, 4,
 						     cases[3].size) &&
-		    KMEMLAB_EDU_IOC_ROUND_TRIP == _IOC(rw, KMEMLAB_EDU_IOC_MAGIC, 5, cases[4].size),
+		    KMEMLAB_EDU_IOC_ROUND_TRIP == _IOC(rw, KMEMLAB_EDU_IOC_MAGIC, 6, cases[4].size),
 		    "argsz: the header's command numbers are _IOC(dir, type, nr, size)");
 	for (k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
 		const struct argsz_case *c = &cases[k];

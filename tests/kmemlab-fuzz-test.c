@@ -133,7 +133,7 @@ static const int percpu_ioctl_errnos[] = {
 
 static const unsigned long dma_cmds[] = { KMEMLAB_DMA_IOC_COPY, KMEMLAB_DMA_IOC_INFO };
 static const size_t dma_sizes[] = {
-	sizeof(struct kmemlab_dma_copy), sizeof(struct kmemlab_dma_info),
+	sizeof(struct kmemlab_dmacore_round_trip), sizeof(struct kmemlab_dma_info),
 };
 /* include/uapi/kmemlab/dma.h */
 static const int dma_ioctl_errnos[] = { EFAULT, EINVAL, ENOTTY, E2BIG, ENOMEM, ENOSPC, EINTR, 0 };
@@ -160,7 +160,7 @@ static const unsigned long edu_cmds[] = {
 static const size_t edu_sizes[] = {
 	sizeof(struct kmemlab_edu_info), sizeof(struct kmemlab_edu_liveness),
 	sizeof(struct kmemlab_edu_factorial), sizeof(struct kmemlab_edu_dma_xfer),
-	sizeof(struct kmemlab_edu_round_trip),
+	sizeof(struct kmemlab_dmacore_round_trip),
 };
 /* include/uapi/kmemlab/edu.h */
 static const int edu_ioctl_errnos[] = {

@@ -507,7 +507,7 @@ static int mmap_bob(struct report *r, void *arg)
 
 static int dma_copy(int fd, uint32_t method, const void *src, void *dst, uint32_t len)
 {
-	struct kmemlab_dma_copy c = {
+	struct kmemlab_dmacore_round_trip c = {
 		.argsz = sizeof(c), .method = method, .src = (uintptr_t)src,
 		.dst = (uintptr_t)dst, .len = len,
 	};
@@ -531,8 +531,10 @@ static int dma_user(struct report *r, void *arg)
 		in[k] = (uint8_t)(k * 3 + seed);
 	barrier(1);
 	for (i = 0; i < ROUNDS; i++) {
-		for (method = KMEMLAB_DMA_COHERENT; method < KMEMLAB_DMA_METHODS; method++) {
-			len = method == KMEMLAB_DMA_POOL ? KMEMLAB_DMA_POOL_BLOCK : sizeof(in);
+		for (method = KMEMLAB_DMACORE_COHERENT; method < KMEMLAB_DMACORE_METHODS; method++) {
+			if (!(KMEMLAB_DMA_METHODS_OFFERED & KMEMLAB_DMACORE_BIT(method)))
+				continue;
+			len = method == KMEMLAB_DMACORE_POOL ? KMEMLAB_DMA_POOL_BLOCK : sizeof(in);
 			memset(out, 0, sizeof(out));
 			if (dma_copy(fd, method, in, out, len))
 				return child_fail(r, "COPY method %u: %s", method, strerror(errno));
@@ -618,7 +620,7 @@ static int percpu_bob(struct report *r, void *arg)
 
 static int edu_round_trip(int fd, uint32_t method, const void *src, void *dst, uint32_t len)
 {
-	struct kmemlab_edu_round_trip rt = {
+	struct kmemlab_dmacore_round_trip rt = {
 		.argsz = sizeof(rt), .method = method, .src = (uintptr_t)src,
 		.dst = (uintptr_t)dst, .len = len,
 	};
@@ -650,10 +652,11 @@ static int edu_alice(struct report *r, void *arg)
 	if (fd < 0)
 		return child_fail(r, "open: %s", strerror(errno));
 	fill_secret(secret, sizeof(secret));
-	for (method = KMEMLAB_EDU_COHERENT; method < KMEMLAB_EDU_METHODS; method++)
-		if (edu_round_trip(fd, method, secret, back,
-				   method == KMEMLAB_EDU_POOL ? KMEMLAB_EDU_POOL_BLOCK :
-								sizeof(secret)))
+	for (method = KMEMLAB_DMACORE_COHERENT; method < KMEMLAB_DMACORE_METHODS; method++)
+		if ((KMEMLAB_EDU_METHODS_OFFERED & KMEMLAB_DMACORE_BIT(method)) &&
+		    edu_round_trip(fd, method, secret, back,
+				   method == KMEMLAB_DMACORE_POOL ? KMEMLAB_EDU_POOL_BLOCK :
+								    sizeof(secret)))
 			return child_fail(r, "ROUND_TRIP method %u: %s", method, strerror(errno));
 	if (write(fd, secret, sizeof(secret)) != (ssize_t)sizeof(secret))
 		return child_fail(r, "write: %s", strerror(errno));
@@ -661,7 +664,7 @@ static int edu_alice(struct report *r, void *arg)
 	barrier(2);	/* bob looked */
 	for (i = 0; i < 4; i++) {
 		memset(back, 0, sizeof(back));
-		if (edu_round_trip(fd, KMEMLAB_EDU_COHERENT, secret, back, sizeof(secret)))
+		if (edu_round_trip(fd, KMEMLAB_DMACORE_COHERENT, secret, back, sizeof(secret)))
 			return child_fail(r, "ROUND_TRIP under attack: %s", strerror(errno));
 		for (k = 0; k < sizeof(secret); k++)
 			if (back[k] != secret[k])
@@ -747,7 +750,7 @@ static int loop_edu_sg(struct report *r, void *arg)
 	fill_secret(in, sizeof(in));
 	for (;;) {
 		begun(r);
-		if (fd < 0 || edu_round_trip(fd, KMEMLAB_EDU_SG, in, out, sizeof(in)))
+		if (fd < 0 || edu_round_trip(fd, KMEMLAB_DMACORE_SG, in, out, sizeof(in)))
 			return child_fail(r, "ROUND_TRIP: %s", strerror(errno));
 	}
 }
@@ -794,7 +797,7 @@ static int loop_dma(struct report *r, void *arg)
 	(void)arg;
 	for (;;) {
 		begun(r);
-		if (fd < 0 || dma_copy(fd, KMEMLAB_DMA_SG, in, out, sizeof(in)))
+		if (fd < 0 || dma_copy(fd, KMEMLAB_DMACORE_SG, in, out, sizeof(in)))
 			return child_fail(r, "COPY: %s", strerror(errno));
 	}
 }
@@ -908,7 +911,7 @@ static bool edu_still_works(char *why, size_t len)
 			ok = false;
 		}
 	}
-	if (ok && (edu_round_trip(fd, KMEMLAB_EDU_SG, in, out, sizeof(in)) ||
+	if (ok && (edu_round_trip(fd, KMEMLAB_DMACORE_SG, in, out, sizeof(in)) ||
 		   memcmp(in, out, sizeof(in)))) {
 		snprintf(why, len, "an SG round trip came back wrong (%s)", strerror(errno));
 		ok = false;
@@ -948,7 +951,7 @@ static bool dma_still_works(char *why, size_t len)
 	bool ok;
 
 	fill_secret(in, sizeof(in));
-	ok = fd >= 0 && !dma_copy(fd, KMEMLAB_DMA_SG, in, out, sizeof(in)) &&
+	ok = fd >= 0 && !dma_copy(fd, KMEMLAB_DMACORE_SG, in, out, sizeof(in)) &&
 	     !memcmp(in, out, sizeof(in));
 	if (!ok)
 		snprintf(why, len, "an SG copy failed or came back wrong (%s)", strerror(errno));
@@ -1132,7 +1135,7 @@ static int unbind_victim(struct report *r, void *arg)
 			map[i % 4096] = (uint8_t)i;
 		else
 			sigbus = 1;
-		if (edu_round_trip(fd, KMEMLAB_EDU_COHERENT, in, out, 64)) {
+		if (edu_round_trip(fd, KMEMLAB_DMACORE_COHERENT, in, out, 64)) {
 			if (errno != ENODEV)
 				return child_fail(r, "ROUND_TRIP: %s, want ENODEV", strerror(errno));
 			enodev = 1;

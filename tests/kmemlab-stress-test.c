@@ -252,10 +252,14 @@ static int edu_worker(unsigned int id)
 
 	snprintf(dev, sizeof(dev), EDU_DEV, id % 2);
 	while (time(NULL) < deadline) {
-		uint32_t method = KMEMLAB_EDU_COHERENT + rounds % (KMEMLAB_EDU_METHODS - 1);
-		uint32_t len = method == KMEMLAB_EDU_POOL ? 1 + rounds % KMEMLAB_EDU_POOL_BLOCK :
+		static const uint32_t methods[] = {
+			KMEMLAB_DMACORE_COHERENT, KMEMLAB_DMACORE_POOL, KMEMLAB_DMACORE_SINGLE,
+			KMEMLAB_DMACORE_SYNC, KMEMLAB_DMACORE_SG,
+		};
+		uint32_t method = methods[rounds % (sizeof(methods) / sizeof(methods[0]))];
+		uint32_t len = method == KMEMLAB_DMACORE_POOL ? 1 + rounds % KMEMLAB_EDU_POOL_BLOCK :
 			       1 + (rounds * 997 + id * 13) % sizeof(in);
-		struct kmemlab_edu_round_trip rt = {
+		struct kmemlab_dmacore_round_trip rt = {
 			.argsz = sizeof(rt), .method = method, .src = (uintptr_t)in,
 			.dst = (uintptr_t)out, .len = len,
 		};

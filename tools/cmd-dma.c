@@ -17,11 +17,6 @@
 
 int cmd_dma(int argc, char **argv)
 {
-	static const char *const names[KMEMLAB_DMA_METHODS] = {
-		[KMEMLAB_DMA_COHERENT] = "coherent", [KMEMLAB_DMA_POOL] = "dma_pool",
-		[KMEMLAB_DMA_SINGLE] = "map_single", [KMEMLAB_DMA_SG] = "map_sgtable",
-		[KMEMLAB_DMA_NONCOHERENT] = "noncoherent",
-	};
 	static const struct out_col cols[] = {
 		{ "method", -12, 0 }, { "bytes", 8, 1 }, { "intact", 7, 1 }, { "jobs", 5, 1 },
 		{ "segments", 9, 1 }, { "beyond mask", 11, 1 }, { "bounced", 8, 1 },
@@ -38,26 +33,26 @@ int cmd_dma(int argc, char **argv)
 	out_object(NULL);
 	out_array("copies");
 	out_columns(cols, ARRAY_SIZE(cols), true);
-	for (m = KMEMLAB_DMA_COHERENT; m < KMEMLAB_DMA_METHODS; m++) {
+	for (m = KMEMLAB_DMACORE_COHERENT; m < KMEMLAB_DMACORE_METHODS; m++) {
 		for (k = 0; k < 2; k++) {
-			uint32_t len = m == KMEMLAB_DMA_POOL ? (k ? 0 : KMEMLAB_DMA_POOL_BLOCK) :
+			uint32_t len = m == KMEMLAB_DMACORE_POOL ? (k ? 0 : KMEMLAB_DMA_POOL_BLOCK) :
 				       k ? KMEMLAB_DMA_MAX : 4096;
-			struct kmemlab_dma_copy c = {
+			struct kmemlab_dmacore_round_trip c = {
 				.argsz = sizeof(c), .method = m, .src = (uintptr_t)in,
 				.dst = (uintptr_t)out, .len = len,
 			};
 			double t;
 			int err;
 
-			if (!len)
+			if (!len || !(KMEMLAB_DMA_METHODS_OFFERED & KMEMLAB_DMACORE_BIT(m)))
 				continue;
-			err = transfer_row(fd, KMEMLAB_DMA_IOC_COPY, &c, "COPY", names[m], in, out,
-					   len, &t);
+			err = transfer_row(fd, KMEMLAB_DMA_IOC_COPY, &c, "COPY", dma_method_name(m),
+					   in, out, len, &t);
 			if (err)
 				ret = EXIT_REFUSED;
 			if (err < 0)
 				continue;
-			out_field_u64("jobs", c.jobs);
+			out_field_u64("jobs", c.moves);	/* one job a move */
 			out_field_u64("segments", c.segments);
 			out_field_bool("beyond_mask", c.beyond_mask, "yes", "no");
 			out_field_bool("bounced", c.bounced, "yes", "no");
@@ -79,7 +74,9 @@ int cmd_dma(int argc, char **argv)
 		 "mask) saw only DMA addresses, and turned them back into memory with\n"
 		 "dma_to_phys(); the data came back intact only because each buffer\n"
 		 "was mapped for the right direction and handed over with the right\n"
-		 "syncs. Since load: %llu jobs, %llu bytes, %llu bounced mappings\n"
+		 "syncs. \"jobs\": the engine's moves, at most 4 KiB each, into its\n"
+		 "memory or back out. Since load: %llu jobs moving %llu bytes,\n"
+		 "%llu bounced mappings\n"
 		 "(\"bounced\" means swiotlb copied the data through a buffer the device\n"
 		 "can reach: every streaming mapping with swiotlb=force, and any buffer\n"
 		 "\"beyond mask\", in RAM above what a %u-bit device addresses).\n"

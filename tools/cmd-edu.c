@@ -49,14 +49,10 @@ static void edu_info_out(const struct kmemlab_edu_info *info)
 /* One edu device: registers, factorials, DMA round trips. */
 static int edu_device(const char *node)
 {
-	static const char *const names[KMEMLAB_EDU_METHODS] = {
-		[KMEMLAB_EDU_COHERENT] = "coherent", [KMEMLAB_EDU_POOL] = "dma_pool",
-		[KMEMLAB_EDU_SINGLE] = "map_single", [KMEMLAB_EDU_SYNC] = "kept+sync",
-		[KMEMLAB_EDU_SG] = "map_sgtable",
-	};
 	static const struct out_col cols[] = {
 		{ "method", -12, 2 }, { "bytes", 6, 1 }, { "intact", 7, 1 },
-		{ "commands", 9, 1 }, { "bounced", 8, 1 }, { "time", 9, 1 },
+		{ "commands", 9, 1 }, { "beyond mask", 11, 1 }, { "bounced", 8, 1 },
+		{ "time", 9, 1 },
 	};
 	static uint8_t in[8192], out[8192];
 	struct kmemlab_edu_info info = { .argsz = sizeof(info) };
@@ -79,10 +75,10 @@ static int edu_device(const char *node)
 	out_array("round_trips");
 	out_columns(cols, ARRAY_SIZE(cols), true);
 	fill_pattern(in, sizeof(in));
-	for (m = KMEMLAB_EDU_COHERENT; m < KMEMLAB_EDU_METHODS; m++) {
-		uint32_t len = m == KMEMLAB_EDU_POOL ? KMEMLAB_EDU_POOL_BLOCK :
-			       m == KMEMLAB_EDU_SG ? 8192 : 4096;
-		struct kmemlab_edu_round_trip rt = {
+	for (m = KMEMLAB_DMACORE_COHERENT; m < KMEMLAB_DMACORE_METHODS; m++) {
+		uint32_t len = m == KMEMLAB_DMACORE_POOL ? KMEMLAB_EDU_POOL_BLOCK :
+			       m == KMEMLAB_DMACORE_SG ? 8192 : 4096;
+		struct kmemlab_dmacore_round_trip rt = {
 			.argsz = sizeof(rt), .method = m, .src = (uintptr_t)in,
 			.dst = (uintptr_t)out, .len = len,
 		};
@@ -90,14 +86,17 @@ static int edu_device(const char *node)
 		double t;
 		int err;
 
+		if (!(KMEMLAB_EDU_METHODS_OFFERED & KMEMLAB_DMACORE_BIT(m)))
+			continue;
 		snprintf(what, sizeof(what), "%s: ROUND_TRIP", node);
-		err = transfer_row(fd, KMEMLAB_EDU_IOC_ROUND_TRIP, &rt, what, names[m], in, out,
-				   len, &t);
+		err = transfer_row(fd, KMEMLAB_EDU_IOC_ROUND_TRIP, &rt, what, dma_method_name(m),
+				   in, out, len, &t);
 		if (err)
 			ret = EXIT_REFUSED;
 		if (err < 0)
 			continue;
-		out_field_u64("commands", rt.commands);
+		out_field_u64("commands", rt.moves);	/* one command a move */
+		out_field_bool("beyond_mask", rt.beyond_mask, "yes", "no");
 		out_field_bool("bounced", rt.bounced, "yes", "no");
 		out_cell("%6.0f ms", t);
 		out_double("ms", t, 1);
@@ -141,10 +140,12 @@ int cmd_edu(int argc, char **argv)
 			"(QEMU: -device edu).\n");
 		return EXIT_NODEV;
 	}
-	out_text("Each command moves at most %d bytes through the device's window and\n"
-		 "takes it about 100 ms; the driver checks every one against the window\n"
-		 "first. \"bounced\": swiotlb copied the data through a buffer the\n"
-		 "device's 28-bit mask can reach (boot with swiotlb=force to see it).\n",
+	out_text("\"commands\": the device's DMA commands (the engine's moves). Each\n"
+		 "moves at most %d bytes through the device's window and takes it about\n"
+		 "100 ms; the driver checks every one against the window first.\n"
+		 "\"bounced\": swiotlb copied the data through a buffer the device's\n"
+		 "28-bit mask can reach (boot with swiotlb=force to see it); \"beyond\n"
+		 "mask\": the buffer itself lay where the mask does not reach.\n",
 		 KMEMLAB_EDU_DMA_CHUNK);
 	return ret;
 }

@@ -65,6 +65,7 @@ int open_device(const char *path, const char *module);
 uint64_t parse_size(const char *s);
 double now_ms(void);
 void fill_pattern(uint8_t *p, size_t len);
+const char *dma_method_name(uint32_t method);
 int transfer_row(int fd, unsigned long request, void *arg, const char *what,
 		 const char *method, const uint8_t *in, uint8_t *out, uint32_t len, double *ms);
 

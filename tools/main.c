@@ -79,7 +79,8 @@ const struct command commands[] = {
 		.summary = "the DMA API with a software engine",
 		.help = "Data through kmemlab_dma's software DMA engine by coherent buffer,\n"
 			"dma_pool, dma_map_single, dma_map_sgtable and dma_alloc_noncoherent:\n"
-			"intact or not, engine jobs, segments, beyond the DMA mask, bounced, time.\n",
+			"intact or not, engine jobs (its moves), segments, beyond the DMA mask,\n"
+			"bounced, time.\n",
 		.node = DMA_DEV, .module = "kmemlab_dma", .tour = &dma_tour,
 	},
 	{
@@ -87,7 +88,8 @@ const struct command commands[] = {
 		.summary = "QEMU's edu device: registers, IRQ, DMA",
 		.help = "For every /dev/kmemlab/eduN: factorials computed by the device and\n"
 			"signalled by interrupt, data through the device's DMA engine and back by\n"
-			"each way of mapping it, the device's counters.\n",
+			"each way of mapping it (commands, beyond the DMA mask, bounced, time),\n"
+			"the device's counters.\n",
 		.node = EDU_DEV0, .module = "kmemlab_edu", .tour = &edu_tour,
 	},
 	{

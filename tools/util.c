@@ -13,6 +13,8 @@
 #include <sys/ioctl.h>
 #include <time.h>
 
+#include <kmemlab/dmacore.h>
+
 #include "kmemlab.h"
 #include "output.h"
 
@@ -86,6 +88,18 @@ void fill_pattern(uint8_t *p, size_t len)
 
 	for (i = 0; i < len; i++)
 		p[i] = (uint8_t)(i * 31 + 7);
+}
+
+/* A DMA core method (kmemlab/dmacore.h) by the DMA API call it shows. */
+const char *dma_method_name(uint32_t method)
+{
+	static const char *const names[KMEMLAB_DMACORE_METHODS] = {
+		[KMEMLAB_DMACORE_COHERENT] = "coherent", [KMEMLAB_DMACORE_POOL] = "dma_pool",
+		[KMEMLAB_DMACORE_SINGLE] = "map_single", [KMEMLAB_DMACORE_SG] = "map_sgtable",
+		[KMEMLAB_DMACORE_NONCOHERENT] = "noncoherent", [KMEMLAB_DMACORE_SYNC] = "kept+sync",
+	};
+
+	return method < KMEMLAB_DMACORE_METHODS && names[method] ? names[method] : "?";
 }
 
 /*

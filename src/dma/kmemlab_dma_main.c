@@ -148,12 +148,10 @@ static int kmemlab_dma_move(struct kmemlab_dmacore *dc, dma_addr_t addr, u32 off
 }
 
 static const struct kmemlab_dma_engine kmemlab_dma_soft_engine = {
-	.name = KBUILD_MODNAME,
 	.mask_bits = KMEMLAB_DMA_MASK_BITS,
 	.window = KMEMLAB_DMA_WINDOW,
 	.chunk = KMEMLAB_DMA_WINDOW,
-	.methods = BIT(KMEMLAB_DMA_COHERENT) | BIT(KMEMLAB_DMA_POOL) | BIT(KMEMLAB_DMA_SINGLE) |
-		   BIT(KMEMLAB_DMA_SG) | BIT(KMEMLAB_DMA_NONCOHERENT),
+	.methods = KMEMLAB_DMA_METHODS_OFFERED,
 	.move = kmemlab_dma_move,
 };
 
@@ -162,18 +160,15 @@ static const struct kmemlab_dma_engine kmemlab_dma_soft_engine = {
  * request's memory is charged before it is allocated; user memory is read
  * before and written after engine_lock.
  */
-static int kmemlab_dma_copy(struct kmemlab_dma *kd, struct kmemlab_dma_copy *c)
+static int kmemlab_dma_copy(struct kmemlab_dma *kd, struct kmemlab_dmacore_round_trip *rt)
 {
-	struct kmemlab_dmacore_req r = { .method = c->method, .len = c->len };
+	struct kmemlab_dmacore_req r = { };
 	struct kmemlab_dmacore_buf coherent = {
 		.cpu = kd->coherent, .dma = kd->coherent_dma,
 	};
 	int ret;
 
-	ret = kmemlab_dma_check_copy(c);
-	if (ret)
-		return ret;
-	ret = kmemlab_dmacore_prepare(&kd->dc, &r, u64_to_user_ptr(c->src));
+	ret = kmemlab_dmacore_request(&kd->dc, &r, rt);
 	if (ret)
 		goto out_release;
 	ret = mutex_lock_killable(&kd->engine_lock);
@@ -183,17 +178,11 @@ static int kmemlab_dma_copy(struct kmemlab_dma *kd, struct kmemlab_dma_copy *c)
 	/* The coherent buffer is the device's, shared by every caller: leave
 	 * nothing in it.
 	 */
-	if (c->method == KMEMLAB_DMA_COHERENT)
+	if (r.method == KMEMLAB_DMACORE_COHERENT)
 		memset(kd->coherent, 0, KMEMLAB_DMA_COHERENT_SIZE);
 	mutex_unlock(&kd->engine_lock);
-	if (ret)
-		goto out_release;
-	c->jobs = r.moves;
-	c->segments = r.segments;
-	c->bounced = r.bounced;
-	c->beyond_mask = r.beyond_mask;
-	if (copy_to_user(u64_to_user_ptr(c->dst), r.out, c->len))
-		ret = -EFAULT;
+	if (!ret)
+		ret = kmemlab_dmacore_reply(&r, rt);
 out_release:
 	kmemlab_dmacore_release(&kd->dc, &r);
 	return ret;
@@ -204,7 +193,7 @@ static long kmemlab_dma_ioctl(struct file *file, unsigned int cmd, unsigned long
 	struct kmemlab_dma *kd = container_of(file->private_data, struct kmemlab_dma, misc);
 	void __user *uarg = (void __user *)arg;
 	union {
-		struct kmemlab_dma_copy copy;
+		struct kmemlab_dmacore_round_trip copy;
 		struct kmemlab_dma_info info;
 	} u;
 	size_t size, size_ver0;
@@ -215,7 +204,7 @@ static long kmemlab_dma_ioctl(struct file *file, unsigned int cmd, unsigned long
 	switch (KMEMLAB_IOC_BASE(cmd)) {
 	case KMEMLAB_IOC_BASE(KMEMLAB_DMA_IOC_COPY):
 		size = sizeof(u.copy);
-		size_ver0 = KMEMLAB_DMA_COPY_SIZE_VER0;
+		size_ver0 = KMEMLAB_DMACORE_ROUND_TRIP_SIZE_VER0;
 		break;
 	case KMEMLAB_IOC_BASE(KMEMLAB_DMA_IOC_INFO):
 		size = sizeof(u.info);
@@ -301,7 +290,7 @@ static int kmemlab_dma_setup(struct platform_device *pdev)
 
 	/* The mask, the dma_pool and the kept mapping: the DMA core's. */
 	ret = kmemlab_dmacore_init(&kd->dc, dev, &kmemlab_dma_soft_engine,
-				   &kmemlab_dma_budget);
+				   &kmemlab_dma_budget, KBUILD_MODNAME);
 	if (ret)
 		return ret;
 	ret = devm_add_action_or_reset(dev, kmemlab_dma_exit_core, &kd->dc);

@@ -383,12 +383,19 @@ static int kmemlab_dmacore_sg(struct kmemlab_dmacore *dc, struct kmemlab_dmacore
 	if (ret)
 		goto out_free_from;
 	sg_copy_from_buffer(from.sgl, from.orig_nents, r->in, r->len);
+	/* It says why it could not map (EINVAL, ENOMEM, EIO); to the caller
+	 * that is one thing, no mapping: ENOMEM (kmemlab/dmacore.h).
+	 */
 	ret = dma_map_sgtable(dev, &from, DMA_TO_DEVICE, 0);
-	if (ret)
+	if (ret) {
+		ret = -ENOMEM;
 		goto out_free_to;
+	}
 	ret = dma_map_sgtable(dev, &to, DMA_FROM_DEVICE, 0);
-	if (ret)
+	if (ret) {
+		ret = -ENOMEM;
 		goto out_unmap_from;
+	}
 	r->segments = from.nents;
 	r->beyond_mask = kmemlab_dmacore_sg_beyond_mask(dc, &from) |
 			 kmemlab_dmacore_sg_beyond_mask(dc, &to);
@@ -461,6 +468,24 @@ out_free_from:
 /* --- requests ------------------------------------------------------------------ */
 
 /*
+ * A round-trip request from user space (kmemlab/dmacore.h): checked
+ * against the rules and the methods the engine offers, then prepared as
+ * below.  The caller calls kmemlab_dmacore_release() whatever it returns.
+ */
+int kmemlab_dmacore_request(struct kmemlab_dmacore *dc, struct kmemlab_dmacore_req *r,
+			    const struct kmemlab_dmacore_round_trip *rt)
+{
+	int ret;
+
+	ret = kmemlab_dmacore_check_request(rt, dc->engine->methods);
+	if (ret)
+		return ret;
+	r->method = rt->method;
+	r->len = rt->len;
+	return kmemlab_dmacore_prepare(dc, r, u64_to_user_ptr(rt->src));
+}
+
+/*
  * Charge a checked request (r->method, r->len) to the module's budget,
  * allocate its buffers (the caller's memory cgroup; memory the device can
  * reach, so that SINGLE can map them as they are) and fill r->in from
@@ -487,6 +512,19 @@ int kmemlab_dmacore_prepare(struct kmemlab_dmacore *dc, struct kmemlab_dmacore_r
 	return 0;
 }
 
+/* What a round trip that succeeded reports, and its data to rt->dst. */
+int kmemlab_dmacore_reply(const struct kmemlab_dmacore_req *r,
+			  struct kmemlab_dmacore_round_trip *rt)
+{
+	rt->moves = r->moves;
+	rt->segments = r->segments;
+	rt->bounced = r->bounced;
+	rt->beyond_mask = r->beyond_mask;
+	if (copy_to_user(u64_to_user_ptr(rt->dst), r->out, r->len))
+		return -EFAULT;
+	return 0;
+}
+
 void kmemlab_dmacore_release(struct kmemlab_dmacore *dc, struct kmemlab_dmacore_req *r)
 {
 	kfree(r->out);
@@ -508,7 +546,8 @@ int kmemlab_dmacore_round_trip(struct kmemlab_dmacore *dc, struct kmemlab_dmacor
 	r->segments = 1;
 	r->bounced = false;
 	r->beyond_mask = false;
-	if (r->method >= BITS_PER_LONG || !(dc->engine->methods & BIT(r->method)))
+	if (r->method >= KMEMLAB_DMACORE_METHODS ||
+	    !(dc->engine->methods & KMEMLAB_DMACORE_BIT(r->method)))
 		return -EINVAL;
 	switch (r->method) {
 	case KMEMLAB_DMACORE_COHERENT:
@@ -532,16 +571,22 @@ int kmemlab_dmacore_round_trip(struct kmemlab_dmacore *dc, struct kmemlab_dmacor
 
 /*
  * The device's DMA mask, and the DMA memory the core keeps for it: the
- * dma_pool and, if the engine offers SYNC, the kept streaming chunk
- * (mapped DMA_BIDIRECTIONAL, owned by the device between uses).  Undone by
- * kmemlab_dmacore_exit().
+ * dma_pool (@name: the device's, e.g. its node's, as in
+ * /sys/kernel/debug/dmapool) and, if the engine offers SYNC, the kept
+ * streaming chunk (mapped DMA_BIDIRECTIONAL, owned by the device between
+ * uses).  Undone by kmemlab_dmacore_exit(); on failure nothing is left
+ * and dc->pool and dc->stream are NULL.
  */
 int kmemlab_dmacore_init(struct kmemlab_dmacore *dc, struct device *dev,
 			 const struct kmemlab_dma_engine *engine,
-			 struct kmemlab_budget *budget)
+			 struct kmemlab_budget *budget, const char *name)
 {
 	int ret;
 
+	BUILD_BUG_ON(sizeof(struct kmemlab_dmacore_round_trip) !=
+		     KMEMLAB_DMACORE_ROUND_TRIP_SIZE_VER1);
+	dc->pool = NULL;
+	dc->stream = NULL;
 	if (WARN_ON(!engine->chunk || engine->chunk > engine->window ||
 		    2 * engine->chunk > KMEMLAB_DMACORE_COHERENT_SIZE))
 		return -EINVAL;
@@ -558,12 +603,11 @@ int kmemlab_dmacore_init(struct kmemlab_dmacore *dc, struct device *dev,
 		return ret;
 	}
 
-	dc->pool = kmemlab_dma_pool_create(engine->name, dev, KMEMLAB_DMACORE_POOL_BLOCK,
+	dc->pool = kmemlab_dma_pool_create(name, dev, KMEMLAB_DMACORE_POOL_BLOCK,
 					   KMEMLAB_DMACORE_POOL_BLOCK, 0);
 	if (!dc->pool)
 		return -ENOMEM;
-	dc->stream = NULL;
-	if (!(engine->methods & BIT(KMEMLAB_DMACORE_SYNC)))
+	if (!(engine->methods & KMEMLAB_DMACORE_BIT(KMEMLAB_DMACORE_SYNC)))
 		return 0;
 	dc->stream = kzalloc(engine->chunk, GFP_KERNEL | engine->gfp);
 	if (!dc->stream)
@@ -577,18 +621,22 @@ int kmemlab_dmacore_init(struct kmemlab_dmacore *dc, struct device *dev,
 
 err_free_stream:
 	kfree(dc->stream);
+	dc->stream = NULL;
 err_destroy_pool:
 	dma_pool_destroy(dc->pool);
+	dc->pool = NULL;
 	return -ENOMEM;
 }
 
-/* Once the device can no longer run a command. */
+/* Once the device can no longer run a command; leaves nothing behind. */
 void kmemlab_dmacore_exit(struct kmemlab_dmacore *dc)
 {
 	if (dc->stream) {
 		dma_unmap_single(dc->dev, dc->stream_dma, dc->engine->chunk,
 				 DMA_BIDIRECTIONAL);
 		kfree(dc->stream);
+		dc->stream = NULL;
 	}
 	dma_pool_destroy(dc->pool);
+	dc->pool = NULL;
 }

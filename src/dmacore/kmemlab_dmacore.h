@@ -37,12 +37,13 @@ struct kmemlab_dmacore;
  * timeout) are the engine's.
  */
 struct kmemlab_dma_engine {
-	const char *name;		/* for the dma_pool */
 	unsigned int mask_bits;		/* the device's DMA mask */
 	u32 window;			/* bytes of device memory move() reaches */
 	u32 chunk;			/* bytes per round-trip step (<= window) */
 	gfp_t gfp;			/* added for memory the device must reach */
-	unsigned long methods;		/* BIT(method) of each method it offers */
+	u32 methods;			/* KMEMLAB_DMACORE_BIT() of each method it
+					 * offers (the driver's uapi says which)
+					 */
 	int (*move)(struct kmemlab_dmacore *dc, dma_addr_t addr, u32 offset,
 		    u32 len, enum dma_data_direction dir);
 };
@@ -87,16 +88,20 @@ struct kmemlab_dmacore_req {
 
 int kmemlab_dmacore_init(struct kmemlab_dmacore *dc, struct device *dev,
 			 const struct kmemlab_dma_engine *engine,
-			 struct kmemlab_budget *budget);
+			 struct kmemlab_budget *budget, const char *name);
 void kmemlab_dmacore_exit(struct kmemlab_dmacore *dc);
 
 int kmemlab_dmacore_move(struct kmemlab_dmacore *dc, dma_addr_t addr, u32 offset,
 			 u32 len, enum dma_data_direction dir);
 
+int kmemlab_dmacore_request(struct kmemlab_dmacore *dc, struct kmemlab_dmacore_req *r,
+			    const struct kmemlab_dmacore_round_trip *rt);
 int kmemlab_dmacore_prepare(struct kmemlab_dmacore *dc, struct kmemlab_dmacore_req *r,
 			    const void __user *src);
 int kmemlab_dmacore_round_trip(struct kmemlab_dmacore *dc, struct kmemlab_dmacore_req *r,
 			       const struct kmemlab_dmacore_buf *coherent);
+int kmemlab_dmacore_reply(const struct kmemlab_dmacore_req *r,
+			  struct kmemlab_dmacore_round_trip *rt);
 void kmemlab_dmacore_release(struct kmemlab_dmacore *dc, struct kmemlab_dmacore_req *r);
 
 #endif /* KMEMLAB_DMACORE_H */

@@ -41,6 +41,23 @@ static inline int kmemlab_dmacore_check(u32 method, u32 len)
 	return 0;
 }
 
+/*
+ * A round-trip request (kmemlab/dmacore.h), for a driver offering the
+ * methods in @offered (KMEMLAB_DMACORE_BIT() of each): every field that
+ * must be 0 is, the method is one it offers, and the length fits it.
+ * Every error is EINVAL.
+ */
+static inline int kmemlab_dmacore_check_request(const struct kmemlab_dmacore_round_trip *rt,
+						u32 offered)
+{
+	if (rt->flags || rt->reserved || rt->reserved2)
+		return -EINVAL;
+	if (rt->method >= KMEMLAB_DMACORE_METHODS ||
+	    !(offered & KMEMLAB_DMACORE_BIT(rt->method)))
+		return -EINVAL;
+	return kmemlab_dmacore_check(rt->method, rt->len);
+}
+
 /* count bytes at @offset lie inside a device window of @window bytes, count > 0. */
 static inline bool kmemlab_dmacore_window_ok(u32 offset, u32 count, u32 window)
 {

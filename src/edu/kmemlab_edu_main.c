@@ -428,14 +428,11 @@ static int edu_dma_command(struct kmemlab_dmacore *dc, dma_addr_t ram,
  * this file).  Completion by interrupt and the timeout: edu_dma_command().
  */
 static const struct kmemlab_dma_engine edu_dma_engine = {
-	.name = KBUILD_MODNAME,
 	.mask_bits = EDU_DMA_MASK_BITS,
 	.window = KMEMLAB_EDU_DMA_WINDOW,
 	.chunk = KMEMLAB_EDU_DMA_CHUNK,
 	.gfp = GFP_DMA | __GFP_NOWARN,
-	.methods = BIT(KMEMLAB_DMACORE_COHERENT) | BIT(KMEMLAB_DMACORE_POOL) |
-		   BIT(KMEMLAB_DMACORE_SINGLE) | BIT(KMEMLAB_DMACORE_SYNC) |
-		   BIT(KMEMLAB_DMACORE_SG),
+	.methods = KMEMLAB_EDU_METHODS_OFFERED,
 	.move = edu_dma_command,
 };
 
@@ -565,26 +562,16 @@ out_unlock_remove:
 }
 
 static int kmemlab_edu_ioc_round_trip(struct kmemlab_edu_file *ef,
-				      struct kmemlab_edu_round_trip *req)
+				      struct kmemlab_dmacore_round_trip *rt)
 {
-	struct kmemlab_dmacore_req r = {
-		.method = kmemlab_edu_core_method(req->method), .len = req->len,
-	};
+	struct kmemlab_dmacore_req r = { };
 	int ret;
 
-	ret = kmemlab_edu_check_round_trip(req);
-	if (ret)
-		return ret;
-	ret = kmemlab_dmacore_prepare(&ef->edu->dc, &r, u64_to_user_ptr(req->src));
+	ret = kmemlab_dmacore_request(&ef->edu->dc, &r, rt);
 	if (!ret)
 		ret = edu_round_trip(ef, &r);
-	if (!ret) {
-		req->commands = r.moves;
-		req->segments = r.segments;
-		req->bounced = r.bounced;
-		if (copy_to_user(u64_to_user_ptr(req->dst), r.out, req->len))
-			ret = -EFAULT;
-	}
+	if (!ret)
+		ret = kmemlab_dmacore_reply(&r, rt);
 	kmemlab_dmacore_release(&ef->edu->dc, &r);
 	return ret;
 }
@@ -657,7 +644,7 @@ static long kmemlab_edu_ioctl(struct file *file, unsigned int cmd,
 		struct kmemlab_edu_liveness live;
 		struct kmemlab_edu_factorial fact;
 		struct kmemlab_edu_dma_xfer xfer;
-		struct kmemlab_edu_round_trip rt;
+		struct kmemlab_dmacore_round_trip rt;
 	} u;
 	unsigned int base = KMEMLAB_IOC_BASE(cmd);
 	size_t size, size_ver0;
@@ -684,7 +671,7 @@ static long kmemlab_edu_ioctl(struct file *file, unsigned int cmd,
 		break;
 	case KMEMLAB_IOC_BASE(KMEMLAB_EDU_IOC_ROUND_TRIP):
 		size = sizeof(u.rt);
-		size_ver0 = KMEMLAB_EDU_ROUND_TRIP_SIZE_VER0;
+		size_ver0 = KMEMLAB_DMACORE_ROUND_TRIP_SIZE_VER0;
 		break;
 	default:
 		return -ENOTTY;
@@ -925,7 +912,9 @@ static int kmemlab_edu_setup_dma(struct kmemlab_edu *edu)
 	struct device *dev = &edu->pdev->dev;
 	int ret;
 
-	ret = kmemlab_dmacore_init(&edu->dc, dev, &edu_dma_engine, &kmemlab_edu_budget);
+	/* The dma_pool is named for the device: kmemlab_eduN. */
+	ret = kmemlab_dmacore_init(&edu->dc, dev, &edu_dma_engine, &kmemlab_edu_budget,
+				   edu->misc_name);
 	if (ret)
 		return ret;
 	edu->zeros = dma_alloc_coherent(dev, PAGE_SIZE, &edu->zeros_dma, GFP_KERNEL);
@@ -980,6 +969,7 @@ static void kmemlab_edu_free_coherent(struct kmemlab_edu *edu)
 static void kmemlab_edu_teardown_dma(struct kmemlab_edu *edu)
 {
 	dma_free_coherent(&edu->pdev->dev, PAGE_SIZE, edu->zeros, edu->zeros_dma);
+	edu->zeros = NULL;
 	kmemlab_dmacore_exit(&edu->dc);
 }
 

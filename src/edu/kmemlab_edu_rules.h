@@ -55,30 +55,13 @@ static inline bool kmemlab_edu_window_readable(u64 window, u64 id)
 	return window == KMEMLAB_EDU_WINDOW_CLEAN || window == id;
 }
 
-/* ROUND_TRIP's methods in the DMA core's numbers (0: not a method). */
-static inline u32 kmemlab_edu_core_method(u32 method)
+/*
+ * ROUND_TRIP takes the DMA core's request: the core's rules, with the
+ * methods kmemlab_edu offers (its engine's, kmemlab/edu.h).
+ */
+static inline int kmemlab_edu_check_round_trip(const struct kmemlab_dmacore_round_trip *rt)
 {
-	switch (method) {
-	case KMEMLAB_EDU_COHERENT:
-		return KMEMLAB_DMACORE_COHERENT;
-	case KMEMLAB_EDU_POOL:
-		return KMEMLAB_DMACORE_POOL;
-	case KMEMLAB_EDU_SINGLE:
-		return KMEMLAB_DMACORE_SINGLE;
-	case KMEMLAB_EDU_SYNC:
-		return KMEMLAB_DMACORE_SYNC;
-	case KMEMLAB_EDU_SG:
-		return KMEMLAB_DMACORE_SG;
-	default:
-		return 0;
-	}
-}
-
-static inline int kmemlab_edu_check_round_trip(const struct kmemlab_edu_round_trip *rt)
-{
-	if (rt->flags || rt->reserved)
-		return -EINVAL;
-	return kmemlab_dmacore_check(kmemlab_edu_core_method(rt->method), rt->len);
+	return kmemlab_dmacore_check_request(rt, KMEMLAB_EDU_METHODS_OFFERED);
 }
 
 #endif /* KMEMLAB_EDU_RULES_H */

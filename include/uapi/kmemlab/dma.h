@@ -6,13 +6,15 @@
  * plays the device: it reaches memory only through the DMA addresses the
  * driver hands it, and copies from one buffer to another.
  *
- * COPY is the DMA core's round trip (kmemlab/dmacore.h says what each
- * method does, what bounced, beyond_mask and segments mean, and what a
- * request holds of the budget): len bytes from user memory into a buffer
+ * COPY is the DMA core's round trip: its request is struct
+ * kmemlab_dmacore_round_trip, and kmemlab/dmacore.h says what each method
+ * does, what the fields report, what a request holds of the budget and
+ * which errors it gets.  len bytes from user memory go into a buffer
  * mapped one of the chapter's ways, into the engine's own 4 KiB and back
  * out into a second buffer, a chunk at a time, whose content comes back.
- * jobs counts the engine's moves (two per chunk, and per stretch of a
- * scatter-gather table that is contiguous in both tables).
+ * Each of the engine's moves is one job: moves counts them (two per
+ * chunk, and per stretch of a scatter-gather table that is contiguous in
+ * both tables), and so do INFO's jobs and bytes, since load.
  *
  * The engine runs one job at a time for every user of the node; each job
  * is at most 4 KiB, and a fatal signal ends a COPY between jobs (EINTR).
@@ -25,11 +27,9 @@
  * Conventions as in kmemlab/alloc.h: __u32 argsz first, the size of the
  * caller's struct (below *_SIZE_VER0: EINVAL; larger than the driver's:
  * the unknown tail must be zero, else E2BIG; above 4096: E2BIG),
- * reserved fields must be zero (EINVAL).  Errors: EFAULT bad pointer,
- * EINVAL malformed request, ENOTTY unknown ioctl, ENOMEM no memory or no
- * mapping, ENOSPC the module-wide budget is used up, EINTR a fatal signal
- * while waiting for a free engine or between jobs.  The node is root-only
- * (the packages give it to group kmemlab, 0660).
+ * reserved fields must be zero (EINVAL).  Errors: those of a round trip
+ * (kmemlab/dmacore.h) for COPY; EFAULT bad pointer, ENOTTY unknown ioctl.
+ * The node is root-only (the packages give it to group kmemlab, 0660).
  */
 #ifndef _UAPI_KMEMLAB_DMA_H
 #define _UAPI_KMEMLAB_DMA_H
@@ -43,42 +43,22 @@
 #define KMEMLAB_DMA_POOL_BLOCK	KMEMLAB_DMACORE_POOL_BLOCK	/* one dma_pool block */
 #define KMEMLAB_DMA_COHERENT_SIZE KMEMLAB_DMACORE_COHERENT_SIZE	/* two halves: from, to */
 
-/* The methods kmemlab_dma offers: the DMA core's, with its numbers. */
-enum kmemlab_dma_method {
-	KMEMLAB_DMA_COHERENT = KMEMLAB_DMACORE_COHERENT, /* the device's coherent buffer */
-	KMEMLAB_DMA_POOL = KMEMLAB_DMACORE_POOL,	/* two dma_pool blocks: len <= 64 */
-	KMEMLAB_DMA_SINGLE = KMEMLAB_DMACORE_SINGLE,	/* dma_map_single() per direction */
-	KMEMLAB_DMA_SG = KMEMLAB_DMACORE_SG,		/* dma_map_sgtable(), separate pages */
-	KMEMLAB_DMA_NONCOHERENT = KMEMLAB_DMACORE_NONCOHERENT, /* explicit syncs */
-	KMEMLAB_DMA_METHODS	/* (first unknown method) */
-};
-
-struct kmemlab_dma_copy {
-	__u32 argsz;		/* in: sizeof(struct kmemlab_dma_copy) */
-	__u32 method;		/* in: enum kmemlab_dma_method */
-	__u64 src;		/* in: user address of len bytes */
-	__u64 dst;		/* in: user address for the len bytes copied */
-	__u32 len;		/* in: 1..KMEMLAB_DMA_MAX (POOL: ..64) */
-	__u32 flags;		/* in: 0 */
-	__u32 jobs;		/* out: engine jobs run (moves, see above) */
-	__u32 segments;		/* out: DMA segments of the source (SG), else 1 */
-	__u32 bounced;		/* out: 1 when a streaming mapping bounced */
-	__u32 reserved;		/* in: 0 */
-	/* Since version 1: */
-	__u32 beyond_mask;	/* out: 1 when a streaming buffer (SINGLE, SG)
-				 * lay, in part, beyond the device's DMA mask
-				 */
-	__u32 reserved2;	/* in: 0 */
-};
-
-#define KMEMLAB_DMA_COPY_SIZE_VER0	48	/* up to reserved */
-#define KMEMLAB_DMA_COPY_SIZE_VER1	56
+/*
+ * The methods COPY offers: every one of the DMA core's but SYNC (EINVAL);
+ * COHERENT goes through the device's buffer, two halves: from, to.
+ */
+#define KMEMLAB_DMA_METHODS_OFFERED					\
+	(KMEMLAB_DMACORE_BIT(KMEMLAB_DMACORE_COHERENT) |		\
+	 KMEMLAB_DMACORE_BIT(KMEMLAB_DMACORE_POOL) |			\
+	 KMEMLAB_DMACORE_BIT(KMEMLAB_DMACORE_SINGLE) |			\
+	 KMEMLAB_DMACORE_BIT(KMEMLAB_DMACORE_SG) |			\
+	 KMEMLAB_DMACORE_BIT(KMEMLAB_DMACORE_NONCOHERENT))
 
 struct kmemlab_dma_info {
 	__u32 argsz;		/* in: sizeof(struct kmemlab_dma_info) */
 	__u32 dma_mask_bits;	/* out: the platform device's mask (32) */
-	__u64 jobs;		/* out: engine jobs completed */
-	__u64 bytes;		/* out: bytes the engine moved (a COPY's len
+	__u64 jobs;		/* out: engine jobs (moves) completed */
+	__u64 bytes;		/* out: bytes those jobs moved (a COPY's len
 				 * twice: into the engine and back out)
 				 */
 	__u64 bounced;		/* out: streaming mappings that bounced */
@@ -92,7 +72,23 @@ struct kmemlab_dma_info {
 
 #define KMEMLAB_DMA_IOC_MAGIC	0xBB
 
-#define KMEMLAB_DMA_IOC_COPY	_IOWR(KMEMLAB_DMA_IOC_MAGIC, 1, struct kmemlab_dma_copy)
+/* A round trip through the software engine (the DMA core's request). */
+#define KMEMLAB_DMA_IOC_COPY	_IOWR(KMEMLAB_DMA_IOC_MAGIC, 1, struct kmemlab_dmacore_round_trip)
 #define KMEMLAB_DMA_IOC_INFO	_IOWR(KMEMLAB_DMA_IOC_MAGIC, 2, struct kmemlab_dma_info)
+
+#ifndef __KERNEL__
+/*
+ * Names from before COPY took the DMA core's request (the same layout and
+ * command; its field jobs is now moves), kept for programs written then.
+ */
+#define kmemlab_dma_copy	kmemlab_dmacore_round_trip
+#define KMEMLAB_DMA_COHERENT	KMEMLAB_DMACORE_COHERENT
+#define KMEMLAB_DMA_POOL	KMEMLAB_DMACORE_POOL
+#define KMEMLAB_DMA_SINGLE	KMEMLAB_DMACORE_SINGLE
+#define KMEMLAB_DMA_SG		KMEMLAB_DMACORE_SG
+#define KMEMLAB_DMA_NONCOHERENT	KMEMLAB_DMACORE_NONCOHERENT
+#define KMEMLAB_DMA_COPY_SIZE_VER0 KMEMLAB_DMACORE_ROUND_TRIP_SIZE_VER0
+#define KMEMLAB_DMA_COPY_SIZE_VER1 KMEMLAB_DMACORE_ROUND_TRIP_SIZE_VER1
+#endif
 
 #endif /* _UAPI_KMEMLAB_DMA_H */

@@ -26,12 +26,12 @@
  * What a round trip reports: the engine's moves (each one device command or
  * software job), the DMA segments of the source (SG; else 1), whether a
  * streaming mapping bounced through swiotlb (its DMA address does not lead,
- * by dma_to_phys(), to the memory mapped), and, where the request has the
- * field, whether a streaming buffer lay beyond the device's DMA mask (the
- * reason a mapping must bounce on a machine with RAM above the mask).
- * Without an IOMMU a mapping bounces under swiotlb=force, beyond the mask,
- * and in a guest whose memory is encrypted.  No address, physical or DMA,
- * is ever returned.  Coherent and pool memory never bounces.
+ * by dma_to_phys(), to the memory mapped), and whether a streaming buffer
+ * lay beyond the device's DMA mask (the reason a mapping must bounce on a
+ * machine with RAM above the mask).  Without an IOMMU a mapping bounces
+ * under swiotlb=force, beyond the mask, and in a guest whose memory is
+ * encrypted.  No address, physical or DMA, is ever returned.  Coherent and
+ * pool memory never bounces.
  *
  * Memory: while a round trip runs, its buffers are charged to its module's
  * budget: the two user-data buffers (len rounded up to a power of two,
@@ -41,11 +41,35 @@
  * ENOSPC past the budget.  The user-data buffers and the pages are also
  * charged to the caller's memory cgroup.
  *
- * Each driver numbers the methods it offers in its own header; kmemlab_dma's
- * numbers are these, kmemlab_edu's (older) differ for SYNC and SG.
+ * The request, struct kmemlab_dmacore_round_trip, is the same for every
+ * driver (kmemlab_dma's COPY, kmemlab_edu's ROUND_TRIP), and so are the
+ * method numbers; each driver says which methods it offers
+ * (KMEMLAB_DMA_METHODS_OFFERED, KMEMLAB_EDU_METHODS_OFFERED: bit
+ * KMEMLAB_DMACORE_BIT(method) set).
+ *
+ * Conventions as in kmemlab/alloc.h: argsz first, the size of the caller's
+ * struct (below KMEMLAB_DMACORE_ROUND_TRIP_SIZE_VER0: EINVAL; larger than
+ * the driver's: the unknown tail must be zero, else E2BIG; above 4096:
+ * E2BIG).  The errors of a round trip, for every driver:
+ *  - EINVAL: flags, reserved or reserved2 not 0; a method that is not the
+ *    core's or that the driver does not offer; len 0 or above the method's
+ *    limit (KMEMLAB_DMACORE_MAX; POOL: KMEMLAB_DMACORE_POOL_BLOCK);
+ *  - EFAULT: src not readable or dst not writable (len bytes), or the
+ *    request itself not;
+ *  - ENOSPC: the module's budget is used up (others' requests hold it: try
+ *    again when they are done);
+ *  - ENOMEM: no memory (the kind the device reaches) or no mapping;
+ *  - EINTR: a fatal signal while waiting for the device, or between two
+ *    moves (a move the device has started always runs to its end first);
+ *  - and what the driver adds for its device (kmemlab/edu.h: ENODEV,
+ *    ETIMEDOUT, EIO).
+ * On an error the struct is not written back, and dst is written only by
+ * a round trip that succeeded (EFAULT: perhaps in part).
  */
 #ifndef _UAPI_KMEMLAB_DMACORE_H
 #define _UAPI_KMEMLAB_DMACORE_H
+
+#include <linux/types.h>
 
 #define KMEMLAB_DMACORE_MAX		(64 * 1024)	/* bytes per round trip */
 #define KMEMLAB_DMACORE_POOL_BLOCK	64		/* one dma_pool block */
@@ -60,5 +84,34 @@ enum kmemlab_dmacore_method {
 	KMEMLAB_DMACORE_SYNC,
 	KMEMLAB_DMACORE_METHODS		/* (first unknown method) */
 };
+
+/* A method's bit in a driver's KMEMLAB_*_METHODS_OFFERED. */
+#define KMEMLAB_DMACORE_BIT(method)	(1U << (method))
+
+/* One round trip (kmemlab_dma's COPY, kmemlab_edu's ROUND_TRIP). */
+struct kmemlab_dmacore_round_trip {
+	__u32 argsz;		/* in: sizeof(struct kmemlab_dmacore_round_trip) */
+	__u32 method;		/* in: enum kmemlab_dmacore_method, one the driver offers */
+	__u64 src;		/* in: user address of the len bytes to send */
+	__u64 dst;		/* in: user address for the len bytes that come back */
+	__u32 len;		/* in: 1..KMEMLAB_DMACORE_MAX (POOL: ..64) */
+	__u32 flags;		/* in: 0 */
+	__u32 moves;		/* out: engine moves: one device command (edu) or
+				 * one software job (dma) each; two per chunk
+				 * (into the device and back out), more for SG
+				 * where a chunk would cross a segment
+				 */
+	__u32 segments;		/* out: DMA segments of the source (SG), else 1 */
+	__u32 bounced;		/* out: 1 when a streaming mapping bounced */
+	__u32 reserved;		/* in: 0 */
+	/* Since version 1: */
+	__u32 beyond_mask;	/* out: 1 when a streaming buffer (SINGLE, SG)
+				 * lay, in part, beyond the device's DMA mask
+				 */
+	__u32 reserved2;	/* in: 0 */
+};
+
+#define KMEMLAB_DMACORE_ROUND_TRIP_SIZE_VER0	48	/* up to reserved */
+#define KMEMLAB_DMACORE_ROUND_TRIP_SIZE_VER1	56
 
 #endif /* _UAPI_KMEMLAB_DMACORE_H */

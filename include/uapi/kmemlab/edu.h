@@ -9,8 +9,9 @@
  * between RAM and its 4 KiB window, through a coherent buffer, a dma_pool
  * block, a streaming mapping made per request, one kept for the device's
  * life and handed between CPU and device with syncs, and a scatter-gather
- * table.  write() sends up to KMEMLAB_EDU_RW_MAX bytes through the device
- * and back (the kept streaming mapping); read() returns what came back.
+ * table: the DMA core's round trip (kmemlab/dmacore.h), ROUND_TRIP below.
+ * write() sends up to KMEMLAB_EDU_RW_MAX bytes through the device and back
+ * (the kept streaming mapping); read() returns what came back.
  *
  * What an open file can see is its own.  Each open file has its own
  * coherent buffer (KMEMLAB_EDU_COHERENT_SIZE bytes, zeroed, allocated on
@@ -178,46 +179,21 @@ struct kmemlab_edu_dma_xfer {
 #define KMEMLAB_EDU_DMA_XFER_SIZE_VER0	24
 
 /*
- * How ROUND_TRIP maps the data: the DMA core's methods (kmemlab/dmacore.h
- * says what each does), numbered as they were before the core: SYNC and
- * SG here are the core's SYNC and SG under other numbers.
+ * ROUND_TRIP: the DMA core's round trip (kmemlab/dmacore.h: its request,
+ * struct kmemlab_dmacore_round_trip, its methods and errors): len bytes
+ * from src go into the device's window and come back out into dst,
+ * KMEMLAB_EDU_DMA_CHUNK bytes per command pair; moves counts the device's
+ * DMA commands.  COHERENT goes through the file's coherent buffer, where
+ * the data stays (input at offset 0, output at KMEMLAB_EDU_DMA_CHUNK: the
+ * last chunk's).  SYNC is the mapping kept for the device's life, the one
+ * write() uses.  NONCOHERENT is not offered (EINVAL).
  */
-enum kmemlab_edu_dma_method {
-	KMEMLAB_EDU_COHERENT = 1, /* copied through the file's coherent buffer,
-				   * where it stays: input at offset 0, output
-				   * at KMEMLAB_EDU_DMA_CHUNK (the last chunk's)
-				   */
-	KMEMLAB_EDU_POOL,	/* one dma_pool block: len <= KMEMLAB_EDU_POOL_BLOCK */
-	KMEMLAB_EDU_SINGLE,	/* dma_map_single() per request, per direction */
-	KMEMLAB_EDU_SYNC,	/* the kept mapping, owned by turns (syncs) */
-	KMEMLAB_EDU_SG,		/* dma_map_sgtable() over separate pages */
-	KMEMLAB_EDU_METHODS	/* (first unknown method) */
-};
-
-/*
- * ROUND_TRIP: the DMA core's round trip (kmemlab/dmacore.h): len bytes from
- * src go into the device's window and come back out into dst,
- * KMEMLAB_EDU_DMA_CHUNK bytes per command pair; while it runs the request
- * holds what kmemlab/dmacore.h says of the module's budget.  EINVAL when
- * len is 0 or above the method's limit, the method is unknown, or flags or
- * reserved are not 0; EFAULT when src or dst is not readable/writable.
- */
-struct kmemlab_edu_round_trip {
-	__u32 argsz;		/* in: sizeof(struct kmemlab_edu_round_trip) */
-	__u32 method;		/* in: enum kmemlab_edu_dma_method */
-	__u64 src;		/* in: user address of the bytes to send */
-	__u64 dst;		/* in: user address for the bytes that come back */
-	__u32 len;		/* in: 1..KMEMLAB_EDU_RW_MAX */
-	__u32 flags;		/* in: 0 */
-	__u32 commands;		/* out: DMA commands the device ran */
-	__u32 segments;		/* out: DMA segments mapped (SG), else 1 */
-	__u32 bounced;		/* out: 1 when a streaming mapping's DMA address
-				 * was not the buffer's physical address (swiotlb)
-				 */
-	__u32 reserved;		/* in: 0 */
-};
-
-#define KMEMLAB_EDU_ROUND_TRIP_SIZE_VER0 48
+#define KMEMLAB_EDU_METHODS_OFFERED					\
+	(KMEMLAB_DMACORE_BIT(KMEMLAB_DMACORE_COHERENT) |		\
+	 KMEMLAB_DMACORE_BIT(KMEMLAB_DMACORE_POOL) |			\
+	 KMEMLAB_DMACORE_BIT(KMEMLAB_DMACORE_SINGLE) |			\
+	 KMEMLAB_DMACORE_BIT(KMEMLAB_DMACORE_SG) |			\
+	 KMEMLAB_DMACORE_BIT(KMEMLAB_DMACORE_SYNC))
 
 #define KMEMLAB_EDU_IOC_MAGIC	0xBA
 
@@ -229,7 +205,30 @@ struct kmemlab_edu_round_trip {
 #define KMEMLAB_EDU_IOC_FACTORIAL _IOWR(KMEMLAB_EDU_IOC_MAGIC, 3, struct kmemlab_edu_factorial)
 /* One DMA command between the file's coherent buffer and the device's window. */
 #define KMEMLAB_EDU_IOC_DMA_XFER  _IOW(KMEMLAB_EDU_IOC_MAGIC, 4, struct kmemlab_edu_dma_xfer)
+/*
+ * Number 5 was ROUND_TRIP before it took the DMA core's request: its own
+ * struct (48 bytes, no beyond_mask) and its own method numbers (SYNC 4,
+ * SG 5, where the core has SG 4 and SYNC 6).  It is retired: a program
+ * built with that header gets ENOTTY, never another method than it asked
+ * for; rebuilt with this one, it uses number 6.
+ */
 /* Data through the device and back, mapped one of the chapter's ways. */
-#define KMEMLAB_EDU_IOC_ROUND_TRIP _IOWR(KMEMLAB_EDU_IOC_MAGIC, 5, struct kmemlab_edu_round_trip)
+#define KMEMLAB_EDU_IOC_ROUND_TRIP \
+	_IOWR(KMEMLAB_EDU_IOC_MAGIC, 6, struct kmemlab_dmacore_round_trip)
+
+#ifndef __KERNEL__
+/*
+ * Names from before ROUND_TRIP took the DMA core's request (its field
+ * commands is now moves), kept for programs written then: rebuilt, they
+ * get number 6 and the core's method numbers together.
+ */
+#define kmemlab_edu_round_trip	kmemlab_dmacore_round_trip
+#define KMEMLAB_EDU_COHERENT	KMEMLAB_DMACORE_COHERENT
+#define KMEMLAB_EDU_POOL	KMEMLAB_DMACORE_POOL
+#define KMEMLAB_EDU_SINGLE	KMEMLAB_DMACORE_SINGLE
+#define KMEMLAB_EDU_SYNC	KMEMLAB_DMACORE_SYNC
+#define KMEMLAB_EDU_SG		KMEMLAB_DMACORE_SG
+#define KMEMLAB_EDU_ROUND_TRIP_SIZE_VER0 KMEMLAB_DMACORE_ROUND_TRIP_SIZE_VER0
+#endif
 
 #endif /* _UAPI_KMEMLAB_EDU_H */
