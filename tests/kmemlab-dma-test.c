@@ -34,12 +34,15 @@
 #include <kmemlab/dma.h>
 
 #include "kmodule.h"
+#include "pattern.h"
+#include "sysfs.h"
 #include "cmdline.h"
 #include "dmacore-cases.h"
 #include "tap.h"
 
 #define DEV "/dev/kmemlab/dma"
 #define MODNAME "kmemlab_dma"
+#define PARAM_DIR "/sys/module/kmemlab_dma/parameters/"
 
 static const char *const method_names[KMEMLAB_DMACORE_METHODS] = {
 	[KMEMLAB_DMACORE_COHERENT] = "coherent", [KMEMLAB_DMACORE_POOL] = "pool",
@@ -74,21 +77,13 @@ static int info(int fd, struct kmemlab_dma_info *i)
 	return ioctl(fd, KMEMLAB_DMA_IOC_INFO, i);
 }
 
-static void fill(uint8_t *p, size_t len, unsigned int seed)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		p[i] = (uint8_t)(i * 13 + seed * 71 + (i >> 9));
-}
-
 /* 0: intact, 1: wrong data, -1: the call failed. */
 static int check_copy(int fd, uint32_t method, uint32_t len, unsigned int seed,
 		      struct kmemlab_dmacore_round_trip *c)
 {
 	static uint8_t in[KMEMLAB_DMA_MAX], out[KMEMLAB_DMA_MAX];
 
-	fill(in, len, seed);
+	fill_pattern(in, len, seed);
 	memset(out, 0xa5, len);
 	if (copy(fd, method, in, out, len, c))
 		return -1;
@@ -240,7 +235,7 @@ static void test_argsz(int fd)
 	unsigned int k, untouched;
 	size_t size;
 
-	fill(in, sizeof(in), 5);
+	fill_pattern(in, sizeof(in), 5);
 	size = KMEMLAB_DMACORE_ROUND_TRIP_SIZE_VER0 - sizeof(uint32_t);
 	memset(&cb, 0, sizeof(cb));
 	cb.c.method = KMEMLAB_DMACORE_SINGLE;
@@ -309,22 +304,69 @@ static void on_term(int sig)
 	stop = 1;
 }
 
-/* Copies in a loop until SIGTERM; exit 0 if every one was intact. */
-static pid_t busy_child(unsigned int id)
+/* A byte on @wfd: the child has got as far as its parent waits for.  The
+ * parent may have stopped listening (EPIPE: the child ignores SIGPIPE). */
+static void tell_parent(int wfd)
 {
-	pid_t pid = fork();
+	ssize_t n = write(wfd, "", 1);
 
+	(void)n;
+}
+
+/* The parent waits for the child's byte on @rfd: false if the child ended
+ * first (it exited or died before getting there). */
+static bool child_reached(int rfd)
+{
+	char b;
+	ssize_t n;
+
+	do
+		n = read(rfd, &b, 1);
+	while (n < 0 && errno == EINTR);
+	return n == 1;
+}
+
+/*
+ * A child copying through @method in a loop, @len bytes (0: sizes that vary
+ * with the copy), until SIGTERM; it exits 0 if every copy was intact.  It
+ * writes a byte on *@progress after its first copy and after its
+ * BUSY_COPIES-th: busy_child() returns after the first, so a signal or an
+ * unload that follows finds the child at work (no sleep stands for "it has
+ * started").  -1 if fork() or pipe2() failed.
+ */
+#define BUSY_COPIES 32
+static pid_t busy_child(unsigned int id, uint32_t method, uint32_t len, int *progress)
+{
+	int pipefd[2];
+	pid_t pid;
+
+	if (pipe2(pipefd, O_CLOEXEC))
+		return -1;
+	pid = fork();
 	if (pid == 0) {
 		struct kmemlab_dmacore_round_trip c;
-		int fd = open(DEV, O_RDWR | O_CLOEXEC), k;
+		int fd, k;
 
+		close(pipefd[0]);
 		signal(SIGTERM, on_term);
-		for (k = 0; fd >= 0 && !stop; k++)
-			if (check_copy(fd, methods[(k + id) % NMETHODS],
-				       1 + (k * 211 + id) % KMEMLAB_DMA_POOL_BLOCK, k, &c))
+		signal(SIGPIPE, SIG_IGN);
+		fd = open(DEV, O_RDWR | O_CLOEXEC);
+		for (k = 0; fd >= 0 && !stop; k++) {
+			if (check_copy(fd, method ? method : methods[(k + id) % NMETHODS],
+				       len ? len : 1 + (k * 211 + id) % KMEMLAB_DMA_POOL_BLOCK, k, &c))
 				_exit(1);
+			if (k == 0 || k == BUSY_COPIES)
+				tell_parent(pipefd[1]);
+		}
 		_exit(fd < 0);
 	}
+	close(pipefd[1]);
+	if (pid < 0 || !child_reached(pipefd[0])) {
+		close(pipefd[0]);
+		*progress = -1;
+		return pid;
+	}
+	*progress = pipefd[0];
 	return pid;
 }
 
@@ -335,41 +377,47 @@ static int reap(pid_t pid)
 	return waitpid(pid, &status, 0) == pid && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+/* Four processes whose copies overlap: each has made BUSY_COPIES copies
+ * since all four were at work. */
 static void test_processes(void)
 {
+	int progress[4], i, ok = 0, reached = 0;
 	pid_t pids[4];
-	int i, ok = 0;
 
 	for (i = 0; i < 4; i++)
-		pids[i] = busy_child(i);
-	sleep(2);
+		pids[i] = busy_child(i, 0, 0, &progress[i]);
+	for (i = 0; i < 4; i++) {
+		reached += progress[i] >= 0 && child_reached(progress[i]);
+		if (progress[i] >= 0)
+			close(progress[i]);
+	}
 	for (i = 0; i < 4; i++)
-		kill(pids[i], SIGTERM);
+		if (pids[i] > 0)
+			kill(pids[i], SIGTERM);
 	for (i = 0; i < 4; i++)
-		ok += reap(pids[i]) == 0;
-	EXPECT_EQ(ok, 4, "4 processes copying through the one engine at once: all intact");
+		ok += pids[i] > 0 && reap(pids[i]) == 0;
+	EXPECT_EQ(reached, 4, "4 processes copying through the one engine at once: %d copies each",
+		  BUSY_COPIES);
+	EXPECT_EQ(ok, 4, "  all intact");
 }
 
-/* Processes copying 64 KiB by scatter-gather (many engine jobs), killed. */
+/* Processes copying 64 KiB by scatter-gather (many engine jobs), killed
+ * once each has finished one copy: killed in a later one, or between. */
 static void test_killed(int fd)
 {
 	struct kmemlab_dmacore_round_trip c;
 	struct kmemlab_dma_info i;
+	int k, killed = 0, status, progress;
 	pid_t pids[2];
-	int k, killed = 0, status;
 
 	for (k = 0; k < 2; k++) {
-		pids[k] = fork();
-		if (pids[k] == 0) {
-			int f = open(DEV, O_RDWR | O_CLOEXEC);
-
-			while (f >= 0 && check_copy(f, KMEMLAB_DMACORE_SG, KMEMLAB_DMA_MAX, k, &c) == 0)
-				;
-			_exit(1);
-		}
+		pids[k] = busy_child(k, KMEMLAB_DMACORE_SG, KMEMLAB_DMA_MAX, &progress);
+		if (progress >= 0)
+			close(progress);
 	}
-	usleep(300000);
 	for (k = 0; k < 2; k++) {
+		if (pids[k] <= 0)
+			continue;
 		kill(pids[k], SIGKILL);
 		killed += waitpid(pids[k], &status, 0) == pids[k] && WIFSIGNALED(status) &&
 			  WTERMSIG(status) == SIGKILL;
@@ -436,10 +484,11 @@ static void test_budget(const char *module_path)
 			 "budget: ENOSPC past max_total_percent");
 		goto out;
 	}
-	if (!EXPECT_OK(kmodule_unload(MODNAME), "budget: unload") ||
-	    !EXPECT_OK(kmodule_load(module_path, "max_total_percent=1"), "load with max_total_percent=1") ||
-	    !EXPECT_OK(kmodule_wait_node(DEV, true), "%s back", DEV))
+	if (!EXPECT_KMODULE(kmodule_reload(MODNAME, module_path, "max_total_percent=1", DEV),
+			    "budget: reload with max_total_percent=1"))
 		goto out;
+	EXPECT_EQ(read_number(PARAM_DIR "max_total_percent"), 1,
+		  "  its parameter max_total_percent reads 1");
 	fd = open(DEV, O_RDWR | O_CLOEXEC);
 	if (!EXPECT_OK(info(fd, &i), "INFO: a limit of %llu bytes, %llu held",
 		       (unsigned long long)i.global_limit, (unsigned long long)i.global_held))
@@ -472,7 +521,7 @@ static void test_budget(const char *module_path)
 	h = calloc(n, sizeof(*h));
 	if (!EXPECT_TRUE(pattern && dst && h, "memory for their data"))
 		goto out;
-	fill(pattern, size, 77);
+	fill_pattern(pattern, size, 77);
 	pthread_attr_init(&attr);
 	pthread_attr_setstacksize(&attr, 256 * 1024);
 	for (k = 0; k < n; k++) {
@@ -543,6 +592,7 @@ out:
 
 static void test_unload(const char *module_path)
 {
+	int progress;
 	pid_t busy;
 
 	if (!module_path[0]) {
@@ -550,14 +600,15 @@ static void test_unload(const char *module_path)
 		tap_skip("no --module-dir given", "unload and load back when idle");
 		return;
 	}
-	busy = busy_child(9);
-	usleep(300000);
+	busy = busy_child(9, 0, 0, &progress);
+	if (progress >= 0)
+		close(progress);
 	EXPECT_ERRNO(kmodule_unload(MODNAME), EWOULDBLOCK, "unload while busy: refused (in use)");
-	kill(busy, SIGTERM);
-	EXPECT_EQ(reap(busy), 0, "the busy process's copies stayed intact");
-	EXPECT_TRUE(!kmodule_unload(MODNAME) && !kmodule_wait_node(DEV, false) &&
-		    !kmodule_load(module_path, "") && !kmodule_wait_node(DEV, true),
-		    "unload and load back when idle");
+	if (busy > 0)
+		kill(busy, SIGTERM);
+	EXPECT_EQ(busy > 0 ? reap(busy) : -1, 0, "the busy process's copies stayed intact");
+	EXPECT_KMODULE(kmodule_reload(MODNAME, module_path, "", DEV),
+		       "unload and load back when idle");
 }
 
 int main(int argc, char **argv)

@@ -33,6 +33,8 @@
 
 #include "edu-devices.h"
 #include "kmodule.h"
+#include "pattern.h"
+#include "sysfs.h"
 #include "cmdline.h"
 #include "dmacore-cases.h"
 #include "tap.h"
@@ -73,14 +75,6 @@ static int round_trip(int fd, uint32_t method, const void *src, void *dst,
 	rt->dst = (uintptr_t)dst;
 	rt->len = len;
 	return ioctl(fd, KMEMLAB_EDU_IOC_ROUND_TRIP, rt);
-}
-
-static void fill(uint8_t *p, size_t len, unsigned int seed)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		p[i] = (uint8_t)(i * 7 + seed * 131 + (i >> 8));
 }
 
 /* Milliseconds left until @deadline (CLOCK_MONOTONIC), 0 once past. */
@@ -196,7 +190,7 @@ static int check_round_trip(int fd, uint32_t method, uint32_t len, unsigned int 
 	uint32_t k;
 	int bad = 0;
 
-	fill(in, len, seed);
+	fill_pattern(in, len, seed);
 	memset(out, 0xee, len);
 	if (round_trip(fd, method, in, out, len, rt)) {
 		snprintf(round_trip_seen, sizeof(round_trip_seen), "%u bytes: errno %d (%s)",
@@ -370,7 +364,7 @@ static int every_size_on(const char *node, int first, int step)
 				every_size_saw(node, "%s: %s", method_names[m], round_trip_seen);
 			continue;
 		}
-		fill(want, len, len);
+		fill_pattern(want, len, len);
 		memcpy(buf, want, len);
 		if (xfer(fd, KMEMLAB_EDU_TO_DEVICE, 0, 0, len)) {
 			if (!bad++)
@@ -417,51 +411,6 @@ static void test_every_size(char nodes[][64], int n)
 	}
 }
 
-/* The offset of the first byte of @p[0, len) that is not 0, or -1. */
-static long first_nonzero(const volatile uint8_t *p, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		if (p[i])
-			return i;
-	return -1;
-}
-
-/* The offset of the first byte where @a and @b differ, or -1. */
-static long first_diff(const volatile uint8_t *a, const uint8_t *b, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		if (a[i] != b[i])
-			return i;
-	return -1;
-}
-
-static bool expect_zeros(const volatile uint8_t *p, size_t len, const char *what, const char *node)
-{
-	long at = first_nonzero(p, len);
-
-	if (!EXPECT_TRUE(at < 0, "%s: %s", node, what)) {
-		tap_diag("  byte %ld is %#x", at, p[at]);
-		return false;
-	}
-	return true;
-}
-
-static bool expect_same(const volatile uint8_t *got, const uint8_t *want, size_t len,
-			const char *what, const char *node)
-{
-	long at = first_diff(got, want, len);
-
-	if (!EXPECT_TRUE(at < 0, "%s: %s", node, what)) {
-		tap_diag("  first difference at byte %ld: got %#x, want %#x", at, got[at], want[at]);
-		return false;
-	}
-	return true;
-}
-
 /* Both directions by hand, through the coherent buffer mapped here. */
 static void test_xfer_mmap(const char *node, int fd)
 {
@@ -473,7 +422,7 @@ static void test_xfer_mmap(const char *node, int fd)
 		tap_diag("  mmap: %s", strerror(errno));
 		return;
 	}
-	fill(want, sizeof(want), 99);
+	fill_pattern(want, sizeof(want), 99);
 	memcpy(buf + 100, want, sizeof(want));
 	memset(buf + 2000, 0, 1200);
 	EXPECT_OK(xfer(fd, KMEMLAB_EDU_TO_DEVICE, 100, 3000, sizeof(want)),
@@ -481,7 +430,7 @@ static void test_xfer_mmap(const char *node, int fd)
 	EXPECT_OK(xfer(fd, KMEMLAB_EDU_FROM_DEVICE, 2000, 3000, sizeof(want)),
 		  "%s: DMA them back out into the buffer at 2000", node);
 	if (expect_same(buf + 2000, want, sizeof(want),
-			"user space sees the device's write in the mapping", node))
+			"%s: user space sees the device's write in the mapping", node))
 		EXPECT_EQ(buf[3000], 0, "%s: and not beyond it (byte 3000 still 0)", node);
 	EXPECT_OK(xfer(fd, KMEMLAB_EDU_TO_DEVICE, 0, 0, KMEMLAB_EDU_DMA_WINDOW),
 		  "%s: the whole usable window (%d bytes) in one command", node,
@@ -495,7 +444,7 @@ static void test_read_write(const char *node, int fd)
 	uint8_t *in = malloc(len), *out = malloc(KMEMLAB_EDU_RW_MAX + 1);
 	ssize_t n;
 
-	fill(in, len, 7);
+	fill_pattern(in, len, 7);
 	n = write(fd, in, len);
 	if (!EXPECT_EQ(n, (ssize_t)len, "%s: write() %zu bytes through the device", node, len) &&
 	    n < 0)
@@ -505,7 +454,7 @@ static void test_read_write(const char *node, int fd)
 	if (n < 0)
 		tap_diag("  read() after %zu bytes: %s", got, strerror(errno));
 	if (EXPECT_EQ(got, len, "%s: read() gives %zu bytes back, in 3000-byte reads", node, len))
-		expect_same(out, in, len, "and they are the bytes written", node);
+		expect_same(out, in, len, "%s: and they are the bytes written", node);
 	n = read(fd, out, 10);
 	if (!EXPECT_EQ(n, 0, "%s: then end of file", node) && n < 0)
 		tap_diag("  errno %d (%s)", errno, strerror(errno));
@@ -627,8 +576,8 @@ static void test_isolation(const char *node)
 		tap_diag("  %s", strerror(errno));
 		return;
 	}
-	fill(secret, sizeof(secret), 42);
-	fill(mine, sizeof(mine), 43);
+	fill_pattern(secret, sizeof(secret), 42);
+	fill_pattern(mine, sizeof(mine), 43);
 	ASSERT_OK(round_trip(a, KMEMLAB_DMACORE_COHERENT, secret, out, sizeof(secret), &rt),
 		  "%s: file A: a coherent round trip of %zu bytes", node, sizeof(secret));
 	ma = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, a, 0);
@@ -636,17 +585,17 @@ static void test_isolation(const char *node)
 	ASSERT_TRUE(ma != MAP_FAILED && mb != MAP_FAILED, "%s: A and B map their coherent buffers",
 		    node);
 	expect_same(ma, secret, sizeof(secret),
-		    "A's mapping shows A's round trip: its input at offset 0", node);
+		    "%s: A's mapping shows A's round trip: its input at offset 0", node);
 	expect_same(ma + KMEMLAB_EDU_DMA_CHUNK, secret, sizeof(secret),
-		    "and what came back at the second chunk", node);
-	expect_zeros(mb, size, "B's buffer is its own: all zeros, none of A's bytes", node);
+		    "%s: and what came back at the second chunk", node);
+	expect_zeros(mb, size, "%s: B's buffer is its own: all zeros, none of A's bytes", node);
 
 	/* The window still holds A's round trip. */
 	edu_info(a, &i0);
 	EXPECT_OK(xfer(b, KMEMLAB_EDU_FROM_DEVICE, 0, 0, KMEMLAB_EDU_DMA_WINDOW),
 		  "%s: B: DMA_XFER of the whole window into its buffer", node);
 	edu_info(a, &i1);
-	expect_zeros(mb, KMEMLAB_EDU_DMA_WINDOW, "B reads zeros, not A's round trip", node);
+	expect_zeros(mb, KMEMLAB_EDU_DMA_WINDOW, "%s: B reads zeros, not A's round trip", node);
 	EXPECT_EQ(i1.window_scrubs - i0.window_scrubs, 1, "%s: the window was scrubbed first, once",
 		  node);
 	EXPECT_EQ(i1.dma_commands - i0.dma_commands, 2, "%s: two commands: the scrub and B's", node);
@@ -660,14 +609,14 @@ static void test_isolation(const char *node)
 	EXPECT_OK(xfer(b, KMEMLAB_EDU_FROM_DEVICE, 0, 100, sizeof(mine)),
 		  "%s: B: and back out", node);
 	edu_info(a, &i1);
-	expect_same(mb, mine, sizeof(mine), "B gets its own bytes back", node);
+	expect_same(mb, mine, sizeof(mine), "%s: B gets its own bytes back", node);
 	EXPECT_EQ(i1.window_scrubs - i0.window_scrubs, 0, "%s: no scrub for the window's owner", node);
 
 	/* Now A reads the window B wrote: zeros. */
 	memset((void *)ma, 0xaa, size);
 	EXPECT_OK(xfer(a, KMEMLAB_EDU_FROM_DEVICE, 0, 0, KMEMLAB_EDU_DMA_WINDOW),
 		  "%s: A: DMA_XFER of the whole window", node);
-	expect_zeros(ma, KMEMLAB_EDU_DMA_WINDOW, "A reads zeros, not B's bytes", node);
+	expect_zeros(ma, KMEMLAB_EDU_DMA_WINDOW, "%s: A reads zeros, not B's bytes", node);
 
 	/* write() results stay with the file that wrote. */
 	EXPECT_EQ(write(a, secret, sizeof(secret)), (ssize_t)sizeof(secret),
@@ -686,8 +635,7 @@ static void test_isolation(const char *node)
 	edu_info(c, &i1);
 	ma = mmap(NULL, size, PROT_READ, MAP_SHARED, c, 0);
 	if (EXPECT_TRUE(ma != MAP_FAILED, "%s: C maps its buffer (PROT_READ)", node)) {
-		expect_zeros(ma, KMEMLAB_EDU_DMA_WINDOW, "C reads zeros, not closed A's write()",
-			     node);
+		expect_zeros(ma, KMEMLAB_EDU_DMA_WINDOW, "%s: C reads zeros, not closed A's write()", node);
 		munmap((void *)ma, size);
 	}
 	EXPECT_EQ(i1.window_scrubs - i0.window_scrubs, 1, "%s: after one scrub", node);
@@ -762,7 +710,7 @@ static void test_kill_mid_request(const char *node, bool by_write)
 		uint8_t *in = malloc(KMEMLAB_EDU_RW_MAX), *back = malloc(KMEMLAB_EDU_RW_MAX);
 		int cfd = open(node, O_RDWR | O_CLOEXEC);
 
-		fill(in, KMEMLAB_EDU_RW_MAX, 5);
+		fill_pattern(in, KMEMLAB_EDU_RW_MAX, 5);
 		for (;;) {		/* until killed */
 			if (by_write)
 				(void)!write(cfd, in, KMEMLAB_EDU_RW_MAX);
@@ -814,17 +762,6 @@ static void test_kill_mid_request(const char *node, bool by_write)
 	close(fd);
 }
 
-static int write_param(const char *path, const char *value)
-{
-	FILE *f = fopen(path, "w");
-	int ret;
-
-	if (!f)
-		return -1;
-	ret = fputs(value, f) < 0;
-	return fclose(f) || ret ? -1 : 0;
-}
-
 /*
  * A timeout shorter than one command (about 100 ms): ETIMEDOUT, then the
  * device works.  A waiter that wakes only once both its 1 ms timer and the
@@ -838,15 +775,12 @@ static void test_timeout(const char *node, int fd)
 	uint8_t in[100], out[100];
 	int tries, r = 0, e = 0;
 	char was[32] = "";
-	FILE *f = fopen(TIMEOUT_PARAM, "re");
 
-	if (!f || !fgets(was, sizeof(was), f))
+	if (read_file(TIMEOUT_PARAM, was, sizeof(was)))
 		snprintf(was, sizeof(was), "10000");
-	if (f)
-		fclose(f);
-	fill(in, sizeof(in), 3);
+	fill_pattern(in, sizeof(in), 3);
 	edu_info(fd, &i0);
-	ASSERT_OK(write_param(TIMEOUT_PARAM, "1"), "dma_timeout_ms=1");
+	ASSERT_OK(write_file(TIMEOUT_PARAM, "1"), "dma_timeout_ms=1");
 	for (tries = 1; tries <= 20; tries++) {
 		r = round_trip(fd, KMEMLAB_DMACORE_SINGLE, in, out, sizeof(in), &rt);
 		e = errno;
@@ -859,7 +793,7 @@ static void test_timeout(const char *node, int fd)
 			 r ? strerror(e) : "none");
 	else if (tries > 1)
 		tap_diag("  at try %d (the command beat the timer %d times)", tries, tries - 1);
-	EXPECT_OK(write_param(TIMEOUT_PARAM, was), "dma_timeout_ms back to %.*s", (int)strcspn(was, "\n"),
+	EXPECT_OK(write_file(TIMEOUT_PARAM, was), "dma_timeout_ms back to %.*s", (int)strcspn(was, "\n"),
 		  was);
 	edu_info(fd, &i1);
 	EXPECT_EQ(i1.dma_timeouts - i0.dma_timeouts, 1, "%s: one timeout counted", node);
@@ -1077,7 +1011,7 @@ static int wait_nodes(char nodes[][64], int want)
  */
 static void test_remove(const char *node)
 {
-	char cmd[128], nodes[8][64];
+	char path[128], nodes[8][64];
 	int fd = open(node, O_RDWR | O_CLOEXEC), before = edu_nodes(nodes, 8);
 	struct kmemlab_dmacore_round_trip rt;
 	struct kmemlab_edu_info i;
@@ -1104,8 +1038,8 @@ static void test_remove(const char *node)
 		close(fd);
 		return;
 	}
-	snprintf(cmd, sizeof(cmd), "echo 1 > /sys/bus/pci/devices/%s/remove", i.pci_name);
-	if (!EXPECT_OK(system(cmd) == 0 ? 0 : -1, "remove %s (PCI %s) while mapped and busy", node,
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/remove", i.pci_name);
+	if (!EXPECT_OK(write_file(path, "1"), "remove %s (PCI %s) while mapped and busy", node,
 		       i.pci_name)) {
 		busy_end(&busy, true);
 		munmap((void *)buf, KMEMLAB_EDU_COHERENT_SIZE);
@@ -1122,7 +1056,7 @@ static void test_remove(const char *node)
 		    "the open file: mmap() is ENODEV");
 	munmap((void *)buf, KMEMLAB_EDU_COHERENT_SIZE);
 	EXPECT_OK(close(fd), "close the orphaned file");
-	EXPECT_OK(system("echo 1 > /sys/bus/pci/rescan") == 0 ? 0 : -1, "rescan the PCI bus");
+	EXPECT_OK(write_file("/sys/bus/pci/rescan", "1"), "rescan the PCI bus");
 	EXPECT_EQ(wait_nodes(nodes, before), before, "the device and its node are back");
 }
 

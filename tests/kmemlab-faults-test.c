@@ -606,7 +606,7 @@ static uint32_t dma_held(int fd)
 static int dma_copy(int fd, uint32_t method, uint32_t len)
 {
 	static uint8_t in[8192], out[8192];
-	struct kmemlab_dma_copy c = {
+	struct kmemlab_dmacore_round_trip c = {
 		.argsz = sizeof(c), .method = method, .src = (uintptr_t)in,
 		.dst = (uintptr_t)out, .len = len,
 	};
@@ -619,32 +619,32 @@ static int dma_copy(int fd, uint32_t method, uint32_t len)
 
 static int dma_probe(int fd)
 {
-	return dma_copy(fd, KMEMLAB_DMA_SINGLE, 8);
+	return dma_copy(fd, KMEMLAB_DMACORE_SINGLE, 8);
 }
 
 static int op_dma_coherent(int fd, uint32_t *h __attribute__((unused)))
 {
-	return dma_copy(fd, KMEMLAB_DMA_COHERENT, 100);
+	return dma_copy(fd, KMEMLAB_DMACORE_COHERENT, 100);
 }
 
 static int op_dma_pool(int fd, uint32_t *h __attribute__((unused)))
 {
-	return dma_copy(fd, KMEMLAB_DMA_POOL, 64);
+	return dma_copy(fd, KMEMLAB_DMACORE_POOL, 64);
 }
 
 static int op_dma_single(int fd, uint32_t *h __attribute__((unused)))
 {
-	return dma_copy(fd, KMEMLAB_DMA_SINGLE, 5000);
+	return dma_copy(fd, KMEMLAB_DMACORE_SINGLE, 5000);
 }
 
 static int op_dma_sg(int fd, uint32_t *h __attribute__((unused)))
 {
-	return dma_copy(fd, KMEMLAB_DMA_SG, 8192);
+	return dma_copy(fd, KMEMLAB_DMACORE_SG, 8192);
 }
 
 static int op_dma_noncoherent(int fd, uint32_t *h __attribute__((unused)))
 {
-	return dma_copy(fd, KMEMLAB_DMA_NONCOHERENT, 5000);
+	return dma_copy(fd, KMEMLAB_DMACORE_NONCOHERENT, 5000);
 }
 
 static const struct op dma_ops[] = {
@@ -745,7 +745,7 @@ static const struct op mmap_ops[] = {
 static int edu_round_trip(int fd, uint32_t method, uint32_t len)
 {
 	static uint8_t in[5000], out[5000];
-	struct kmemlab_edu_round_trip rt = {
+	struct kmemlab_dmacore_round_trip rt = {
 		.argsz = sizeof(rt), .method = method, .src = (uintptr_t)in,
 		.dst = (uintptr_t)out, .len = len,
 	};
@@ -758,22 +758,22 @@ static int edu_round_trip(int fd, uint32_t method, uint32_t len)
 
 static int edu_probe(int fd)
 {
-	return edu_round_trip(fd, KMEMLAB_EDU_COHERENT, 8);
+	return edu_round_trip(fd, KMEMLAB_DMACORE_COHERENT, 8);
 }
 
 static int op_edu_pool(int fd, uint32_t *h __attribute__((unused)))
 {
-	return edu_round_trip(fd, KMEMLAB_EDU_POOL, 32);
+	return edu_round_trip(fd, KMEMLAB_DMACORE_POOL, 32);
 }
 
 static int op_edu_single(int fd, uint32_t *h __attribute__((unused)))
 {
-	return edu_round_trip(fd, KMEMLAB_EDU_SINGLE, 100);
+	return edu_round_trip(fd, KMEMLAB_DMACORE_SINGLE, 100);
 }
 
 static int op_edu_sg(int fd, uint32_t *h __attribute__((unused)))
 {
-	return edu_round_trip(fd, KMEMLAB_EDU_SG, 5000);
+	return edu_round_trip(fd, KMEMLAB_DMACORE_SG, 5000);
 }
 
 static int op_edu_write(int fd, uint32_t *h __attribute__((unused)))

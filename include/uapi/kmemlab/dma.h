@@ -76,19 +76,4 @@ struct kmemlab_dma_info {
 #define KMEMLAB_DMA_IOC_COPY	_IOWR(KMEMLAB_DMA_IOC_MAGIC, 1, struct kmemlab_dmacore_round_trip)
 #define KMEMLAB_DMA_IOC_INFO	_IOWR(KMEMLAB_DMA_IOC_MAGIC, 2, struct kmemlab_dma_info)
 
-#ifndef __KERNEL__
-/*
- * Names from before COPY took the DMA core's request (the same layout and
- * command; its field jobs is now moves), kept for programs written then.
- */
-#define kmemlab_dma_copy	kmemlab_dmacore_round_trip
-#define KMEMLAB_DMA_COHERENT	KMEMLAB_DMACORE_COHERENT
-#define KMEMLAB_DMA_POOL	KMEMLAB_DMACORE_POOL
-#define KMEMLAB_DMA_SINGLE	KMEMLAB_DMACORE_SINGLE
-#define KMEMLAB_DMA_SG		KMEMLAB_DMACORE_SG
-#define KMEMLAB_DMA_NONCOHERENT	KMEMLAB_DMACORE_NONCOHERENT
-#define KMEMLAB_DMA_COPY_SIZE_VER0 KMEMLAB_DMACORE_ROUND_TRIP_SIZE_VER0
-#define KMEMLAB_DMA_COPY_SIZE_VER1 KMEMLAB_DMACORE_ROUND_TRIP_SIZE_VER1
-#endif
-
 #endif /* _UAPI_KMEMLAB_DMA_H */

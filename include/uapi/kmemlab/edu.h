@@ -216,19 +216,4 @@ struct kmemlab_edu_dma_xfer {
 #define KMEMLAB_EDU_IOC_ROUND_TRIP \
 	_IOWR(KMEMLAB_EDU_IOC_MAGIC, 6, struct kmemlab_dmacore_round_trip)
 
-#ifndef __KERNEL__
-/*
- * Names from before ROUND_TRIP took the DMA core's request (its field
- * commands is now moves), kept for programs written then: rebuilt, they
- * get number 6 and the core's method numbers together.
- */
-#define kmemlab_edu_round_trip	kmemlab_dmacore_round_trip
-#define KMEMLAB_EDU_COHERENT	KMEMLAB_DMACORE_COHERENT
-#define KMEMLAB_EDU_POOL	KMEMLAB_DMACORE_POOL
-#define KMEMLAB_EDU_SINGLE	KMEMLAB_DMACORE_SINGLE
-#define KMEMLAB_EDU_SYNC	KMEMLAB_DMACORE_SYNC
-#define KMEMLAB_EDU_SG		KMEMLAB_DMACORE_SG
-#define KMEMLAB_EDU_ROUND_TRIP_SIZE_VER0 KMEMLAB_DMACORE_ROUND_TRIP_SIZE_VER0
-#endif
-
 #endif /* _UAPI_KMEMLAB_EDU_H */
