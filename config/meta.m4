@@ -1,9 +1,10 @@
 dnl config/meta.m4: read META, the single source of name, version and the
 dnl supported kernel range.  configure, dkms.conf, debian/ and rpm/ all read it.
 
-dnl KMEMLAB_META_FIELD(FIELD): the value of "FIELD:" in META, at configure time.
+dnl KMEMLAB_META_FIELD(FIELD): the value of "FIELD:" in META, at configure time
+dnl (scripts/meta-field, the one reader of META).
 AC_DEFUN([KMEMLAB_META_FIELD],
-	[`sed -n 's/^$1: *//p' "$srcdir/META"`])
+	[`$SHELL "$srcdir/scripts/meta-field" $1 "$srcdir/META"`])
 
 AC_DEFUN([KMEMLAB_AC_META], [
 	AC_MSG_CHECKING([the supported kernel range in META])

@@ -1,22 +1,16 @@
-# Shared by the kmemlab autopkgtests: TAP-like output, dpkg and DKMS checks.
+# Shared by the kmemlab autopkgtests: the TAP helpers (tests/tap.sh: check,
+# skip, ...; each test ends with finish), dpkg and DKMS checks.
 # shellcheck shell=sh
 
 export DEBIAN_FRONTEND=noninteractive
-failures=0
-count=0
+. "$src/tests/tap.sh"
+tap_begin
 
-ok() { count=$((count + 1)); echo "ok $count - $*"; }
-not_ok() { count=$((count + 1)); failures=$((failures + 1)); echo "not ok $count - $*"; }
-skip() { count=$((count + 1)); echo "ok $count - # SKIP $*"; }
-check() { # check DESCRIPTION COMMAND...: ok if COMMAND succeeds
-	what=$1
-	shift
-	if "$@"; then ok "$what"; else not_ok "$what"; fi
-}
+# No automake driver grades an autopkgtest's stdout: it ends with its own
+# plan and "N passed, N failed" line, and fails if a check failed.
 finish() {
-	echo "1..$count"
-	echo "$((count - failures)) passed, $failures failed"
-	[ "$failures" -eq 0 ]
+	plan
+	tap_summary
 }
 
 # Every package fully installed or fully gone: nothing half-configured.
@@ -35,6 +29,11 @@ release_of() {
 # DKMS-built kmemlab modules of kernel RELEASE.
 kmemlab_modules_of() {
 	ls /lib/modules/"$1"/updates/dkms/kmemlab_*.ko* 2>/dev/null
+}
+
+# How many modules the installed dkms.conf names (src/modules.mk's list).
+kmemlab_dkms_module_count() {
+	grep -h '^BUILT_MODULE_NAME' /usr/src/kmemlab-*/dkms.conf | wc -l
 }
 
 kmemlab_dkms_version() {

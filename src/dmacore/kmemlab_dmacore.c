@@ -26,8 +26,8 @@
  * kmemlab_dmacore_move(): one command at a time, and the kept mapping and
  * the driver's coherent buffer belong to the request that holds it.
  *
- * This file is compiled into each DMA module (see src/dma/Kbuild and
- * src/edu/Kbuild): its functions are the module's own, not exported.
+ * This file is compiled into each DMA module (see src/Kbuild and
+ * src/modules.mk): its functions are the module's own, not exported.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
