@@ -13,6 +13,7 @@
 #include <linux/module.h>
 
 #include "kmemlab_ktest.h"
+#include "kmemlab_dmacore_cases.h"
 #include "kmemlab_edu_rules.h"
 
 KMEMLAB_TEST(edu_window)
@@ -64,37 +65,16 @@ KMEMLAB_TEST(edu_xfer_check)
 /* ROUND_TRIP: the core's request rules, with kmemlab_edu's methods. */
 KMEMLAB_TEST(edu_round_trip_check)
 {
-	static const struct {
-		u32 method, len, flags, reserved, reserved2;
-		int ret;
-	} cases[] = {
+	static const struct kmemlab_dmacore_case offered[] = {
 		{ KMEMLAB_DMACORE_SYNC, KMEMLAB_EDU_RW_MAX, 0, 0, 0, 0 },
-		{ KMEMLAB_DMACORE_SG, KMEMLAB_EDU_RW_MAX, 0, 0, 0, 0 },
-		{ KMEMLAB_DMACORE_COHERENT, KMEMLAB_EDU_RW_MAX, 0, 0, 0, 0 },
-		{ KMEMLAB_DMACORE_SINGLE, 1, 0, 0, 0, 0 },
-		{ KMEMLAB_DMACORE_POOL, KMEMLAB_EDU_POOL_BLOCK, 0, 0, 0, 0 },
-		{ KMEMLAB_DMACORE_POOL, KMEMLAB_EDU_POOL_BLOCK + 1, 0, 0, 0, -EINVAL },
-		{ KMEMLAB_DMACORE_COHERENT, KMEMLAB_EDU_RW_MAX + 1, 0, 0, 0, -EINVAL },
-		{ KMEMLAB_DMACORE_SINGLE, 0, 0, 0, 0, -EINVAL },
-		{ 0, 8, 0, 0, 0, -EINVAL },
 		{ KMEMLAB_DMACORE_NONCOHERENT, 8, 0, 0, 0, -EINVAL },	/* not offered */
-		{ KMEMLAB_DMACORE_METHODS, 8, 0, 0, 0, -EINVAL },
-		{ U32_MAX, 8, 0, 0, 0, -EINVAL },
-		{ KMEMLAB_DMACORE_SINGLE, 8, 1, 0, 0, -EINVAL },
-		{ KMEMLAB_DMACORE_SINGLE, 8, 0, 1, 0, -EINVAL },
-		{ KMEMLAB_DMACORE_SINGLE, 8, 0, 0, 1, -EINVAL },
 	};
-	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(cases); i++) {
-		struct kmemlab_dmacore_round_trip rt = {
-			.method = cases[i].method, .len = cases[i].len,
-			.flags = cases[i].flags, .reserved = cases[i].reserved,
-			.reserved2 = cases[i].reserved2,
-		};
-
-		KT_EXPECT_EQ(kmemlab_edu_check_round_trip(&rt), cases[i].ret);
-	}
+	KT_EXPECT_EQ(kmemlab_dmacore_cases_failed(kmemlab_dmacore_common_cases,
+						  ARRAY_SIZE(kmemlab_dmacore_common_cases),
+						  kmemlab_edu_check_round_trip), 0);
+	KT_EXPECT_EQ(kmemlab_dmacore_cases_failed(offered, ARRAY_SIZE(offered),
+						  kmemlab_edu_check_round_trip), 0);
 }
 
 KMEMLAB_TEST(edu_window_owner)
