@@ -33,6 +33,7 @@
 
 #include <kmemlab/dma.h>
 
+#include "dmacore.h"
 #include "kmodule.h"
 #include "pattern.h"
 #include "sysfs.h"
@@ -43,12 +44,6 @@
 #define DEV "/dev/kmemlab/dma"
 #define MODNAME "kmemlab_dma"
 #define PARAM_DIR "/sys/module/kmemlab_dma/parameters/"
-
-static const char *const method_names[KMEMLAB_DMACORE_METHODS] = {
-	[KMEMLAB_DMACORE_COHERENT] = "coherent", [KMEMLAB_DMACORE_POOL] = "pool",
-	[KMEMLAB_DMACORE_SINGLE] = "single", [KMEMLAB_DMACORE_SG] = "sg",
-	[KMEMLAB_DMACORE_NONCOHERENT] = "noncoherent", [KMEMLAB_DMACORE_SYNC] = "sync",
-};
 
 /* The methods COPY offers, in the core's numbers. */
 static const uint32_t methods[] = {
@@ -61,13 +56,7 @@ static const uint32_t methods[] = {
 static int copy(int fd, uint32_t method, const void *src, void *dst, uint32_t len,
 		struct kmemlab_dmacore_round_trip *c)
 {
-	memset(c, 0, sizeof(*c));
-	c->argsz = sizeof(*c);
-	c->method = method;
-	c->src = (uintptr_t)src;
-	c->dst = (uintptr_t)dst;
-	c->len = len;
-	return ioctl(fd, KMEMLAB_DMA_IOC_COPY, c);
+	return dmacore_round_trip(fd, KMEMLAB_DMA_IOC_COPY, method, src, dst, len, c);
 }
 
 static int info(int fd, struct kmemlab_dma_info *i)
@@ -130,7 +119,7 @@ static void test_every_size(int fd, int forced)
 			/* Into the engine's 4 KiB and back out: two jobs. */
 			if (c.moves != 2 && !wrong_jobs++)
 				tap_diag("  %s: %u bytes took %u engine jobs, want 2",
-					 method_names[method], len, c.moves);
+					 dmacore_method_name(method), len, c.moves);
 			bounced += c.bounced;
 			beyond += c.beyond_mask;
 			if (c.bounced != (uint32_t)(streaming && (forced || c.beyond_mask))) {
@@ -141,19 +130,19 @@ static void test_every_size(int fd, int forced)
 			}
 		}
 		EXPECT_TRUE(!bad && !failed, "%s: every size from 1 to %u comes back intact "
-			    "(%u wrong, %u failed)", method_names[method], max, bad, failed);
+			    "(%u wrong, %u failed)", dmacore_method_name(method), max, bad, failed);
 		EXPECT_EQ(wrong_jobs, 0, "%s: two engine jobs (there and back) per request",
-			  method_names[method]);
+			  dmacore_method_name(method));
 		if (streaming) {
 			if (!EXPECT_EQ(mispredicted, 0, "%s: bounced exactly when swiotlb=force (%s) or "
 				       "beyond the DMA mask (%u of %u requests): %u bounced",
-				       method_names[method], forced ? "yes" : "no", beyond, max,
+				       dmacore_method_name(method), forced ? "yes" : "no", beyond, max,
 				       bounced))
 				tap_diag("  first at %u bytes: bounced %u, beyond_mask %u", first_miss,
 					 miss.bounced, miss.beyond_mask);
 		} else {
 			EXPECT_TRUE(bounced == 0 && beyond == 0, "%s: allocated DMA memory never "
-				    "bounces (%u bounced, %u beyond the mask)", method_names[method],
+				    "bounces (%u bounced, %u beyond the mask)", dmacore_method_name(method),
 				    bounced, beyond);
 		}
 	}

@@ -32,6 +32,7 @@
 #include <kmemlab/edu.h>
 
 #include "edu-devices.h"
+#include "dmacore.h"
 #include "kmodule.h"
 #include "pattern.h"
 #include "sysfs.h"
@@ -49,12 +50,6 @@
  */
 #define REPORT_TIMEOUT_S 120
 
-static const char *const method_names[KMEMLAB_DMACORE_METHODS] = {
-	[KMEMLAB_DMACORE_COHERENT] = "coherent", [KMEMLAB_DMACORE_POOL] = "pool",
-	[KMEMLAB_DMACORE_SINGLE] = "single", [KMEMLAB_DMACORE_SG] = "sg",
-	[KMEMLAB_DMACORE_NONCOHERENT] = "noncoherent", [KMEMLAB_DMACORE_SYNC] = "sync",
-};
-
 /* The methods ROUND_TRIP offers, in the core's numbers. */
 static const uint32_t methods[] = {
 	KMEMLAB_DMACORE_COHERENT, KMEMLAB_DMACORE_POOL, KMEMLAB_DMACORE_SINGLE,
@@ -68,13 +63,7 @@ static int expect_bounce;	/* booted with swiotlb=force */
 static int round_trip(int fd, uint32_t method, const void *src, void *dst,
 		      uint32_t len, struct kmemlab_dmacore_round_trip *rt)
 {
-	memset(rt, 0, sizeof(*rt));
-	rt->argsz = sizeof(*rt);
-	rt->method = method;
-	rt->src = (uintptr_t)src;
-	rt->dst = (uintptr_t)dst;
-	rt->len = len;
-	return ioctl(fd, KMEMLAB_EDU_IOC_ROUND_TRIP, rt);
+	return dmacore_round_trip(fd, KMEMLAB_EDU_IOC_ROUND_TRIP, method, src, dst, len, rt);
 }
 
 /* Milliseconds left until @deadline (CLOCK_MONOTONIC), 0 once past. */
@@ -269,25 +258,25 @@ static void test_methods(const char *node, int fd, int quick)
 				segments = rt.segments;
 		}
 		if (!EXPECT_EQ(bad, 0, "%s: %s: %u sizes from 1 to %u come back intact", node,
-			       method_names[method], tested, sizes[k - 1])) {
+			       dmacore_method_name(method), tested, sizes[k - 1])) {
 			tap_diag("  first: %s", bad_seen);
 			diag_info(node, fd);
 		}
 		if (!EXPECT_EQ(wrong_cmds, 0, "%s: %s: two DMA commands per %d-byte chunk", node,
-			       method_names[method], KMEMLAB_EDU_DMA_CHUNK))
+			       dmacore_method_name(method), KMEMLAB_EDU_DMA_CHUNK))
 			tap_diag("  first: %s", cmds_seen);
 		EXPECT_EQ(beyond, 0, "%s: %s: no buffer beyond the 28-bit mask (ZONE_DMA's)", node,
-			  method_names[method]);
+			  dmacore_method_name(method));
 		if (method == KMEMLAB_DMACORE_SG)
 			EXPECT_EQ(segments, 5, "%s: sg: the 5-page buffer mapped as 5 segments (one per page)",
 				  node);
 		if (method != KMEMLAB_DMACORE_COHERENT && method != KMEMLAB_DMACORE_POOL)
 			EXPECT_EQ(bounced, expect_bounce ? tested : 0,
-				  "%s: %s: mappings bounced %s", node, method_names[method],
+				  "%s: %s: mappings bounced %s", node, dmacore_method_name(method),
 				  expect_bounce ? "(swiotlb=force)" : "never (no swiotlb=force)");
 		else
 			EXPECT_EQ(bounced, 0, "%s: %s: coherent memory never bounces", node,
-				  method_names[method]);
+				  dmacore_method_name(method));
 	}
 	edu_info(fd, &i1);
 	if (!EXPECT_EQ(i1.dma_commands - i0.dma_commands, commands,
@@ -361,7 +350,7 @@ static int every_size_on(const char *node, int first, int step)
 				     KMEMLAB_DMACORE_POOL : in_turn[len % 4];
 
 			if (check_round_trip(fd, m, len, len, &rt) && !bad++)
-				every_size_saw(node, "%s: %s", method_names[m], round_trip_seen);
+				every_size_saw(node, "%s: %s", dmacore_method_name(m), round_trip_seen);
 			continue;
 		}
 		fill_pattern(want, len, len);

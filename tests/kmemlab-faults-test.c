@@ -57,6 +57,7 @@
 #include <kmemlab/percpu.h>
 #include <kmemlab/slab.h>
 
+#include "dmacore.h"
 #include "kmodule.h"
 #include "sysfs.h"
 #include "tap.h"
@@ -603,18 +604,21 @@ static uint32_t dma_held(int fd)
 	return i.global_held < UINT32_MAX ? (uint32_t)i.global_held : UINT32_MAX - 1;
 }
 
-static int dma_copy(int fd, uint32_t method, uint32_t len)
+/* A round trip of @len bytes (at most 8 KiB) by @method through the DMA
+ * driver's command @cmd: 0 intact, -EIO wrong data, -errno refused. */
+static int dmacore_intact(int fd, unsigned long cmd, uint32_t method, uint32_t len)
 {
 	static uint8_t in[8192], out[8192];
-	struct kmemlab_dmacore_round_trip c = {
-		.argsz = sizeof(c), .method = method, .src = (uintptr_t)in,
-		.dst = (uintptr_t)out, .len = len,
-	};
 
 	memset(in, 0x5a, len);
-	if (ioctl(fd, KMEMLAB_DMA_IOC_COPY, &c))
+	if (dmacore_round_trip(fd, cmd, method, in, out, len, NULL))
 		return -errno;
 	return memcmp(in, out, len) ? -EIO : 0;
+}
+
+static int dma_copy(int fd, uint32_t method, uint32_t len)
+{
+	return dmacore_intact(fd, KMEMLAB_DMA_IOC_COPY, method, len);
 }
 
 static int dma_probe(int fd)
@@ -744,16 +748,7 @@ static const struct op mmap_ops[] = {
 
 static int edu_round_trip(int fd, uint32_t method, uint32_t len)
 {
-	static uint8_t in[5000], out[5000];
-	struct kmemlab_dmacore_round_trip rt = {
-		.argsz = sizeof(rt), .method = method, .src = (uintptr_t)in,
-		.dst = (uintptr_t)out, .len = len,
-	};
-
-	memset(in, 0xa5, len);
-	if (ioctl(fd, KMEMLAB_EDU_IOC_ROUND_TRIP, &rt))
-		return -errno;
-	return memcmp(in, out, len) ? -EIO : 0;
+	return dmacore_intact(fd, KMEMLAB_EDU_IOC_ROUND_TRIP, method, len);
 }
 
 static int edu_probe(int fd)

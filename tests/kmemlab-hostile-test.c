@@ -48,6 +48,7 @@
 #include <kmemlab/slab.h>
 
 #include "edu-devices.h"
+#include "dmacore.h"
 #include "kmodule.h"
 #include "pattern.h"
 #include "sysfs.h"
@@ -507,12 +508,7 @@ static int mmap_bob(struct report *r, void *arg)
 
 static int dma_copy(int fd, uint32_t method, const void *src, void *dst, uint32_t len)
 {
-	struct kmemlab_dmacore_round_trip c = {
-		.argsz = sizeof(c), .method = method, .src = (uintptr_t)src,
-		.dst = (uintptr_t)dst, .len = len,
-	};
-
-	return ioctl(fd, KMEMLAB_DMA_IOC_COPY, &c);
+	return dmacore_round_trip(fd, KMEMLAB_DMA_IOC_COPY, method, src, dst, len, NULL);
 }
 
 /* Both users copy their own pattern by every method at once: each gets
@@ -620,12 +616,7 @@ static int percpu_bob(struct report *r, void *arg)
 
 static int edu_round_trip(int fd, uint32_t method, const void *src, void *dst, uint32_t len)
 {
-	struct kmemlab_dmacore_round_trip rt = {
-		.argsz = sizeof(rt), .method = method, .src = (uintptr_t)src,
-		.dst = (uintptr_t)dst, .len = len,
-	};
-
-	return ioctl(fd, KMEMLAB_EDU_IOC_ROUND_TRIP, &rt);
+	return dmacore_round_trip(fd, KMEMLAB_EDU_IOC_ROUND_TRIP, method, src, dst, len, NULL);
 }
 
 static int edu_xfer(int fd, uint32_t dir, uint32_t buf_off, uint32_t dev_off, uint32_t count)
