@@ -1,9 +1,10 @@
 # The kernel modules of kmemlab: the one list.  Makefile.am includes this
 # file (make, install, check, the modules' sources for the tarball, and
 # dkms.conf through scripts/make-dkms-conf); src/Kbuild and src/subdir.kbuild
-# include it and build every module named here.  Add a module here (a new
-# directory also needs its one-line Kbuild, and its place in Makefile.am's
-# KMEMLAB_KBUILD_FILES).
+# include it; scripts/module-list prints it for the scripts that run
+# without a Makefile.  Add a module here and nowhere else (a new directory
+# also needs its one-line Kbuild, listed below with the directory's other
+# files).
 #
 #   kmemlab_alloc    kmalloc, vmalloc, kvmalloc, alloc_pages, GFP contexts (5.1, 5.2)
 #   kmemlab_slab     a kmem_cache with a constructor, a usercopy window,
@@ -34,3 +35,14 @@ KMEMLAB_TEST_MODULES = \
 	src/edu/kmemlab_edu_test.ko \
 	src/percpu/kmemlab_percpu_test.ko \
 	src/slab/kmemlab_slab_test.ko
+
+# What each module directory holds beside the modules' .c files: its Kbuild
+# (one line: it includes src/subdir.kbuild) and the rules header the driver
+# shares with its in-kernel tests.
+KMEMLAB_MODULE_DIR_FILES = \
+	src/alloc/Kbuild src/alloc/kmemlab_alloc_rules.h \
+	src/dma/Kbuild src/dma/kmemlab_dma_rules.h \
+	src/edu/Kbuild src/edu/kmemlab_edu_rules.h \
+	src/mmap/Kbuild \
+	src/percpu/Kbuild src/percpu/kmemlab_percpu_rules.h \
+	src/slab/Kbuild src/slab/kmemlab_slab_rules.h

@@ -24,7 +24,7 @@
  *    files together may hold.
  *
  * What you will see: /dev/kmemlab/alloc (root only), driven by
- * "kmemlab alloc ..." (tools/kmemlab.c) through the ioctls documented in
+ * "kmemlab alloc ..." (tools/cmd-alloc.c) through the ioctls documented in
  * include/uapi/kmemlab/alloc.h; one dmesg line at load and unload, and a
  * rate-limited "refused ..." line explaining each refused request.
  *

@@ -25,7 +25,6 @@
 #include <linux/overflow.h>
 #include <linux/pci.h>
 #include <linux/slab.h>
-#include <linux/string.h>
 #include <linux/timer.h>
 #include <linux/vmalloc.h>
 
@@ -239,12 +238,5 @@ static inline void __iomem *kmemlab_pcim_iomap_bar(struct pci_dev *pdev, int bar
 #ifdef HAVE_KUNIT
 #define KMEMLAB_HAVE_KUNIT 1
 #endif
-
-/* --- strings ------------------------------------------------------------- */
-
-/* Copy a string into a char array, always NUL-terminated, truncating: the
- * three-argument strscpy() every supported kernel has (no probe needed).
- */
-#define kmemlab_strscpy_array(dst, src) strscpy(dst, src, sizeof(dst))
 
 #endif /* KMEMLAB_COMPAT_H */

@@ -79,6 +79,7 @@
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 #include <linux/uaccess.h>
 #include <linux/wait.h>
 
@@ -622,7 +623,7 @@ static void edu_fill_info(struct kmemlab_edu *edu, struct kmemlab_edu_info *info
 	info->irqs = atomic64_read(&edu->irqs);
 	info->irqs_none = atomic64_read(&edu->irqs_none);
 	info->factorials = atomic64_read(&edu->factorials);
-	kmemlab_strscpy_array(info->pci_name, pci_name(edu->pdev));
+	strscpy(info->pci_name, pci_name(edu->pdev), sizeof(info->pci_name));
 	info->dma_commands = atomic64_read(&edu->dc.moves);
 	info->dma_bytes = atomic64_read(&edu->dc.bytes);
 	info->dma_irqs = atomic64_read(&edu->dma_irqs);

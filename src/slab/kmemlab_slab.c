@@ -38,6 +38,7 @@
 #include <linux/mutex.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
+#include <linux/string.h>
 #include <linux/uaccess.h>
 
 #include <kmemlab/slab.h>
@@ -360,7 +361,7 @@ static int kmemlab_ioctl_stats(struct kmemlab_slab_file *kf, void __user *uarg)
 	mutex_lock(&kmemlab_pool_lock);
 	st.pool_free = kmemlab_pool->curr_nr;
 	mutex_unlock(&kmemlab_pool_lock);
-	kmemlab_strscpy_array(st.cache_name, KMEMLAB_SLAB_CACHE_NAME);
+	strscpy(st.cache_name, KMEMLAB_SLAB_CACHE_NAME, sizeof(st.cache_name));
 	st.module_bytes = kmemlab_budget_used(&kmemlab_slab_budget);
 	st.module_limit = kmemlab_slab_budget.limit;
 	return kmemlab_put_arg(uarg, &st, sizeof(st), argsz);
