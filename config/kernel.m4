@@ -200,14 +200,32 @@ dnl KMEMLAB_KERNEL_PROBE_LINK(...): the same, but the probe must also link
 dnl (modpost): for exported functions.  It is built under the modules'
 dnl licence, so a GPL-only symbol counts as present.
 AC_DEFUN([KMEMLAB_KERNEL_PROBE_LINK],
-	[_KMEMLAB_KERNEL_PROBE([$1], [$2], [$3], [$4], [$5], [ko])])
+	[_KMEMLAB_KERNEL_PROBE([$1], [$2], [$3], [$4], [$5], [linked])])
+
+dnl _KMEMLAB_PROBE_EXPORTED(OBJECT): kmemlab_exported=yes when every symbol
+dnl OBJECT leaves undefined (but __this_module, which the module's .mod.c
+dnl defines) is in $LINUX_OBJ/Module.symvers with no namespace; no when
+dnl one is missing there; unknown (modpost must decide) when one is in a
+dnl namespace, or the tree has no Module.symvers, or nm is missing.
+m4_define([_KMEMLAB_PROBE_EXPORTED], [
+	kmemlab_exported=unknown
+	AS_IF([test -s "$LINUX_OBJ/Module.symvers" &&
+	       kmemlab_undefined=`${NM-nm} -u $1 2>/dev/null`], [
+		kmemlab_exported=`echo "$kmemlab_undefined" |
+			awk 'FILENAME == "-" { if (NF && $NF != "__this_module") want@<:@$NF@:>@ = 1; next }
+			     ($[]2 in want) { if ($[]5 != "") ns = 1; delete want@<:@$[]2@:>@ }
+			     END { for (s in want) missing = 1
+				   print ns ? "unknown" : missing ? "no" : "yes" }' \
+			- "$LINUX_OBJ/Module.symvers"`
+	])
+])
 
 m4_define([_KMEMLAB_KERNEL_PROBE], [
 m4_append([_KMEMLAB_PROBE_RESULTS], [_KMEMLAB_KERNEL_PROBE_RESULT([$1], [$2], [$3], [$6])
 ])
 AS_VAR_SET_IF([kmemlab_cv_kernel_${kmemlab_kernel_id}_$1], [], [
 	kmemlab_probes_pending="$kmemlab_probes_pending $1"
-	AS_IF([test "$6" = ko],
+	AS_IF([test "$6" = linked],
 		[kmemlab_probes_link="$kmemlab_probes_link $1"])
 	cat > "$kmemlab_probe_dir/$1.c" <<'_KMEMLAB_PROBE_EOF'
 /* kmemlab configure probe "$1": does the kernel have $3? */
@@ -265,19 +283,34 @@ AC_DEFUN([KMEMLAB_AC_KERNEL_PROBES], [
 		kmemlab_t0=`date +%s`
 		${MAKE-make} $KERNEL_MAKE_ARGS M="$kmemlab_probe_dir" -k -j$kmemlab_jobs modules \
 			> "$kmemlab_probe_dir/build.log" 2>&1
-		dnl When every probe compiled, Kbuild already linked them all.
-		dnl Otherwise link the link-probes whose object exists, in one run.
+		dnl A link-probe links when Kbuild linked it (every probe
+		dnl compiled) or, its object compiled, when every symbol the
+		dnl object leaves undefined is one the kernel exports: what
+		dnl modpost checks, read from the kernel's Module.symvers without
+		dnl another Kbuild run.  A symbol in a namespace, or a tree
+		dnl without Module.symvers, leaves the probe to modpost itself:
+		dnl those are linked in one more run.
 		kmemlab_relink=
 		for p in $kmemlab_probes_link; do
-			AS_IF([test -f "$kmemlab_probe_dir/$p.o" &&
-			       test ! -f "$kmemlab_probe_dir/$p.ko"],
-				[kmemlab_relink="$kmemlab_relink $p"])
+			AS_IF([test -f "$kmemlab_probe_dir/$p.ko"],
+				[touch "$kmemlab_probe_dir/$p.linked"],
+			[test -f "$kmemlab_probe_dir/$p.o"], [
+				_KMEMLAB_PROBE_EXPORTED(["$kmemlab_probe_dir/$p.o"])
+				AS_CASE([$kmemlab_exported],
+					[yes], [touch "$kmemlab_probe_dir/$p.linked"],
+					[no], [],
+					[kmemlab_relink="$kmemlab_relink $p"])
+			])
 		done
 		AS_IF([test -n "$kmemlab_relink"], [
 			_KMEMLAB_PROBE_KBUILD([$kmemlab_relink])
 			${MAKE-make} $KERNEL_MAKE_ARGS M="$kmemlab_probe_dir" -k modules \
 				>> "$kmemlab_probe_dir/build.log" 2>&1 ||
 				AC_MSG_WARN([linking the probes failed; see $kmemlab_probe_dir/build.log])
+			for p in $kmemlab_relink; do
+				AS_IF([test -f "$kmemlab_probe_dir/$p.ko"],
+					[touch "$kmemlab_probe_dir/$p.linked"])
+			done
 		])
 		kmemlab_t1=`date +%s`
 		kmemlab_dt=`expr $kmemlab_t1 - $kmemlab_t0`
