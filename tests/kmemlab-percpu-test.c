@@ -208,9 +208,9 @@ static void test_argsz(int fd)
 {
 	static const struct argsz_case cases[] = {
 		{ "RUN", KMEMLAB_PERCPU_IOC_RUN, sizeof(struct kmemlab_percpu_run),
-		  KMEMLAB_PERCPU_RUN_SIZE_VER0, prep_run, NULL, NULL },
+		  KMEMLAB_PERCPU_RUN_SIZE_VER0, prep_run, NULL, NULL, NULL },
 		{ "TOTALS", KMEMLAB_PERCPU_IOC_TOTALS, sizeof(struct kmemlab_percpu_totals),
-		  KMEMLAB_PERCPU_TOTALS_SIZE_VER0, prep_nothing, NULL, NULL },
+		  KMEMLAB_PERCPU_TOTALS_SIZE_VER0, prep_nothing, NULL, NULL, NULL },
 	};
 	struct { struct kmemlab_percpu_run r; uint64_t tail; } rb;
 	struct { struct kmemlab_percpu_totals t; uint64_t tail; } tb;
