@@ -37,7 +37,8 @@ struct argsz_case {
 	size_t size;			/* sizeof the struct in this header */
 	size_t size_ver0;		/* its first published size */
 	/* Fill @arg (already zeroed, size bytes) with a valid request; the
-	 * checks set argsz themselves.
+	 * checks set argsz themselves.  NULL: all zeros is one (a struct
+	 * whose fields are all out).
 	 */
 	void (*prepare)(void *arg, void *ctx);
 	/* Undo what an accepted request did (free what it allocated); may
@@ -70,7 +71,8 @@ static inline int argsz_send(int fd, const struct argsz_case *c, size_t len,
 
 	memset(buf, ARGSZ_CANARY, ARGSZ_BUF);
 	memset(buf, 0, len > c->size ? len : c->size);
-	c->prepare(buf, c->ctx);
+	if (c->prepare)
+		c->prepare(buf, c->ctx);
 	/* Past this header's struct: the newer header's field. */
 	if (len > c->size)
 		memset(buf + c->size, 0, len - c->size);
@@ -97,7 +99,8 @@ static inline int argsz_huge(int fd, const struct argsz_case *c)
 	uint8_t buf[ARGSZ_BUF] = { 0 };
 	uint32_t argsz = 1U << 30;
 
-	c->prepare(buf, c->ctx);
+	if (c->prepare)
+		c->prepare(buf, c->ctx);
 	memcpy(buf, &argsz, sizeof(argsz));
 	return ioctl(fd, c->cmd, buf);
 }

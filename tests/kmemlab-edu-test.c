@@ -227,12 +227,6 @@ static void test_factorial_kills(const char *node, unsigned int rounds)
 }
 
 /* The requests the argsz checks send, each one a valid request. */
-static void fill_nothing(void *arg, void *ctx)
-{
-	(void)arg;
-	(void)ctx;
-}
-
 static void fill_factorial(void *arg, void *ctx)
 {
 	(void)ctx;
@@ -327,7 +321,7 @@ static void test_argsz(const char *node)
 		void (*answer)(const struct argsz_case *c, const void *arg, size_t len);
 	} ioctls[] = {
 		{ "INFO", KMEMLAB_EDU_IOC_INFO, sizeof(struct kmemlab_edu_info),
-		  KMEMLAB_EDU_INFO_SIZE_VER0, fill_nothing, answer_info },
+		  KMEMLAB_EDU_INFO_SIZE_VER0, NULL, answer_info },
 		{ "LIVENESS", KMEMLAB_EDU_IOC_LIVENESS, sizeof(struct kmemlab_edu_liveness),
 		  KMEMLAB_EDU_LIVENESS_SIZE_VER0, fill_liveness, answer_liveness },
 		{ "FACTORIAL", KMEMLAB_EDU_IOC_FACTORIAL, sizeof(struct kmemlab_edu_factorial),

@@ -712,12 +712,6 @@ static void prep_method(void *arg, void *ctx)
 	((struct kmemlab_mmap_fill *)arg)->method = KMEMLAB_MMAP_MAP_PAGES;
 }
 
-static void prep_nothing(void *arg, void *ctx)
-{
-	(void)arg;
-	(void)ctx;
-}
-
 /* The driver never changes argsz. */
 static void expect_argsz_kept(const struct argsz_case *c, const void *arg, size_t len)
 {
@@ -771,7 +765,7 @@ static void test_argsz(void)
 		{ "CHECK", KMEMLAB_MMAP_IOC_CHECK, sizeof(struct kmemlab_mmap_check),
 		  KMEMLAB_MMAP_CHECK_SIZE_VER0, prep_method, NULL, NULL, answer_check },
 		{ "STATS", KMEMLAB_MMAP_IOC_STATS, sizeof(struct kmemlab_mmap_stats),
-		  KMEMLAB_MMAP_STATS_SIZE_VER0, prep_nothing, NULL, NULL, answer_stats },
+		  KMEMLAB_MMAP_STATS_SIZE_VER0, NULL, NULL, NULL, answer_stats },
 	};
 	int fd = open(DEV, O_RDWR | O_CLOEXEC);
 	unsigned int i;
