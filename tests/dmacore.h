@@ -1,18 +1,29 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * dmacore.h - the DMA core's round trip (kmemlab/dmacore.h) as the
- * user-space tests send it: one request builder for every driver that
- * takes it (kmemlab_dma's COPY, kmemlab_edu's ROUND_TRIP: the same struct
- * under each driver's command) and the methods' names.
+ * user-space tests send it, for every driver that takes it (kmemlab_dma's
+ * COPY, kmemlab_edu's ROUND_TRIP: the same struct under each driver's
+ * command): the methods' names, one request builder, one check that a
+ * pattern comes back intact (dmacore_check), and one sweep of every
+ * method a driver offers over a list of sizes (dmacore_sweep) asserting
+ * what the core promises whatever the engine: the data intact, two moves
+ * per chunk, a bounce exactly when swiotlb=force or beyond the mask.
  */
 #ifndef KMEMLAB_TESTS_DMACORE_H
 #define KMEMLAB_TESTS_DMACORE_H
 
+#include <errno.h>
+#include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 
 #include <kmemlab/dmacore.h>
+
+#include "pattern.h"
+#include "tap.h"
 
 static const char *const dmacore_method_names[KMEMLAB_DMACORE_METHODS] = {
 	[KMEMLAB_DMACORE_COHERENT] = "coherent", [KMEMLAB_DMACORE_POOL] = "pool",
@@ -47,6 +58,228 @@ static inline int dmacore_round_trip(int fd, unsigned long cmd, uint32_t method,
 	rt->dst = (uintptr_t)dst;
 	rt->len = len;
 	return ioctl(fd, cmd, rt);
+}
+
+/* What dmacore_check() found. */
+enum dmacore_verdict {
+	DMACORE_FAILED = -1,	/* the round trip failed (errno kept) */
+	DMACORE_INTACT = 0,	/* what was sent came back */
+	DMACORE_WRONG = 1,	/* it came back different */
+};
+
+/*
+ * @len bytes of fill_pattern(@seed) through the device and back by
+ * @method (dmacore_round_trip(), command @cmd; *@rt as there), compared
+ * with what was sent.  Unless intact, @seen (NULL: not wanted; @seen_size
+ * bytes) says what went wrong: the errno, or the first wrong byte, what
+ * came back and what was sent; intact leaves it as it was.
+ */
+static inline enum dmacore_verdict dmacore_check(int fd, unsigned long cmd, uint32_t method,
+						 uint32_t len, unsigned int seed,
+						 struct kmemlab_dmacore_round_trip *rt,
+						 char *seen, size_t seen_size)
+{
+	uint8_t *in = malloc(len ? len : 1), *out = malloc(len ? len : 1);
+	enum dmacore_verdict verdict = DMACORE_INTACT;
+	int err = ENOMEM;
+	long at;
+
+	if (!in || !out) {
+		if (seen)
+			snprintf(seen, seen_size, "%u bytes: no memory for the test's buffers", len);
+		verdict = DMACORE_FAILED;
+		goto out;
+	}
+	fill_pattern(in, len, seed);
+	memset(out, 0xee, len);
+	if (dmacore_round_trip(fd, cmd, method, in, out, len, rt)) {
+		err = errno;
+		if (seen)
+			snprintf(seen, seen_size, "%u bytes: errno %d (%s)", len, err, strerror(err));
+		verdict = DMACORE_FAILED;
+	} else {
+		at = first_diff(out, in, len);
+		if (at >= 0) {
+			if (seen)
+				snprintf(seen, seen_size, "%u bytes: byte %ld came back %#x, sent %#x",
+					 len, at, out[at], in[at]);
+			verdict = DMACORE_WRONG;
+		}
+	}
+out:
+	free(in);
+	free(out);
+	if (verdict == DMACORE_FAILED)
+		errno = err;
+	return verdict;
+}
+
+/* A streaming mapping: of the caller's buffer (SINGLE, SG) or the core's
+ * kept one (SYNC).  Only those may bounce. */
+static inline bool dmacore_streaming(uint32_t method)
+{
+	return method == KMEMLAB_DMACORE_SINGLE || method == KMEMLAB_DMACORE_SG ||
+	       method == KMEMLAB_DMACORE_SYNC;
+}
+
+/* The largest size a sweep sends by @method: POOL one block, SG what a
+ * round trip takes (several pages are its business), the others a page. */
+static inline uint32_t dmacore_sweep_limit(uint32_t method)
+{
+	return method == KMEMLAB_DMACORE_POOL ? KMEMLAB_DMACORE_POOL_BLOCK :
+	       method == KMEMLAB_DMACORE_SG ? KMEMLAB_DMACORE_MAX : 4096;
+}
+
+/* What a sweep saw of one method (only round trips that succeeded count
+ * in the moves, bytes, bounces and segments). */
+struct dmacore_tally {
+	unsigned int tested, wrong, failed;	/* round trips sent, not intact */
+	unsigned int wrong_moves;		/* not two moves a chunk */
+	unsigned int bounced, beyond;		/* bounced; beyond the DMA mask */
+	unsigned int mispredicted;		/* bounced other than predicted */
+	uint32_t largest;			/* the largest size sent */
+	uint32_t segments;			/* the most segments reported */
+	uint64_t moves, bytes;			/* for the driver's counters */
+	char seen[160];				/* the first not intact */
+	char moves_seen[96];			/* the first with wrong moves */
+	char bounce_seen[96];			/* the first mispredicted */
+};
+
+/* One driver's round trips by each method it offers, at a list of sizes. */
+struct dmacore_sweep {
+	int fd;
+	unsigned long cmd;		/* the driver's round-trip command */
+	const char *who;		/* what each TAP line starts with ("" or "edu0: ") */
+	const uint32_t *methods;	/* the methods to sweep */
+	unsigned int nmethods;
+	/* The sizes, ascending; NULL: every size from 1 to a page.  Each
+	 * method stops at dmacore_sweep_limit(). */
+	const uint32_t *sizes;
+	unsigned int nsizes;
+	uint32_t chunk;			/* the engine's chunk: two moves each */
+	const char *moves_are;		/* what one move is ("engine jobs") */
+	bool forced;			/* booted with swiotlb=force */
+	/* The driver's own checks of a method's tally, after the common
+	 * ones; may be NULL. */
+	void (*method_done)(const struct dmacore_sweep *s, uint32_t method,
+			    const struct dmacore_tally *t);
+	/* Under a failed check of intact data (the device's counters, say);
+	 * may be NULL. */
+	void (*diag)(const struct dmacore_sweep *s);
+	void *ctx;
+};
+
+/*
+ * The moves a round trip of @len bytes by @method must take: two a chunk,
+ * into the device and back out; SG more where a chunk would cross a
+ * segment (never with one segment).
+ */
+static inline bool dmacore_moves_ok(const struct dmacore_sweep *s, uint32_t method, uint32_t len,
+				    const struct kmemlab_dmacore_round_trip *rt, uint32_t *want)
+{
+	*want = 2 * ((len + s->chunk - 1) / s->chunk);
+	if (method == KMEMLAB_DMACORE_SG && rt->segments > 1)
+		return rt->moves >= *want;
+	return rt->moves == *want;
+}
+
+/* @method at each of @s's sizes, into @t. */
+static inline void dmacore_sweep_method(const struct dmacore_sweep *s, uint32_t method,
+					struct dmacore_tally *t)
+{
+	uint32_t limit = dmacore_sweep_limit(method);
+	uint32_t n = s->sizes ? s->nsizes : limit < 4096 ? limit : 4096;
+	struct kmemlab_dmacore_round_trip rt;
+	uint32_t k, len, want;
+	enum dmacore_verdict v;
+	bool bounce;
+
+	memset(t, 0, sizeof(*t));
+	for (k = 0; k < n; k++) {
+		len = s->sizes ? s->sizes[k] : k + 1;
+		if (len > limit)
+			break;
+		t->tested++;
+		t->largest = len;
+		v = dmacore_check(s->fd, s->cmd, method, len, len + method, &rt,
+				  t->wrong || t->failed ? NULL : t->seen, sizeof(t->seen));
+		t->failed += v == DMACORE_FAILED;
+		t->wrong += v == DMACORE_WRONG;
+		if (v == DMACORE_FAILED)
+			continue;
+		if (!dmacore_moves_ok(s, method, len, &rt, &want) && !t->wrong_moves++)
+			snprintf(t->moves_seen, sizeof(t->moves_seen),
+				 "%u bytes took %u moves (%u segments), want %s%u", len, rt.moves,
+				 rt.segments, method == KMEMLAB_DMACORE_SG && rt.segments > 1 ?
+				 ">= " : "", want);
+		t->moves += rt.moves;
+		t->bytes += 2ULL * len;		/* into the device and back out */
+		t->bounced += rt.bounced;
+		t->beyond += rt.beyond_mask;
+		if (rt.segments > t->segments)
+			t->segments = rt.segments;
+		/* Predicted from the facts of the request, never the machine. */
+		bounce = dmacore_streaming(method) && (s->forced || rt.beyond_mask);
+		if (rt.bounced != bounce && !t->mispredicted++)
+			snprintf(t->bounce_seen, sizeof(t->bounce_seen),
+				 "%u bytes: bounced %u, beyond_mask %u", len, rt.bounced,
+				 rt.beyond_mask);
+	}
+}
+
+/* The TAP lines every driver owes a method's tally. */
+static inline void dmacore_sweep_expect(const struct dmacore_sweep *s, uint32_t method,
+					const struct dmacore_tally *t)
+{
+	const char *name = dmacore_method_name(method);
+
+	if (!EXPECT_TRUE(!t->wrong && !t->failed, "%s%s: %u sizes from 1 to %u come back intact "
+			 "(%u wrong, %u failed)", s->who, name, t->tested, t->largest, t->wrong,
+			 t->failed)) {
+		tap_diag("  first: %s", t->seen);
+		if (s->diag)
+			s->diag(s);
+	}
+	if (!EXPECT_EQ(t->wrong_moves, 0, "%s%s: two %s (there and back) per %u-byte chunk%s",
+		       s->who, name, s->moves_are, s->chunk, method == KMEMLAB_DMACORE_SG ?
+		       ", more where a chunk would cross a segment" : ""))
+		tap_diag("  first: %s", t->moves_seen);
+	if (dmacore_streaming(method)) {
+		if (!EXPECT_EQ(t->mispredicted, 0, "%s%s: bounced exactly when swiotlb=force (%s) "
+			       "or beyond the DMA mask (%u of %u requests): %u bounced", s->who,
+			       name, s->forced ? "yes" : "no", t->beyond, t->tested, t->bounced))
+			tap_diag("  first: %s", t->bounce_seen);
+	} else {
+		EXPECT_TRUE(t->bounced == 0 && t->beyond == 0, "%s%s: allocated DMA memory never "
+			    "bounces (%u bounced, %u beyond the mask)", s->who, name, t->bounced,
+			    t->beyond);
+	}
+}
+
+/*
+ * Every method of @s at its sizes, each with the common TAP lines and
+ * then the driver's (method_done); @total (NULL: not wanted) adds up the
+ * moves and bytes of them all, for the driver's counters.
+ */
+static inline void dmacore_sweep(const struct dmacore_sweep *s, struct dmacore_tally *total)
+{
+	struct dmacore_tally t;
+	unsigned int m;
+
+	if (total)
+		memset(total, 0, sizeof(*total));
+	for (m = 0; m < s->nmethods; m++) {
+		dmacore_sweep_method(s, s->methods[m], &t);
+		dmacore_sweep_expect(s, s->methods[m], &t);
+		if (s->method_done)
+			s->method_done(s, s->methods[m], &t);
+		if (total) {
+			total->tested += t.tested;
+			total->moves += t.moves;
+			total->bytes += t.bytes;
+			total->bounced += t.bounced;
+		}
+	}
 }
 
 #endif /* KMEMLAB_TESTS_DMACORE_H */

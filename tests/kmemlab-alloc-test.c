@@ -1093,12 +1093,6 @@ static void prep_free(void *arg, void *ctx)
 	((struct kmemlab_buf_handle *)arg)->handle = alloc(c->fd, &r) ? 0 : r.info.handle;
 }
 
-static void prep_nothing(void *arg, void *ctx)
-{
-	(void)arg;
-	(void)ctx;
-}
-
 /* On a file of its own: the rejected FREE requests leave their buffers. */
 static void test_argsz(void)
 {
@@ -1108,19 +1102,19 @@ static void test_argsz(void)
 						  KMEMLAB_GFP_KERNEL, 256);
 	const struct argsz_case cases[] = {
 		{ "ALLOC", KMEMLAB_ALLOC_IOC_ALLOC, sizeof(struct kmemlab_alloc_request),
-		  KMEMLAB_ALLOC_REQUEST_SIZE_VER0, prep_alloc, undo_alloc, &ctx },
+		  KMEMLAB_ALLOC_REQUEST_SIZE_VER0, prep_alloc, undo_alloc, &ctx, NULL },
 		{ "INFO", KMEMLAB_ALLOC_IOC_INFO, sizeof(struct kmemlab_buf_info),
-		  KMEMLAB_BUF_INFO_SIZE_VER0, prep_info, NULL, &ctx },
+		  KMEMLAB_BUF_INFO_SIZE_VER0, prep_info, NULL, &ctx, NULL },
 		{ "REALLOC", KMEMLAB_ALLOC_IOC_REALLOC, sizeof(struct kmemlab_realloc_request),
-		  KMEMLAB_REALLOC_REQUEST_SIZE_VER0, prep_realloc, NULL, &ctx },
+		  KMEMLAB_REALLOC_REQUEST_SIZE_VER0, prep_realloc, NULL, &ctx, NULL },
 		{ "WRITE", KMEMLAB_ALLOC_IOC_WRITE, sizeof(struct kmemlab_buf_io),
-		  KMEMLAB_BUF_IO_SIZE_VER0, prep_io, NULL, &ctx },
+		  KMEMLAB_BUF_IO_SIZE_VER0, prep_io, NULL, &ctx, NULL },
 		{ "READ", KMEMLAB_ALLOC_IOC_READ, sizeof(struct kmemlab_buf_io),
-		  KMEMLAB_BUF_IO_SIZE_VER0, prep_io, NULL, &ctx },
+		  KMEMLAB_BUF_IO_SIZE_VER0, prep_io, NULL, &ctx, NULL },
 		{ "FREE", KMEMLAB_ALLOC_IOC_FREE, sizeof(struct kmemlab_buf_handle),
-		  KMEMLAB_BUF_HANDLE_SIZE_VER0, prep_free, NULL, &ctx },
+		  KMEMLAB_BUF_HANDLE_SIZE_VER0, prep_free, NULL, &ctx, NULL },
 		{ "STATS", KMEMLAB_ALLOC_IOC_STATS, sizeof(struct kmemlab_alloc_stats),
-		  KMEMLAB_ALLOC_STATS_SIZE_VER0, prep_nothing, NULL, &ctx },
+		  KMEMLAB_ALLOC_STATS_SIZE_VER0, NULL, NULL, &ctx, NULL },
 	};
 	struct kmemlab_alloc_stats st;
 	size_t i;

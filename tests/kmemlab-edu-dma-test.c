@@ -168,41 +168,47 @@ static int await_reports(const int *fds, char who[][96], bool *reported, int n)
 	return got;
 }
 
-/* One round trip of @len bytes: 0 when the data came back intact. */
 /* What the last check_round_trip() that was not intact saw. */
 static char round_trip_seen[160];
 
+/* A pattern through ROUND_TRIP and back: dmacore_check()'s verdict. */
 static int check_round_trip(int fd, uint32_t method, uint32_t len, unsigned int seed,
 			    struct kmemlab_dmacore_round_trip *rt)
 {
-	uint8_t *in = malloc(len), *out = malloc(len);
-	uint32_t k;
-	int bad = 0;
+	return dmacore_check(fd, KMEMLAB_EDU_IOC_ROUND_TRIP, method, len, seed, rt,
+			     round_trip_seen, sizeof(round_trip_seen));
+}
 
-	fill_pattern(in, len, seed);
-	memset(out, 0xee, len);
-	if (round_trip(fd, method, in, out, len, rt)) {
-		snprintf(round_trip_seen, sizeof(round_trip_seen), "%u bytes: errno %d (%s)",
-			 len, errno, strerror(errno));
-		bad = -1;
-	} else {
-		for (k = 0; k < len && !bad; k++)
-			if (in[k] != out[k]) {
-				snprintf(round_trip_seen, sizeof(round_trip_seen),
-					 "%u bytes: byte %u came back %#x, sent %#x", len, k,
-					 out[k], in[k]);
-				bad = 1;
-			}
-	}
-	free(in);
-	free(out);
-	return bad;
+/* The device a sweep runs on, for its diagnostics. */
+struct edu_sweep {
+	const char *node;
+	int fd;
+};
+
+static void sweep_diag(const struct dmacore_sweep *s)
+{
+	const struct edu_sweep *e = s->ctx;
+
+	diag_info(e->node, e->fd);
+}
+
+/* What only the edu device adds to a method's tally: its 28-bit mask. */
+static void sweep_method_done(const struct dmacore_sweep *s, uint32_t method,
+			      const struct dmacore_tally *t)
+{
+	EXPECT_EQ(t->beyond, 0, "%s%s: no buffer beyond the 28-bit mask (ZONE_DMA's)", s->who,
+		  dmacore_method_name(method));
+	if (method == KMEMLAB_DMACORE_SG)
+		EXPECT_EQ(t->segments, 5, "%ssg: the 5-page buffer mapped as 5 segments (one per page)",
+			  s->who);
 }
 
 /*
  * Every method at the sizes around the boundaries that matter (a pool
- * block, a chunk, a page); scatter-gather also over several pages.  With
- * @quick, single and sg at a few sizes only.
+ * block, a chunk, a page); scatter-gather also over several pages
+ * (tests/dmacore.h's sweep: the data intact, two DMA commands per chunk,
+ * bounces as predicted), then the device's counters.  With @quick, single
+ * and sg at a few sizes only.
  */
 static void test_methods(const char *node, int fd, int quick)
 {
@@ -211,80 +217,35 @@ static void test_methods(const char *node, int fd, int quick)
 		8191, 16384 + 5,
 	};
 	static const uint32_t quick_sizes[] = { 1, 2049, 4096, 8191, 16384 + 5 };
-	const uint32_t *sizes = quick ? quick_sizes : all_sizes;
-	unsigned int nsizes = quick ? 5 : sizeof(all_sizes) / sizeof(all_sizes[0]);
-	struct kmemlab_dmacore_round_trip rt;
+	static const uint32_t quick_methods[] = { KMEMLAB_DMACORE_SINGLE, KMEMLAB_DMACORE_SG };
+	char who[80];
+	struct edu_sweep e = { node, fd };
+	const struct dmacore_sweep sweep = {
+		.fd = fd, .cmd = KMEMLAB_EDU_IOC_ROUND_TRIP, .who = who,
+		.methods = quick ? quick_methods : methods,
+		.nmethods = quick ? 2 : NMETHODS,
+		.sizes = quick ? quick_sizes : all_sizes,
+		.nsizes = quick ? sizeof(quick_sizes) / sizeof(quick_sizes[0]) :
+			  sizeof(all_sizes) / sizeof(all_sizes[0]),
+		.chunk = KMEMLAB_EDU_DMA_CHUNK, .moves_are = "DMA commands",
+		.forced = expect_bounce, .method_done = sweep_method_done, .diag = sweep_diag,
+		.ctx = &e,
+	};
 	struct kmemlab_edu_info i0, i1;
-	uint32_t m, k, commands = 0;
-	uint64_t bytes = 0;
+	struct dmacore_tally total;
 
+	snprintf(who, sizeof(who), "%s: ", node);
 	edu_info(fd, &i0);
-	for (m = 0; m < NMETHODS; m++) {
-		uint32_t method = methods[m];
-		/* Several pages: sg's business; the others stop at 4096. */
-		uint32_t max = method == KMEMLAB_DMACORE_POOL ? KMEMLAB_EDU_POOL_BLOCK :
-			       method == KMEMLAB_DMACORE_SG ? UINT32_MAX : 4096;
-		unsigned int bad = 0, tested = 0, bounced = 0, want_cmds = 1;
-		unsigned int wrong_cmds = 0, segments = 0, beyond = 0;
-		char bad_seen[sizeof(round_trip_seen)] = "", cmds_seen[96] = "";
-
-		if (quick && method != KMEMLAB_DMACORE_SINGLE && method != KMEMLAB_DMACORE_SG)
-			continue;
-		for (k = 0; k < nsizes && sizes[k] <= max; k++) {
-			uint32_t len = sizes[k], chunks = (len + KMEMLAB_EDU_DMA_CHUNK - 1) /
-							  KMEMLAB_EDU_DMA_CHUNK;
-
-			tested++;
-			if (check_round_trip(fd, method, len, k + method, &rt)) {
-				if (!bad++)
-					memcpy(bad_seen, round_trip_seen, sizeof(bad_seen));
-				continue;
-			}
-			/* sg may need more commands (one chunk never crosses a page). */
-			want_cmds = 2 * chunks;
-			if (method == KMEMLAB_DMACORE_SG ? rt.moves < want_cmds :
-			    rt.moves != want_cmds) {
-				if (!wrong_cmds++)
-					snprintf(cmds_seen, sizeof(cmds_seen),
-						 "%u bytes took %u commands, want %s%u", len,
-						 rt.moves, method == KMEMLAB_DMACORE_SG ? ">= " : "",
-						 want_cmds);
-			}
-			commands += rt.moves;
-			bytes += 2ULL * len;
-			bounced += rt.bounced;
-			beyond += rt.beyond_mask;
-			if (rt.segments > segments)
-				segments = rt.segments;
-		}
-		if (!EXPECT_EQ(bad, 0, "%s: %s: %u sizes from 1 to %u come back intact", node,
-			       dmacore_method_name(method), tested, sizes[k - 1])) {
-			tap_diag("  first: %s", bad_seen);
-			diag_info(node, fd);
-		}
-		if (!EXPECT_EQ(wrong_cmds, 0, "%s: %s: two DMA commands per %d-byte chunk", node,
-			       dmacore_method_name(method), KMEMLAB_EDU_DMA_CHUNK))
-			tap_diag("  first: %s", cmds_seen);
-		EXPECT_EQ(beyond, 0, "%s: %s: no buffer beyond the 28-bit mask (ZONE_DMA's)", node,
-			  dmacore_method_name(method));
-		if (method == KMEMLAB_DMACORE_SG)
-			EXPECT_EQ(segments, 5, "%s: sg: the 5-page buffer mapped as 5 segments (one per page)",
-				  node);
-		if (method != KMEMLAB_DMACORE_COHERENT && method != KMEMLAB_DMACORE_POOL)
-			EXPECT_EQ(bounced, expect_bounce ? tested : 0,
-				  "%s: %s: mappings bounced %s", node, dmacore_method_name(method),
-				  expect_bounce ? "(swiotlb=force)" : "never (no swiotlb=force)");
-		else
-			EXPECT_EQ(bounced, 0, "%s: %s: coherent memory never bounces", node,
-				  dmacore_method_name(method));
-	}
+	dmacore_sweep(&sweep, &total);
 	edu_info(fd, &i1);
-	if (!EXPECT_EQ(i1.dma_commands - i0.dma_commands, commands,
-		       "%s: the device counted the %u DMA commands", node, commands))
+	if (!EXPECT_EQ(i1.dma_commands - i0.dma_commands, total.moves,
+		       "%s: the device counted the %llu DMA commands", node,
+		       (unsigned long long)total.moves))
 		diag_info(node, fd);
-	EXPECT_EQ(i1.dma_bytes - i0.dma_bytes, bytes, "%s: and the %llu bytes they moved", node,
-		  (unsigned long long)bytes);
-	EXPECT_EQ(i1.dma_irqs - i0.dma_irqs, commands, "%s: each completed by its interrupt", node);
+	EXPECT_EQ(i1.dma_bytes - i0.dma_bytes, total.bytes, "%s: and the %llu bytes they moved",
+		  node, (unsigned long long)total.bytes);
+	EXPECT_EQ(i1.dma_irqs - i0.dma_irqs, total.moves, "%s: each completed by its interrupt",
+		  node);
 	EXPECT_EQ(i1.dma_timeouts - i0.dma_timeouts, 0, "%s: none timed out", node);
 	EXPECT_EQ(i1.dma_bounced > i0.dma_bounced, expect_bounce,
 		  "%s: the bounce counter %s", node, expect_bounce ? "grew" : "stayed");

@@ -37,6 +37,7 @@
 
 #include <kmemlab/mmap.h>
 
+#include "argsz.h"
 #include "kmodule.h"
 #include "tap.h"
 
@@ -704,74 +705,74 @@ static void test_bad(void)
 	close(fd);
 }
 
+/* A valid FILL or CHECK: the vm_insert_page way, seed 0. */
+static void prep_method(void *arg, void *ctx)
+{
+	(void)ctx;
+	((struct kmemlab_mmap_fill *)arg)->method = KMEMLAB_MMAP_MAP_PAGES;
+}
+
+/* The driver never changes argsz. */
+static void expect_argsz_kept(const struct argsz_case *c, const void *arg, size_t len)
+{
+	uint32_t argsz;
+
+	memcpy(&argsz, arg, sizeof(argsz));
+	EXPECT_EQ(argsz, len, "%s: argsz left as the caller sent it (%zu)", c->name, len);
+}
+
+/* CHECK after the FILLs of the same pattern: nothing differs. */
+static void answer_check(const struct argsz_case *c, const void *arg, size_t len)
+{
+	struct kmemlab_mmap_check k;
+
+	expect_argsz_kept(c, arg, len);
+	memcpy(&k, arg, sizeof(k));
+	EXPECT_TRUE(k.mismatches == 0 && k.first_mismatch == SIZE,
+		    "%s: ... the FILLs' pattern found (%u mismatches, the first at %u)", c->name,
+		    k.mismatches, k.first_mismatch);
+}
+
+static void answer_stats(const struct argsz_case *c, const void *arg, size_t len)
+{
+	struct kmemlab_mmap_stats st;
+
+	expect_argsz_kept(c, arg, len);
+	memcpy(&st, arg, sizeof(st));
+	if (len < sizeof(st))
+		EXPECT_TRUE(st.buffers == 1 && st.module_buffers >= 1,
+			    "%s: ... its fields filled (%u buffers, %llu module-wide)", c->name,
+			    st.buffers, (unsigned long long)st.module_buffers);
+	else
+		EXPECT_TRUE(st.buffers == 1 && st.module_limit > 0,
+			    "%s: ... its version-1 fields filled (limit %llu bytes)", c->name,
+			    (unsigned long long)st.module_limit);
+}
+
 /*
- * argsz: each ioctl with the struct one field smaller than its first
- * version (EINVAL), one field larger with a zero tail (accepted) and a
- * non-zero one (E2BIG), each sent with the command number a header with
- * that struct would encode.
+ * The extensible-struct checks of tests/argsz.h on every ioctl (a struct
+ * one field smaller than the first version, one larger with the field zero
+ * and not, the first version's where the struct grew, argsz of 1 GiB; each
+ * with the command number its header would encode), and what they do not
+ * look at, the answers: argsz left as sent, CHECK finding what FILL wrote,
+ * STATS filled as far as the caller's version goes.
  */
 static void test_argsz(void)
 {
-	static const struct {
-		unsigned long cmd;
-		const char *name;
-		size_t size, ver0;
-	} ioctls[] = {
-		{ KMEMLAB_MMAP_IOC_FILL, "FILL", sizeof(struct kmemlab_mmap_fill),
-		  KMEMLAB_MMAP_FILL_SIZE_VER0 },
-		{ KMEMLAB_MMAP_IOC_CHECK, "CHECK", sizeof(struct kmemlab_mmap_check),
-		  KMEMLAB_MMAP_CHECK_SIZE_VER0 },
-		{ KMEMLAB_MMAP_IOC_STATS, "STATS", sizeof(struct kmemlab_mmap_stats),
-		  KMEMLAB_MMAP_STATS_SIZE_VER0 },
+	static const struct argsz_case cases[] = {
+		{ "FILL", KMEMLAB_MMAP_IOC_FILL, sizeof(struct kmemlab_mmap_fill),
+		  KMEMLAB_MMAP_FILL_SIZE_VER0, prep_method, NULL, NULL, expect_argsz_kept },
+		{ "CHECK", KMEMLAB_MMAP_IOC_CHECK, sizeof(struct kmemlab_mmap_check),
+		  KMEMLAB_MMAP_CHECK_SIZE_VER0, prep_method, NULL, NULL, answer_check },
+		{ "STATS", KMEMLAB_MMAP_IOC_STATS, sizeof(struct kmemlab_mmap_stats),
+		  KMEMLAB_MMAP_STATS_SIZE_VER0, NULL, NULL, NULL, answer_stats },
 	};
 	int fd = open(DEV, O_RDWR | O_CLOEXEC);
 	unsigned int i;
 
 	ASSERT_TRUE(fd >= 0, "argsz: open");
-	for (i = 0; i < sizeof(ioctls) / sizeof(ioctls[0]); i++) {
-		unsigned long c = ioctls[i].cmd;
-		size_t small = ioctls[i].ver0 - 4, big = ioctls[i].size + 8;
-		uint32_t arg[64];
-
-		/* method 1, seed 0: a valid FILL or CHECK of the vm_insert_page way */
-		memset(arg, 0, sizeof(arg));
-		arg[0] = small;
-		arg[1] = KMEMLAB_MMAP_MAP_PAGES;
-		EXPECT_ERRNO(ioctl(fd, _IOC(_IOC_DIR(c), _IOC_TYPE(c), _IOC_NR(c), small), arg),
-			     EINVAL, "%s with a struct one field smaller (%zu bytes): EINVAL",
-			     ioctls[i].name, small);
-		arg[0] = big;
-		EXPECT_OK(ioctl(fd, _IOC(_IOC_DIR(c), _IOC_TYPE(c), _IOC_NR(c), big), arg),
-			  "%s with a struct one field larger (%zu bytes), zero tail: accepted",
-			  ioctls[i].name, big);
-		EXPECT_EQ(arg[0], big, "%s: argsz left as the caller sent it", ioctls[i].name);
-		memset(arg, 0, sizeof(arg));
-		arg[0] = big;
-		arg[1] = KMEMLAB_MMAP_MAP_PAGES;
-		arg[big / 4 - 1] = 1;
-		EXPECT_ERRNO(ioctl(fd, _IOC(_IOC_DIR(c), _IOC_TYPE(c), _IOC_NR(c), big), arg),
-			     E2BIG, "%s with a struct one field larger, non-zero tail: E2BIG",
-			     ioctls[i].name);
-	}
-
-	/* An older caller's STATS (version 0) gets exactly its 40 bytes. */
-	{
-		uint8_t buf[sizeof(struct kmemlab_mmap_stats) + 8];
-		struct kmemlab_mmap_stats s;
-		size_t k, touched = 0;
-
-		memset(buf, 0xa5, sizeof(buf));
-		memset(&s, 0, sizeof(s));
-		s.argsz = KMEMLAB_MMAP_STATS_SIZE_VER0;
-		memcpy(buf, &s, KMEMLAB_MMAP_STATS_SIZE_VER0);
-		EXPECT_OK(ioctl(fd, _IOC(_IOC_READ | _IOC_WRITE, KMEMLAB_MMAP_IOC_MAGIC,
-					 _IOC_NR(KMEMLAB_MMAP_IOC_STATS),
-					 KMEMLAB_MMAP_STATS_SIZE_VER0), buf),
-			  "STATS with the version-0 struct (40 bytes): accepted");
-		for (k = KMEMLAB_MMAP_STATS_SIZE_VER0; k < sizeof(buf); k++)
-			touched += buf[k] != 0xa5;
-		EXPECT_EQ(touched, 0, "STATS writes nothing past a version-0 caller's struct");
-	}
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		argsz_checks(fd, &cases[i]);
 	close(fd);
 }
 

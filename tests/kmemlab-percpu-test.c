@@ -192,12 +192,6 @@ static void prep_run(void *arg, void *ctx)
 	r->iterations = 10;
 }
 
-static void prep_nothing(void *arg, void *ctx)
-{
-	(void)arg;
-	(void)ctx;
-}
-
 /*
  * The extensible-struct checks of tests/argsz.h on RUN and TOTALS (RESET
  * takes no argument: there is no struct to resize); then what those checks
@@ -208,9 +202,9 @@ static void test_argsz(int fd)
 {
 	static const struct argsz_case cases[] = {
 		{ "RUN", KMEMLAB_PERCPU_IOC_RUN, sizeof(struct kmemlab_percpu_run),
-		  KMEMLAB_PERCPU_RUN_SIZE_VER0, prep_run, NULL, NULL },
+		  KMEMLAB_PERCPU_RUN_SIZE_VER0, prep_run, NULL, NULL, NULL },
 		{ "TOTALS", KMEMLAB_PERCPU_IOC_TOTALS, sizeof(struct kmemlab_percpu_totals),
-		  KMEMLAB_PERCPU_TOTALS_SIZE_VER0, prep_nothing, NULL, NULL },
+		  KMEMLAB_PERCPU_TOTALS_SIZE_VER0, NULL, NULL, NULL, NULL },
 	};
 	struct { struct kmemlab_percpu_run r; uint64_t tail; } rb;
 	struct { struct kmemlab_percpu_totals t; uint64_t tail; } tb;

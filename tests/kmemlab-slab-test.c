@@ -354,15 +354,15 @@ static void test_argsz(void)
 	struct argsz_ctx ctx = { .fd = fd };
 	const struct argsz_case cases[] = {
 		{ "ALLOC", KMEMLAB_SLAB_IOC_ALLOC, sizeof(struct kmemlab_slab_alloc),
-		  KMEMLAB_SLAB_ALLOC_SIZE_VER0, prep_alloc, undo_alloc, &ctx },
+		  KMEMLAB_SLAB_ALLOC_SIZE_VER0, prep_alloc, undo_alloc, &ctx, NULL },
 		{ "FREE", KMEMLAB_SLAB_IOC_FREE, sizeof(struct kmemlab_slab_free),
-		  KMEMLAB_SLAB_FREE_SIZE_VER0, prep_free, NULL, &ctx },
+		  KMEMLAB_SLAB_FREE_SIZE_VER0, prep_free, NULL, &ctx, NULL },
 		{ "PAYLOAD_WRITE", KMEMLAB_SLAB_IOC_PAYLOAD_WRITE, sizeof(struct kmemlab_slab_io),
-		  KMEMLAB_SLAB_IO_SIZE_VER0, prep_io, NULL, &ctx },
+		  KMEMLAB_SLAB_IO_SIZE_VER0, prep_io, NULL, &ctx, NULL },
 		{ "PAYLOAD_READ", KMEMLAB_SLAB_IOC_PAYLOAD_READ, sizeof(struct kmemlab_slab_io),
-		  KMEMLAB_SLAB_IO_SIZE_VER0, prep_io, NULL, &ctx },
+		  KMEMLAB_SLAB_IO_SIZE_VER0, prep_io, NULL, &ctx, NULL },
 		{ "STATS", KMEMLAB_SLAB_IOC_STATS, sizeof(struct kmemlab_slab_stats),
-		  KMEMLAB_SLAB_STATS_SIZE_VER0, prep_nothing, NULL, &ctx },
+		  KMEMLAB_SLAB_STATS_SIZE_VER0, prep_nothing, NULL, &ctx, NULL },
 	};
 	size_t i;
 
