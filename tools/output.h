@@ -12,9 +12,9 @@
  * including an exit in the middle of a command.
  *
  * The JSON document is always one object, and the layer owns it: it is
- * opened by the first member a command writes (a command writes its
- * top-level members with no out_object() of its own) and closed by
- * out_finish().  Errors go through out_error(): said on standard error,
+ * opened by the first value a command writes (a command's out_object(NULL)
+ * at the top is the document itself, and its out_close() leaves it open)
+ * and closed by out_finish() only.  Errors go through out_error(): said on standard error,
  * and in JSON mode kept for the document, so that a run that fails
  * before it printed anything (no module, no permission, a usage error)
  * still prints one valid JSON object: out_finish() adds "exit_status"
