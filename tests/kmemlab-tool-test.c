@@ -2,30 +2,43 @@
 /*
  * kmemlab-tool-test - TAP tests of the kmemlab command: every subcommand
  * runs and prints its table, every --json form (--json before or after
- * the command) is one valid JSON value, a refused request's too, every
- * command has its --help, the tour shows all eight chapters, and the
- * errors say what to do: a module not loaded (with the modprobe command),
- * permission denied (run with sudo), usage errors; exit codes 0, 1, 2, 3
- * as kmemlab(1) says.  The tool's output layer (tools/output.c) is also
- * linked in and tested directly: valid JSON when an element is left out
- * or a command stops half-way, aligned text columns.
+ * the command) is one valid JSON value, a refused request's too, a run
+ * whose every mmap way fails too (the module's budget used up), every
+ * command has its --help, the tour shows all eight chapters and each
+ * conclusion once, and the errors say what to do: a module not loaded
+ * (with the modprobe command; with --json, a JSON object saying so),
+ * permission denied (the node is for root and the group kmemlab: how to
+ * join it; a member of the group gets in without root), usage errors;
+ * exit codes 0, 1, 2, 3 as kmemlab(1) says.  The tool's output layer
+ * (tools/output.c) is also linked in and tested directly: valid JSON when
+ * an element is left out or a command stops half-way, aligned text
+ * columns.  (tests/tool/check-tool runs the same JSON checks with a real
+ * parser on the build machine.)
  * Usage: kmemlab-tool-test [--module-dir DIR]   (KMEMLAB_TOOL: the tool)
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <dirent.h>
 #include <grp.h>
 #include <math.h>
 #include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <kmemlab/mmap.h>
 
 #include "../tools/output.h"
 #include "json-valid.h"
 #include "kmodule.h"
+#include "sysfs.h"
 #include "tap.h"
 
 #define OUT_MAX (256 * 1024)
+#define SLAB_NODE "/dev/kmemlab/slab"
+#define MMAP_NODE "/dev/kmemlab/mmap"
 
 static const char *tool = "kmemlab";
 static char out[OUT_MAX], err[OUT_MAX];
@@ -40,8 +53,11 @@ static void slurp(int fd, char *buf)
 	buf[len] = '\0';
 }
 
-/* Run the tool with @args (NULL-terminated) as @uid; its exit status. */
-static int run_as(uid_t uid, const char *const *args)
+/*
+ * Run the tool with @args (NULL-terminated) as @uid, with the one
+ * supplementary group @gid if not 0; its exit status.
+ */
+static int run_as_group(uid_t uid, gid_t gid, const char *const *args)
 {
 	const char *argv[16] = { tool };
 	int o[2], e[2], status, i;
@@ -57,7 +73,7 @@ static int run_as(uid_t uid, const char *const *args)
 		dup2(o[1], 1);
 		dup2(e[1], 2);
 		/* Drop root completely: supplementary groups first. */
-		if (uid && (setgroups(0, NULL) || setgid(uid) || setuid(uid)))
+		if (uid && (setgroups(gid ? 1 : 0, &gid) || setgid(uid) || setuid(uid)))
 			_exit(126);
 		execvp(tool, (char *const *)argv);
 		_exit(127);
@@ -71,6 +87,11 @@ static int run_as(uid_t uid, const char *const *args)
 	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
 		return -1;
 	return WEXITSTATUS(status);
+}
+
+static int run_as(uid_t uid, const char *const *args)
+{
+	return run_as_group(uid, 0, args);
 }
 
 #define RUN(...) run_as(0, (const char *const[]){ __VA_ARGS__, NULL })
@@ -99,8 +120,12 @@ static void test_refused_json(void)
 		    strstr(out, "may sleep"),
 		    "a refused request with --json: exit 1, one valid JSON value with the refusal "
 		    "(exit %d)", status);
-	EXPECT_TRUE(RUN("tour", "--json") == 2 && strstr(err, "no --json form"),
-		    "tour --json: exit 2, says the tour has no --json form");
+	EXPECT_TRUE(RUN("tour", "--json") == 2 && strstr(err, "no --json form") &&
+		    json_valid(out) && strstr(out, "\"exit_status\": 2"),
+		    "tour --json: exit 2, says the tour has no --json form, in JSON too");
+	EXPECT_TRUE(RUN("--json", "alloc", "--bogus") == 2 && json_valid(out) &&
+		    strstr(out, "unknown option") && strstr(err, "unknown option"),
+		    "a usage error with --json: exit 2, one JSON object saying it, and stderr");
 }
 
 /* kmemlab COMMAND --help, for every command; kmemlab --help lists them all. */
@@ -186,8 +211,26 @@ static void layer_first_left_out(void)
 /* Every element failed; then a command that stops half-way (exit()). */
 static void layer_all_left_out(void)
 {
-	out_array(NULL);
+	out_array("rows");
 	out_close();
+}
+
+/* A command that failed before it printed anything: the errors alone. */
+static void layer_error_only(void)
+{
+	int saved = dup(2), null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+
+	/* out_error() says it on stderr too: not in this test's output. */
+	if (null >= 0)
+		dup2(null, 2);
+	out_error("/dev/kmemlab/x does not exist:\n\"load\" it");
+	if (saved >= 0)
+		dup2(saved, 2);
+	if (null >= 0)
+		close(null);
+	if (saved >= 0)
+		close(saved);
+	out_status(3);
 }
 
 static void layer_half_way(void)
@@ -209,6 +252,12 @@ static void test_output_layer(void)
 		diag_lines("got", s);
 	s = layer_output(layer_all_left_out, true);
 	if (!EXPECT_TRUE(json_valid(s), "output layer: every element left out: valid JSON"))
+		diag_lines("got", s);
+	s = layer_output(layer_error_only, true);
+	if (!EXPECT_TRUE(json_valid(s) && strstr(s, "\"exit_status\": 3") &&
+			 strstr(s, "\"errors\": [\"/dev/kmemlab/x does not exist:\\n\\\"load\\\" it\"]"),
+			 "output layer: an error before any output: one object, exit status "
+			 "and the message"))
 		diag_lines("got", s);
 	s = layer_output(layer_half_way, true);
 	if (!EXPECT_TRUE(json_valid(s), "output layer: a command stopped half-way: out_finish "
@@ -269,6 +318,18 @@ static void test_subcommands(void)
 	}
 }
 
+/* How many times @needle is in @s. */
+static unsigned int count_of(const char *s, const char *needle)
+{
+	unsigned int n = 0;
+
+	while ((s = strstr(s, needle))) {
+		n++;
+		s += strlen(needle);
+	}
+	return n;
+}
+
 static void test_tour(void)
 {
 	int status = RUN("tour");
@@ -278,6 +339,16 @@ static void test_tour(void)
 		    strstr(out, "Chapter 5.8:"), "kmemlab tour: chapters 5.1 to 5.8 in order");
 	EXPECT_TRUE(strstr(out, "Tour done: 7 chapter(s) shown, 0 skipped, 0 with a failure."),
 		    "kmemlab tour: every stop shown, none skipped or failed");
+	/* Each conclusion once: the command's own (the tour used to add its
+	 * own version of it: "The constructor runs when a slab is filled"). */
+	EXPECT_TRUE(count_of(out, "The constructor runs when") == 1 &&
+		    count_of(out, "kvmalloc tries kmalloc") == 1 &&
+		    count_of(out, "summed only when read") == 1 &&
+		    count_of(out, "in one direction each") == 1,
+		    "kmemlab tour: each chapter's conclusion said once (slab %u, alloc %u, percpu %u, "
+		    "dma %u)", count_of(out, "The constructor runs when"),
+		    count_of(out, "kvmalloc tries kmalloc"), count_of(out, "summed only when read"),
+		    count_of(out, "in one direction each"));
 }
 
 static void test_usage(void)
@@ -295,17 +366,222 @@ static void test_usage(void)
 		    "a request the driver refuses: exit 1, with the reason");
 }
 
+#define NOBODY 65534
+#define TEST_GID 4242	/* the kmemlab group this test makes in a bare guest */
+
+/* Write @text to @path (created, must not exist): 0 or -1. */
+static int create_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	ssize_t len = strlen(text);
+
+	if (fd < 0)
+		return -1;
+	if (write(fd, text, len) != len) {
+		close(fd);
+		unlink(path);
+		return -1;
+	}
+	return close(fd);
+}
+
+/*
+ * Permission denied, as an ordinary user: the message says who the node
+ * is for.  Root-only (no udev rule, as in the bare guest): that, and to
+ * run as root.  Then the node as the packages' udev rule makes it (root,
+ * group kmemlab, 0660): the group and how to join it; a member of the
+ * group gets in without root; a user listed in the group after the login
+ * began is told to log in again.  The group needs a group database: the
+ * bare guest has none, and gets one for the test (never a real
+ * system's /etc/group: with one, the test skips).
+ */
+static void test_permission(void)
+{
+	static const char node[] = SLAB_NODE;
+	bool made_etc = false, made_group = false, made_passwd = false;
+	struct stat st;
+	int status;
+
+	status = run_as(NOBODY, (const char *const[]){ "slab", NULL });
+	if (!EXPECT_TRUE(status == 3 && strstr(err, "permission denied") &&
+			 strstr(err, "root") && strstr(err, "group kmemlab") &&
+			 strstr(err, "60-kmemlab.rules"),
+			 "as an ordinary user, a root-only node: exit 3, permission denied, the "
+			 "node is root's, the udev rule that gives it to group kmemlab (exit %d)",
+			 status))
+		diag_lines("stderr", err);
+	if (stat(node, &st)) {
+		tap_skip("no slab node", "the node of the group kmemlab");
+		return;
+	}
+	if (access("/etc/group", F_OK) == 0) {
+		tap_skip("this system has its own /etc/group", "the node of the group kmemlab");
+		return;
+	}
+	if (access("/etc", F_OK) && !mkdir("/etc", 0755))
+		made_etc = true;
+	if (!EXPECT_OK(create_file("/etc/group", "kmemlab:x:4242:\n"),
+		       "a bare guest: /etc/group with the group kmemlab (gid %d)", TEST_GID)) {
+		if (made_etc)
+			rmdir("/etc");
+		return;
+	}
+	made_group = true;
+	if (!EXPECT_OK(chown(node, 0, TEST_GID) || chmod(node, 0660) ? -1 : 0,
+		       "%s: root, group kmemlab, 0660 (as the udev rule makes it)", node))
+		goto restore;
+	status = run_as(NOBODY, (const char *const[]){ "slab", NULL });
+	if (!EXPECT_TRUE(status == 3 && strstr(err, "for root and") &&
+			 strstr(err, "the group kmemlab") && strstr(err, "sudo adduser") &&
+			 strstr(err, "new login") && strstr(err, "Or run kmemlab as root"),
+			 "not in the group: exit 3, the node is for root and the group kmemlab, "
+			 "sudo adduser, a new login, then root (exit %d)", status))
+		diag_lines("stderr", err);
+	status = run_as_group(NOBODY, TEST_GID, (const char *const[]){ "slab", NULL });
+	EXPECT_TRUE(status == 0 && strstr(out, "constructor"),
+		    "a member of the group kmemlab runs kmemlab slab without root (exit %d)",
+		    status);
+	/* Listed in the group, but this login began before (no such group). */
+	if (access("/etc/passwd", F_OK) == 0 || unlink("/etc/group") ||
+	    create_file("/etc/group", "kmemlab:x:4242:nobody\n") ||
+	    create_file("/etc/passwd", "nobody:x:65534:65534:nobody:/:/bin/sh\n")) {
+		tap_skip("no bare /etc/passwd to write", "added to the group after the login");
+		goto restore;
+	}
+	made_passwd = true;
+	status = run_as(NOBODY, (const char *const[]){ "slab", NULL });
+	if (!EXPECT_TRUE(status == 3 && strstr(err, "nobody was added to the group after this login") &&
+			 strstr(err, "log out and in again"),
+			 "added to the group after the login began: says to log in again (exit %d)",
+			 status))
+		diag_lines("stderr", err);
+restore:
+	EXPECT_OK(chown(node, st.st_uid, st.st_gid) || chmod(node, st.st_mode & 07777) ? -1 : 0,
+		  "%s: its owner and mode back", node);
+	if (made_passwd)
+		unlink("/etc/passwd");
+	if (made_group)
+		unlink("/etc/group");
+	if (made_etc)
+		rmdir("/etc");
+}
+
+/*
+ * Every mmap way refused (the module's budget used up by this test's own
+ * files): kmemlab mmap --json still prints one valid JSON object, with no
+ * way in it, exit 1, the errors.  (The first way failing once printed
+ * "[, {".)
+ */
+static void test_mmap_refused(const char *mmap_path)
+{
+	static int fds[1024];
+	unsigned int n = 0, i;
+	uint32_t m;
+	int status;
+	bool full = false;
+
+	if (!mmap_path[0]) {
+		tap_skip("no --module-dir given", "mmap --json with every way refused");
+		return;
+	}
+	/* 1% of RAM: a few hundred of this test's buffers use it up. */
+	if (!EXPECT_KMODULE(kmodule_reload("kmemlab_mmap", mmap_path, "max_total_percent=1",
+					   MMAP_NODE), "reload kmemlab_mmap, max_total_percent=1"))
+		return;
+	while (!full && n < sizeof(fds) / sizeof(fds[0])) {
+		fds[n] = open(MMAP_NODE, O_RDWR | O_CLOEXEC);
+		if (fds[n] < 0)
+			break;
+		for (m = 0; m < KMEMLAB_MMAP_METHODS && !full; m++) {
+			void *p = mmap(NULL, KMEMLAB_MMAP_BUF_SIZE, PROT_READ, MAP_SHARED, fds[n],
+				       (off_t)m * KMEMLAB_MMAP_STRIDE);
+
+			if (p == MAP_FAILED)
+				full = errno == ENOSPC;
+			else
+				munmap(p, KMEMLAB_MMAP_BUF_SIZE);
+		}
+		n++;
+	}
+	if (EXPECT_TRUE(full, "the budget is used up by %u open files (ENOSPC)", n)) {
+		status = RUN("mmap", "--json");
+		if (!EXPECT_TRUE(status == 1 && json_valid(out) && strstr(out, "\"ways\": []") &&
+				 strstr(out, "\"exit_status\": 1") &&
+				 strstr(out, "No space left on device"),
+				 "kmemlab mmap --json, every way refused: exit 1, one valid JSON "
+				 "object, no way in it, the errors (exit %d)", status))
+			diag_lines("stdout", out);
+	}
+	for (i = 0; i < n; i++)
+		close(fds[i]);
+	EXPECT_KMODULE(kmodule_reload("kmemlab_mmap", mmap_path, "", MMAP_NODE),
+		       "reload kmemlab_mmap with its defaults");
+}
+
+#define EDU_DRIVER "/sys/bus/pci/drivers/kmemlab_edu"
+
+static int compare_names(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+/*
+ * kmemlab_edu loaded, no device bound (every edu device unbound for the
+ * test): kmemlab edu --json says so in one valid JSON object, exit 3,
+ * and the devices are bound again.
+ */
+static void test_edu_no_device(void)
+{
+	char pci[8][256], node[64];
+	struct dirent *e;
+	unsigned int n = 0, i;
+	int status;
+	DIR *d = opendir(EDU_DRIVER);
+
+	if (!d) {
+		tap_skip("kmemlab_edu is not loaded", "edu --json with no edu device");
+		return;
+	}
+	while ((e = readdir(d)) && n < 8)
+		if (!strncmp(e->d_name, "0000:", 5))
+			snprintf(pci[n++], sizeof(pci[0]), "%s", e->d_name);
+	closedir(d);
+	if (!n) {
+		tap_skip("no edu device bound to kmemlab_edu", "edu --json with no edu device");
+		return;
+	}
+	/* Bound again in bus order, as at boot: edu0 is the same device again. */
+	qsort(pci, n, sizeof(pci[0]), compare_names);
+	for (i = 0; i < n; i++)
+		if (!EXPECT_OK(write_file(EDU_DRIVER "/unbind", pci[i]), "unbind edu %s", pci[i]))
+			goto bind;
+	for (i = 0; i < n; i++) {
+		snprintf(node, sizeof(node), "/dev/kmemlab/edu%u", i);
+		kmodule_wait_node(node, false);
+	}
+	status = RUN("edu", "--json");
+	if (!EXPECT_TRUE(status == 3 && json_valid(out) && strstr(out, "\"devices\": []") &&
+			 strstr(out, "\"exit_status\": 3") && strstr(out, "has no edu device"),
+			 "kmemlab edu --json, the module loaded, no device: exit 3, one valid "
+			 "JSON object, no device in it, the error (exit %d)", status))
+		diag_lines("stdout", out);
+bind:
+	for (i = 0; i < n; i++)
+		EXPECT_OK(write_file(EDU_DRIVER "/bind", pci[i]), "bind edu %s again", pci[i]);
+	for (i = 0; i < n; i++) {
+		snprintf(node, sizeof(node), "/dev/kmemlab/edu%u", i);
+		EXPECT_OK(kmodule_wait_node(node, true), "%s is back", node);
+	}
+}
+
 static void test_errors(const char *percpu_path)
 {
 	int status;
 
-	status = run_as(65534, (const char *const[]){ "slab", NULL });
-	EXPECT_TRUE(status == 3 && strstr(err, "permission denied") && strstr(err, "sudo"),
-		    "as an ordinary user: exit 3, permission denied, says to use sudo (exit %d)",
-		    status);
+	test_permission();
 	if (!percpu_path[0]) {
 		tap_skip("no --module-dir given", "a module not loaded: exit 3 and the modprobe command");
-		tap_skip("no --module-dir given", "the same with --json: no half-written JSON");
+		tap_skip("no --module-dir given", "the same with --json: one JSON object saying it");
 		tap_skip("no --module-dir given", "the tour skips that chapter and says how to load it");
 		return;
 	}
@@ -316,11 +592,16 @@ static void test_errors(const char *percpu_path)
 		return;
 	status = RUN("percpu");
 	EXPECT_TRUE(status == 3 && strstr(err, "not loaded") &&
-		    strstr(err, "modprobe kmemlab_percpu"),
-		    "a module not loaded: exit 3 and the modprobe command (exit %d)", status);
+		    strstr(err, "modprobe kmemlab_percpu") && !strstr(err, "sudo") && !out[0],
+		    "a module not loaded: exit 3 and the modprobe command (no sudo: we are root), "
+		    "nothing on stdout (exit %d)", status);
 	status = RUN("percpu", "--json");
-	EXPECT_TRUE(status == 3 && !out[0] && strstr(err, "modprobe kmemlab_percpu"),
-		    "the same with --json: exit 3, no half-written JSON on stdout (exit %d)", status);
+	if (!EXPECT_TRUE(status == 3 && json_valid(out) && strstr(out, "\"exit_status\": 3") &&
+			 strstr(out, "modprobe kmemlab_percpu") &&
+			 strstr(err, "modprobe kmemlab_percpu"),
+			 "the same with --json: exit 3, one valid JSON object with the exit status "
+			 "and the modprobe command, said on stderr too (exit %d)", status))
+		diag_lines("stdout", out);
 	status = RUN("tour");
 	EXPECT_TRUE(status == 3 && strstr(out, "skipped: /dev/kmemlab/percpu is missing") &&
 		    strstr(out, "1 skipped"),
@@ -331,10 +612,16 @@ static void test_errors(const char *percpu_path)
 
 int main(int argc, char **argv)
 {
-	char percpu_path[4096];
+	char percpu_path[4096], mmap_path[4096] = "";
+	size_t len;
 
 	if (!kmodule_parse_args(argc, argv, "kmemlab_percpu", percpu_path, sizeof(percpu_path)))
 		return 2;
+	/* kmemlab_mmap.ko beside it, in the same --module-dir. */
+	len = strlen(percpu_path);
+	if (len > strlen("kmemlab_percpu.ko"))
+		snprintf(mmap_path, sizeof(mmap_path), "%.*skmemlab_mmap.ko",
+			 (int)(len - strlen("kmemlab_percpu.ko")), percpu_path);
 	if (getenv("KMEMLAB_TOOL"))
 		tool = getenv("KMEMLAB_TOOL");
 	printf("TAP version 13\n");
@@ -349,5 +636,7 @@ int main(int argc, char **argv)
 	test_refused_json();
 	test_tour();
 	test_errors(percpu_path);
+	test_mmap_refused(mmap_path);
+	test_edu_no_device();
 	return tap_done();
 }

@@ -69,8 +69,8 @@ static uint32_t parse_gfp(const char *s)
 	uint32_t gfp = 0;
 
 	if (!copy) {
-		perror("kmemlab");
-		exit(EXIT_REFUSED);
+		out_error("%s", strerror(errno));
+		out_exit(EXIT_REFUSED);
 	}
 	for (tok = strtok_r(copy, ",|", &save); tok; tok = strtok_r(NULL, ",|", &save)) {
 		if (!strcasecmp(tok, "kernel") || !strcasecmp(tok, "GFP_KERNEL"))
@@ -161,7 +161,7 @@ void do_free(int fd, uint32_t handle)
 	struct kmemlab_buf_handle h = { .argsz = sizeof(h), .handle = handle };
 
 	if (ioctl(fd, KMEMLAB_ALLOC_IOC_FREE, &h))
-		fprintf(stderr, "kmemlab: FREE %u: %s\n", handle, strerror(errno));
+		out_error("FREE %u: %s", handle, strerror(errno));
 }
 
 /* A buffer's description, as the members of the JSON object open now. */
@@ -196,7 +196,7 @@ static int alloc_table(void)
 	char b1[32], b2[32], b3[32];
 	unsigned int a, s;
 
-	out_array(NULL);
+	out_array("allocations");
 	out_columns(cols, ARRAY_SIZE(cols), true);
 	for (a = KMEMLAB_KMALLOC; a < KMEMLAB_ALLOCATOR_COUNT; a++) {
 		for (s = 0; s < ARRAY_SIZE(sizes); s++) {
@@ -269,7 +269,8 @@ static int alloc_one(int argc, char **argv)
 	char b1[32], g[96], c[96];
 	int opt, a, ctx, fd, err;
 
-	while ((opt = getopt_long(argc, argv, "n:g:c:s:", opts, NULL)) != -1) {
+	opterr = 0;	/* its errors are ours to say (die_usage: JSON too) */
+	while ((opt = getopt_long(argc, argv, ":n:g:c:s:", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'n':
 			req.count = parse_size(optarg);
@@ -286,8 +287,12 @@ static int alloc_one(int argc, char **argv)
 		case 's':
 			req.scope = parse_scope(optarg);
 			break;
+		case ':':
+			die_usage("alloc: option '%s' needs a value; see 'kmemlab alloc --help'",
+				  argv[optind - 1]);
 		default:
-			exit(EXIT_USAGE);
+			die_usage("alloc: unknown option '%s'; see 'kmemlab alloc --help'",
+				  argv[optind - 1]);
 		}
 	}
 	if (argc - optind != 2)
@@ -335,11 +340,8 @@ int cmd_alloc(int argc, char **argv)
 }
 
 const struct tour_stop alloc_tour = {
-	"kmalloc, kzalloc, vmalloc, kvmalloc",
-	"Each allocator is asked for a few sizes; the driver reports what it really got.",
-	"kmalloc rounds up to a size class and gives physically contiguous memory;\n"
-	"vmalloc gives whole pages, contiguous only in virtual addresses; kvmalloc\n"
-	"tries kmalloc and falls back to vmalloc for large sizes.", NULL,
+	.title = "kmalloc, kzalloc, vmalloc, kvmalloc",
+	.intro = "Each allocator is asked for a few sizes; the driver reports what it really got.",
 };
 
 /* kmemlab realloc: grow a kmalloc buffer and watch it move between size classes. */
@@ -360,11 +362,11 @@ int cmd_realloc(int argc, char **argv)
 	fd = open_device(ALLOC_DEV, "kmemlab_alloc");
 	err = do_alloc(fd, &req);
 	if (err) {
-		fprintf(stderr, "kmemlab: kmalloc: %s\n", strerror(err));
+		out_error("kmalloc: %s", strerror(err));
 		close(fd);
 		return EXIT_REFUSED;
 	}
-	out_array(NULL);
+	out_array("steps");
 	out_columns(cols, ARRAY_SIZE(cols), true);
 	out_row();
 	out_cell("kmalloc");
@@ -379,8 +381,8 @@ int cmd_realloc(int argc, char **argv)
 		};
 
 		if (ioctl(fd, KMEMLAB_ALLOC_IOC_REALLOC, &r)) {
-			fprintf(stderr, "kmemlab: krealloc to %llu: %s\n",
-				(unsigned long long)steps[i], strerror(errno));
+			out_error("krealloc to %llu: %s", (unsigned long long)steps[i],
+				  strerror(errno));
 			close(fd);
 			return EXIT_REFUSED;
 		}

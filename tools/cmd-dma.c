@@ -70,7 +70,9 @@ int cmd_dma(int argc, char **argv)
 	out_u64("bounced", info.bounced);
 	out_u64("global_held", info.global_held);
 	out_u64("global_limit", info.global_limit);
-	out_text("\nThe engine (a work item standing in for a device with a %u-bit DMA\n"
+	out_text("\nCoherent memory is shared by CPU and device all the time; streaming\n"
+		 "mappings hand a buffer to the device and back, in one direction each.\n"
+		 "The engine (a work item standing in for a device with a %u-bit DMA\n"
 		 "mask) saw only DMA addresses, and turned them back into memory with\n"
 		 "dma_to_phys(); the data came back intact only because each buffer\n"
 		 "was mapped for the right direction and handed over with the right\n"
@@ -91,8 +93,6 @@ int cmd_dma(int argc, char **argv)
 }
 
 const struct tour_stop dma_tour = {
-	"coherent and streaming DMA",
-	"A software DMA engine copies data it reaches only through DMA addresses.",
-	"Coherent memory is shared by CPU and device all the time; streaming mappings\n"
-	"hand a buffer to the device and back, in one direction each.", NULL,
+	.title = "coherent and streaming DMA",
+	.intro = "A software DMA engine copies data it reaches only through DMA addresses.",
 };

@@ -63,7 +63,7 @@ static int edu_device(const char *node)
 
 	if (ioctl(fd, KMEMLAB_EDU_IOC_FACTORIAL, &f12) ||
 	    ioctl(fd, KMEMLAB_EDU_IOC_FACTORIAL, &f13)) {
-		fprintf(stderr, "kmemlab: %s: FACTORIAL: %s\n", node, strerror(errno));
+		out_error("%s: FACTORIAL: %s", node, strerror(errno));
 		ret = EXIT_REFUSED;
 	}
 	out_object(NULL);
@@ -135,9 +135,13 @@ int cmd_edu(int argc, char **argv)
 	out_close();
 	out_close();
 	if (!found) {
-		fprintf(stderr, "kmemlab: no /dev/kmemlab/eduN: the kmemlab_edu module is not\n"
-			"loaded (sudo modprobe kmemlab_edu), or this machine has no edu device\n"
-			"(QEMU: -device edu).\n");
+		if (access("/sys/module/kmemlab_edu", F_OK))
+			out_error("no /dev/kmemlab/eduN: the kmemlab_edu module is not loaded.\n"
+				  "Load it with:  %smodprobe kmemlab_edu   (it drives QEMU's edu\n"
+				  "device: -device edu)", geteuid() ? "sudo " : "");
+		else
+			out_error("no /dev/kmemlab/eduN: kmemlab_edu is loaded, but this machine\n"
+				  "has no edu device (QEMU: -device edu).");
 		return EXIT_NODEV;
 	}
 	out_text("\"commands\": the device's DMA commands (the engine's moves). Each\n"
@@ -151,9 +155,7 @@ int cmd_edu(int argc, char **argv)
 }
 
 const struct tour_stop edu_tour = {
-	"a real device: registers, interrupts, DMA",
-	"QEMU's edu device: its registers through ioremap, its factorial unit by\n"
-	"interrupt, its DMA engine moving data in and out of its 4 KiB window.",
-	"Every DMA command was checked against the device's window before it was\n"
-	"written to the device's registers.", NULL,
+	.title = "a real device: registers, interrupts, DMA",
+	.intro = "QEMU's edu device: its registers through ioremap, its factorial unit by\n"
+		 "interrupt, its DMA engine moving data in and out of its 4 KiB window.",
 };

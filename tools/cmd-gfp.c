@@ -56,7 +56,7 @@ int cmd_gfp(int argc, char **argv)
 
 	no_operands(argc, argv);
 	fd = open_device(ALLOC_DEV, "kmemlab_alloc");
-	out_array(NULL);
+	out_array("contexts");
 	out_text("kmalloc(256) with each GFP base, in each context:\n\n");
 	out_columns(contexts_cols, ARRAY_SIZE(contexts_cols), true);
 	for (ctx = KMEMLAB_CTX_PROCESS; ctx < KMEMLAB_CONTEXT_COUNT; ctx++) {
@@ -86,6 +86,8 @@ int cmd_gfp(int argc, char **argv)
 			out_row_end();
 		}
 	}
+	out_close();
+	out_array("scopes");
 	out_text("\nGFP_KERNEL inside a scope (process context):\n");
 	out_columns(scope_cols, ARRAY_SIZE(scope_cols), false);
 	for (s = 0; s < ARRAY_SIZE(scopes); s++) {
@@ -111,7 +113,8 @@ int cmd_gfp(int argc, char **argv)
 	out_close();
 	out_text("\nGFP_KERNEL may sleep, so only process context may use it; a spinlock,\n"
 		 "a timer (softirq) or an interrupt needs GFP_ATOMIC (may use reserves) or\n"
-		 "GFP_NOWAIT (no reserves). The scoped API removes io/fs from every\n"
+		 "GFP_NOWAIT (no reserves): the driver refuses GFP_KERNEL there rather\n"
+		 "than let the kernel warn. The scoped API removes io/fs from every\n"
 		 "allocation the task makes until the matching restore.\n");
 	if (!out_json() && !ioctl(fd, KMEMLAB_ALLOC_IOC_STATS, &st))
 		out_text("\n%s", hardirq_text(st.hardirq_rule));
@@ -120,10 +123,7 @@ int cmd_gfp(int argc, char **argv)
 }
 
 const struct tour_stop gfp_tour = {
-	"GFP flags and allocation context",
-	"The same allocation is asked for in process context, under a spinlock, in a\n"
-	"softirq and in a hard interrupt, with each GFP flag.",
-	"Only GFP_ATOMIC or GFP_NOWAIT may be used where sleeping is forbidden; the\n"
-	"driver refuses GFP_KERNEL there instead of letting the kernel warn. Under\n"
-	"PREEMPT_RT even those stay out of hard-IRQ context.", NULL,
+	.title = "GFP flags and allocation context",
+	.intro = "The same allocation is asked for in process context, under a spinlock, in a\n"
+		 "softirq and in a hard interrupt, with each GFP flag.",
 };

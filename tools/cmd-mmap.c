@@ -48,7 +48,7 @@ static int try_way(int fd, uint32_t m, struct way *w)
 	p = mmap(NULL, KMEMLAB_MMAP_BUF_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
 		 (off_t)m * KMEMLAB_MMAP_STRIDE);
 	if (p == MAP_FAILED) {
-		fprintf(stderr, "kmemlab: mmap %s: %s\n", names[m], strerror(errno));
+		out_error("mmap %s: %s", names[m], strerror(errno));
 		return -1;
 	}
 	ioctl(fd, KMEMLAB_MMAP_IOC_STATS, &before);
@@ -160,7 +160,6 @@ int cmd_mmap(int argc, char **argv)
 }
 
 const struct tour_stop mmap_tour = {
-	"mmap to user space",
-	"The same kernel buffer is mapped into this process four ways.",
-	"No data is copied: process and kernel read and write the same pages.", NULL,
+	.title = "mmap to user space",
+	.intro = "The same kernel buffer is mapped into this process four ways.",
 };

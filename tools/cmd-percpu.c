@@ -22,12 +22,11 @@ static void explain_busy(int fd)
 	if (ioctl(fd, KMEMLAB_PERCPU_IOC_TOTALS, &t))
 		return;
 	if (t.runs >= t.max_runs)
-		fprintf(stderr, "kmemlab: %u runs are in progress, the most at once "
-			"(max_runs): try again later\n", t.runs);
+		out_error("%u runs are in progress, the most at once (max_runs): try again later",
+			  t.runs);
 	else if (t.static_busy)
-		fprintf(stderr, "kmemlab: another run is counting with DEFINE_PER_CPU, "
-			"which is one variable for the whole module: one run at a "
-			"time may use it; try again later\n");
+		out_error("another run is counting with DEFINE_PER_CPU, which is one variable "
+			  "for the whole module: one run at a time may use it; try again later");
 }
 
 int cmd_percpu(int argc, char **argv)
@@ -53,7 +52,7 @@ int cmd_percpu(int argc, char **argv)
 	if (ioctl(fd, KMEMLAB_PERCPU_IOC_RUN, &r)) {
 		int err = errno;
 
-		fprintf(stderr, "kmemlab: RUN: %s\n", strerror(err));
+		out_error("RUN: %s", strerror(err));
 		if (err == EBUSY)
 			explain_busy(fd);
 		close(fd);
@@ -93,9 +92,7 @@ int cmd_percpu(int argc, char **argv)
 }
 
 const struct tour_stop percpu_tour = {
-	"per-CPU variables",
-	"A thread on every CPU increments a counter, once per method.",
-	"All totals are exact; the shared ones pay for cache lines moving between\n"
-	"CPUs, the per-CPU ones are summed only when read.",
-	(const char *const[]){ "100000", NULL },
+	.title = "per-CPU variables",
+	.intro = "A thread on every CPU increments a counter, once per method.",
+	.args = (const char *const[]){ "100000", NULL },
 };

@@ -35,7 +35,7 @@ static int slab_ioctl(int fd, unsigned long cmd, void *arg, const char *what)
 {
 	if (ioctl(fd, cmd, arg) == 0)
 		return 0;
-	fprintf(stderr, "kmemlab: %s: %s\n", what, strerror(errno));
+	out_error("%s: %s", what, strerror(errno));
 	return -1;
 }
 
@@ -138,9 +138,6 @@ int cmd_slab(int argc, char **argv)
 }
 
 const struct tour_stop slab_tour = {
-	"slab caches (kmem_cache)",
-	"Objects come from a cache of fixed-size descriptors with a constructor.",
-	"The constructor runs when a slab is filled, not on every allocation; bulk\n"
-	"calls move many objects at once; the mempool keeps a reserve for when the\n"
-	"cache cannot give.", NULL,
+	.title = "slab caches (kmem_cache)",
+	.intro = "Objects come from a cache of fixed-size descriptors with a constructor.",
 };

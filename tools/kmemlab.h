@@ -21,9 +21,12 @@
 
 enum { EXIT_REFUSED = 1, EXIT_USAGE = 2, EXIT_NODEV = 3 };
 
-/* A stop of the tour: what is said before and after the command runs. */
+/*
+ * A stop of the tour: what is said before the command runs.  The
+ * chapter's conclusion is the command's own closing text, said once.
+ */
 struct tour_stop {
-	const char *title, *intro, *outro;
+	const char *title, *intro;
 	const char *const *args;	/* the command's arguments, NULL-terminated */
 };
 

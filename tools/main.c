@@ -6,9 +6,11 @@
  * chapter of the tutorial, its handler (one file a chapter or driver:
  * cmd-*.c), its arguments and help, the device it needs and its stop of
  * the tour.  Dispatch, "kmemlab --help", "kmemlab COMMAND --help" and
- * "kmemlab tour" (tour.c) all read it.  Output goes through output.c: an
- * aligned table with a sentence explaining it, or JSON with --json (before
- * or after the command).
+ * "kmemlab tour" (tour.c) all read it, and so does the bash completion
+ * (tools/kmemlab.bash-completion asks "kmemlab --commands").  Output goes
+ * through output.c: an aligned table with a sentence explaining it, or
+ * JSON with --json (before or after the command): one object, on every
+ * path, errors included.
  *
  * Exit status: 0 success, 1 the driver refused or failed, 2 usage error,
  * 3 the driver is not available (module not loaded, no permission).
@@ -117,7 +119,7 @@ static void usage(FILE *out)
 	unsigned int i;
 
 	fprintf(out, "Usage: kmemlab [--json] COMMAND [ARGS] [--json]\n"
-		"       kmemlab COMMAND --help\n"
+		"       kmemlab COMMAND --help | kmemlab help COMMAND\n"
 		"       kmemlab --help | --version\n\n");
 	for (i = 0; i < command_count; i++)
 		fprintf(out, "  %-9s %-8s %s\n", commands[i].name, commands[i].chapter,
@@ -146,8 +148,10 @@ static void command_help(const struct command *c)
 	} while (*form);
 	printf("\nChapter %s: %s.\n\n%s", c->chapter, c->summary, c->help);
 	if (c->node)
-		printf("\nNeeds %s (driver %s: sudo modprobe %s), as root.\n", c->node, c->module,
-		       c->module);
+		printf("\nNeeds %s, from the driver %s (load it as root: modprobe %s).\n"
+		       "The node is for root and the group kmemlab (with the packages' udev\n"
+		       "rule); to join the group: sudo adduser $USER kmemlab, then log in again.\n",
+		       c->node, c->module, c->module);
 	if (c->no_json)
 		printf("\nHas no --json form.\n");
 	printf("\nExit status: 0 ok, 1 refused or failed, 2 usage, 3 driver not available.\n");
@@ -163,37 +167,70 @@ static const struct command *find_command(const char *name)
 	return NULL;
 }
 
+/* --json anywhere: errors found while reading the command line are JSON too. */
+static bool wants_json(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--json"))
+			return true;
+	return false;
+}
+
+/* Help and version are text, whatever --json says. */
+static int text_help(const struct command *c)
+{
+	out_init(stdout, false);
+	if (c)
+		command_help(c);
+	else
+		usage(stdout);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const struct command *c;
-	bool json = false, help = false;
-	int i, n;
+	bool help = false;
+	int i, n, ret;
+
+	out_init(stdout, wants_json(argc, argv));
+	/* Whatever path ends the run (exit() included), the JSON is closed. */
+	atexit(out_finish);
 
 	/* Options before the command: --json, --help, --version. */
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		if (!strcmp(argv[i], "--json")) {
-			json = true;
+			continue;
 		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			usage(stdout);
-			return 0;
+			return text_help(NULL);
 		} else if (!strcmp(argv[i], "--version")) {
+			out_init(stdout, false);
 			printf("kmemlab %s\n", PACKAGE_VERSION);
+			return 0;
+		} else if (!strcmp(argv[i], "--commands")) {
+			/* For the bash completion: the table's names, one a line. */
+			out_init(stdout, false);
+			for (n = 0; n < (int)command_count; n++)
+				printf("%s\n", commands[n].name);
 			return 0;
 		} else {
 			die_usage("unknown option '%s'", argv[i]);
 		}
 	}
 	if (i == argc) {
+		out_error("no command given");
 		usage(stderr);
-		return EXIT_USAGE;
+		out_exit(EXIT_USAGE);
 	}
 	if (!strcmp(argv[i], "help")) {
-		c = i + 1 < argc ? find_command(argv[i + 1]) : NULL;
-		if (c)
-			command_help(c);
-		else
-			usage(stdout);
-		return 0;
+		if (i + 1 == argc)
+			return text_help(NULL);
+		c = find_command(argv[i + 1]);
+		if (!c)
+			die_usage("help: unknown command '%s'", argv[i + 1]);
+		return text_help(c);
 	}
 	c = find_command(argv[i]);
 	if (!c)
@@ -203,22 +240,19 @@ int main(int argc, char **argv)
 	argv[0] = argv[i];
 	for (n = 1, i++; i < argc; i++) {
 		if (!strcmp(argv[i], "--json"))
-			json = true;
+			continue;
 		else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
 			help = true;
 		else
 			argv[n++] = argv[i];
 	}
 	argv[n] = NULL;
-	if (help) {
-		command_help(c);
-		return 0;
-	}
-	if (json && c->no_json)
+	if (help)
+		return text_help(c);
+	if (out_json() && c->no_json)
 		die_usage("%s has no --json form: run the chapters' commands with --json", c->name);
 
-	out_init(stdout, json);
-	/* Whatever path ends the command (exit() included), the JSON is closed. */
-	atexit(out_finish);
-	return c->run(n, argv);
+	ret = c->run(n, argv);
+	out_status(ret);
+	return ret;
 }

@@ -7,6 +7,8 @@
  * elements are objects or arrays puts each on a line of its own, indented
  * by its depth.  The layer keeps a stack of what is open, so it knows
  * whether a value is the first of its container and how to close it.
+ * The bottom of the stack is the document, one object: opened by the
+ * first value written, closed by out_finish() only, after the errors.
  */
 #include <inttypes.h>
 #include <math.h>
@@ -18,9 +20,14 @@
 #include "output.h"
 
 #define OUT_DEPTH 8
+#define OUT_ERRORS 16
 
 static FILE *out_fp;
 static bool json_mode;
+static bool finished;		/* out_finish() has printed the document */
+static int exit_status;
+static char *errors[OUT_ERRORS];
+static unsigned int error_count;
 
 static struct level {
 	bool array;	/* '[' (else '{') */
@@ -39,6 +46,10 @@ void out_init(FILE *stream, bool json)
 {
 	out_fp = stream;
 	json_mode = json;
+	finished = false;
+	exit_status = 0;
+	while (error_count)
+		free(errors[--error_count]);
 	depth = 0;
 	ncols = 0;
 	cols = NULL;
@@ -73,6 +84,10 @@ static void json_string(const char *s)
 	for (; *p; p++) {
 		if (*p == '"' || *p == '\\')
 			fprintf(fp(), "\\%c", *p);
+		else if (*p == '\n')
+			fputs("\\n", fp());
+		else if (*p == '\t')
+			fputs("\\t", fp());
 		else if (*p < 0x20)
 			fprintf(fp(), "\\u%04x", *p);
 		else
@@ -86,25 +101,57 @@ static void indent(unsigned int n)
 	fprintf(fp(), "\n%*s", (int)n * 2, "");
 }
 
+/*
+ * The commands' code alone decides the nesting and the names: a level
+ * deeper than the stack, or a member without a name, is a bug in the
+ * tool, and going on would print invalid JSON.
+ */
+static void bug(const char *what)
+{
+	fprintf(stderr, "kmemlab: bug: %s\n", what);
+	abort();
+}
+
+static void push(bool array)
+{
+	if (depth == OUT_DEPTH)
+		bug("JSON nested too deep");
+	stack[depth].array = array;
+	stack[depth].empty = true;
+	stack[depth].lines = false;
+	depth++;
+}
+
+/* The document: one object, opened by the first value written. */
+static void open_document(void)
+{
+	if (depth)
+		return;
+	fputc('{', fp());
+	push(false);
+}
+
 /* Before any value: the separator, then the member's name in an object. */
 static void json_begin(const char *key, bool container)
 {
-	if (depth) {
-		struct level *up = &stack[depth - 1];
+	struct level *up;
 
-		if (!up->empty)
-			fputc(',', fp());
-		if (up->array && container) {
-			up->lines = true;
-			indent(depth);
-		} else if (!up->empty) {
-			fputc(' ', fp());
-		}
-		up->empty = false;
-		if (!up->array) {
-			json_string(key);
-			fputs(": ", fp());
-		}
+	open_document();
+	up = &stack[depth - 1];
+	if (!up->empty)
+		fputc(',', fp());
+	if (up->array && container) {
+		up->lines = true;
+		indent(depth);
+	} else if (!up->empty) {
+		fputc(' ', fp());
+	}
+	up->empty = false;
+	if (!up->array) {
+		if (!key)
+			bug("a JSON member without a name");
+		json_string(key);
+		fputs(": ", fp());
 	}
 }
 
@@ -112,21 +159,14 @@ static void json_open(const char *key, bool array)
 {
 	if (!json_mode)
 		return;
-	/*
-	 * The commands' code alone decides the nesting (a few levels):
-	 * deeper is a bug in the tool, and going on would close the wrong
-	 * level later and print invalid JSON.
-	 */
-	if (depth == OUT_DEPTH) {
-		fprintf(stderr, "kmemlab: bug: JSON nested deeper than %d\n", OUT_DEPTH);
-		abort();
+	/* A command's own top-level object is the document itself. */
+	if (!depth && !array && !key) {
+		open_document();
+		return;
 	}
 	json_begin(key, true);
 	fputc(array ? '[' : '{', fp());
-	stack[depth].array = array;
-	stack[depth].empty = true;
-	stack[depth].lines = false;
-	depth++;
+	push(array);
 }
 
 void out_object(const char *key)
@@ -139,22 +179,68 @@ void out_array(const char *key)
 	json_open(key, true);
 }
 
-void out_close(void)
+static void close_level(void)
 {
-	if (!json_mode || !depth)
-		return;
 	depth--;
 	if (stack[depth].lines)
 		indent(depth);
 	fputc(stack[depth].array ? ']' : '}', fp());
-	if (!depth)
-		fputc('\n', fp());
+}
+
+/* The document itself stays open for out_finish(). */
+void out_close(void)
+{
+	if (json_mode && depth > 1)
+		close_level();
+}
+
+void out_status(int status)
+{
+	exit_status = status;
+}
+
+void out_exit(int status)
+{
+	out_status(status);
+	exit(status);
+}
+
+void out_error(const char *fmt, ...)
+{
+	char msg[2048];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	fflush(fp());	/* what came before it, first */
+	fprintf(stderr, "kmemlab: %s\n", msg);
+	if (json_mode && error_count < OUT_ERRORS) {
+		errors[error_count] = strdup(msg);
+		if (errors[error_count])
+			error_count++;
+	}
 }
 
 void out_finish(void)
 {
-	while (json_mode && depth)
-		out_close();
+	unsigned int i;
+
+	if (json_mode && !finished) {
+		finished = true;
+		open_document();
+		while (depth > 1)
+			close_level();
+		if (exit_status || error_count) {
+			out_int("exit_status", exit_status);
+			out_array("errors");
+			for (i = 0; i < error_count; i++)
+				out_str(NULL, errors[i]);
+			close_level();
+		}
+		close_level();
+		fputc('\n', fp());
+	}
 	fflush(fp());
 }
 

@@ -10,6 +10,16 @@
  * left out (a method that failed) never leaves a stray comma, and
  * out_finish() closes whatever is open: the JSON is valid on every path,
  * including an exit in the middle of a command.
+ *
+ * The JSON document is always one object, and the layer owns it: it is
+ * opened by the first value a command writes (a command's out_object(NULL)
+ * at the top is the document itself, and its out_close() leaves it open)
+ * and closed by out_finish() only.  Errors go through out_error(): said on standard error,
+ * and in JSON mode kept for the document, so that a run that fails
+ * before it printed anything (no module, no permission, a usage error)
+ * still prints one valid JSON object: out_finish() adds "exit_status"
+ * and "errors" (the messages) whenever the status is not 0 or an error
+ * was said.
  */
 #ifndef KMEMLAB_OUTPUT_H
 #define KMEMLAB_OUTPUT_H
@@ -23,15 +33,29 @@
 
 void out_init(FILE *stream, bool json);
 bool out_json(void);
-/* Close every open JSON array and object, end the line; flush. */
+/*
+ * Close every open JSON array and object (in JSON mode the document is
+ * printed even if empty, with "exit_status" and "errors" if it failed),
+ * end the line; flush.  Runs at exit (main.c registers it).
+ */
 void out_finish(void);
+
+/* The exit status out_finish() reports; main() and out_exit() set it. */
+void out_status(int status);
+/* Set the status, then exit(): out_finish() runs from atexit. */
+void out_exit(int status) __attribute__((noreturn));
+/*
+ * An error: "kmemlab: MESSAGE" on standard error, and in JSON mode one
+ * string of the document's "errors".  No trailing newline in @fmt.
+ */
+void out_error(const char *fmt, ...) OUT_PRINTF(1, 2);
 
 /* Text only. */
 void out_text(const char *fmt, ...) OUT_PRINTF(1, 2);
 
 /*
- * JSON only.  @key names the member inside an object; NULL inside an
- * array (and for the document itself).
+ * JSON only.  @key names the member inside an object (the document, when
+ * nothing else is open); NULL inside an array.
  */
 void out_object(const char *key);
 void out_array(const char *key);

@@ -6,12 +6,16 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <kmemlab/dmacore.h>
 
@@ -20,14 +24,15 @@
 
 void die_usage(const char *fmt, ...)
 {
+	char msg[1024];
 	va_list ap;
 
-	fprintf(stderr, "kmemlab: ");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nTry 'kmemlab --help'.\n");
-	exit(EXIT_USAGE);
+	out_error("%s", msg);
+	fprintf(stderr, "Try 'kmemlab --help'.\n");
+	out_exit(EXIT_USAGE);
 }
 
 /* For the commands that take no arguments. */
@@ -38,22 +43,106 @@ void no_operands(int argc, char **argv)
 			  argv[0], argv[1], argv[0]);
 }
 
+/* Who runs this: the login name, for the command to paste. */
+static const char *user_name(void)
+{
+	const struct passwd *pw = getpwuid(getuid());
+	const char *env = getenv("USER");
+
+	return pw ? pw->pw_name : env && *env ? env : "$USER";
+}
+
+/* Is @gid among this process's groups? */
+static bool in_group(gid_t gid)
+{
+	gid_t groups[256];
+	int i, n = getgroups(ARRAY_SIZE(groups), groups);
+
+	if (getegid() == gid)
+		return true;
+	for (i = 0; i < n; i++)
+		if (groups[i] == gid)
+			return true;
+	return false;
+}
+
+/* Is @user listed in group @g (the group database, not this login)? */
+static bool listed_in(const struct group *g, const char *user)
+{
+	char *const *m;
+
+	for (m = g->gr_mem; m && *m; m++)
+		if (!strcmp(*m, user))
+			return true;
+	return false;
+}
+
+/*
+ * EACCES on @path: say who the node is for, as it really is.  The
+ * packages' udev rule (60-kmemlab.rules) gives the nodes to root and the
+ * group kmemlab (mode 0660); without the rule they are root's alone.
+ */
+static void explain_denied(const char *path)
+{
+	const char *user = user_name();
+	const struct group *g;
+	struct stat st;
+	char owner[64];
+
+	if (stat(path, &st)) {
+		out_error("%s: permission denied", path);
+		return;
+	}
+	g = getgrgid(st.st_gid);
+	if (g)
+		snprintf(owner, sizeof(owner), "%s", g->gr_name);
+	else
+		snprintf(owner, sizeof(owner), "%u", (unsigned int)st.st_gid);
+	if (g && !strcmp(g->gr_name, "kmemlab") && (st.st_mode & 060) == 060) {
+		if (listed_in(g, user) && !in_group(st.st_gid))
+			out_error("%s: permission denied: the kmemlab device nodes are for root and\n"
+				  "the group kmemlab. %s was added to the group after this login\n"
+				  "began: log out and in again (a new login has the group; 'newgrp\n"
+				  "kmemlab' gives it to one shell). Or run kmemlab as root.", path, user);
+		else
+			out_error("%s: permission denied: the kmemlab device nodes are for root and\n"
+				  "the group kmemlab, which %s is not in. Join it:\n"
+				  "    sudo adduser %s kmemlab\n"
+				  "(in a root shell: adduser %s kmemlab), then log out and in again:\n"
+				  "the group counts from a new login. Or run kmemlab as root.",
+				  path, user, user, user);
+		return;
+	}
+	out_error("%s: permission denied: it belongs to root, group %s, mode %04o:\n"
+		  "root only. The kmemlab-utils package's udev rule (60-kmemlab.rules)\n"
+		  "gives the nodes to the group kmemlab; it is not in force here (or the\n"
+		  "module was loaded before it was installed: reload the module). Run\n"
+		  "kmemlab as root.", path, owner, (unsigned int)(st.st_mode & 07777));
+}
+
 /* Open a driver's node, or explain exactly what is missing. */
 int open_device(const char *path, const char *module)
 {
 	int fd = open(path, O_RDWR | O_CLOEXEC);
+	char sys[128];
 
 	if (fd >= 0)
 		return fd;
-	if (errno == ENOENT)
-		fprintf(stderr, "kmemlab: %s does not exist: the %s module is not loaded.\n"
-			"Load it with:  sudo modprobe %s\n", path, module, module);
-	else if (errno == EACCES || errno == EPERM)
-		fprintf(stderr, "kmemlab: %s: permission denied: the kmemlab devices are root-only.\n"
-			"Run kmemlab with sudo.\n", path);
-	else
-		fprintf(stderr, "kmemlab: cannot open %s: %s\n", path, strerror(errno));
-	exit(EXIT_NODEV);
+	if (errno == ENOENT) {
+		snprintf(sys, sizeof(sys), "/sys/module/%s", module);
+		if (!access(sys, F_OK))
+			out_error("%s does not exist, although the %s module is loaded:\n"
+				  "is /dev a devtmpfs (or udev running)?", path, module);
+		else
+			out_error("%s does not exist: the %s module is not loaded.\n"
+				  "Load it with:  %smodprobe %s", path, module,
+				  geteuid() ? "sudo " : "", module);
+	} else if (errno == EACCES || errno == EPERM) {
+		explain_denied(path);
+	} else {
+		out_error("cannot open %s: %s", path, strerror(errno));
+	}
+	out_exit(EXIT_NODEV);
 }
 
 uint64_t parse_size(const char *s)
@@ -119,7 +208,7 @@ int transfer_row(int fd, unsigned long request, void *arg, const char *what,
 	memset(out, 0, len);
 	t = now_ms();
 	if (ioctl(fd, request, arg)) {
-		fprintf(stderr, "kmemlab: %s %s: %s\n", what, method, strerror(errno));
+		out_error("%s %s: %s", what, method, strerror(errno));
 		return -1;
 	}
 	*ms = now_ms() - t;
