@@ -207,12 +207,18 @@ void out_exit(int status)
 
 void out_error(const char *fmt, ...)
 {
-	char msg[2048];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	out_verror(fmt, ap);
 	va_end(ap);
+}
+
+void out_verror(const char *fmt, va_list ap)
+{
+	char msg[2048];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	fflush(fp());	/* what came before it, first */
 	fprintf(stderr, "kmemlab: %s\n", msg);
 	if (json_mode && error_count < OUT_ERRORS) {

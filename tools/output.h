@@ -24,6 +24,7 @@
 #ifndef KMEMLAB_OUTPUT_H
 #define KMEMLAB_OUTPUT_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -49,6 +50,7 @@ void out_exit(int status) __attribute__((noreturn));
  * string of the document's "errors".  No trailing newline in @fmt.
  */
 void out_error(const char *fmt, ...) OUT_PRINTF(1, 2);
+void out_verror(const char *fmt, va_list ap) OUT_PRINTF(1, 0);
 
 /* Text only. */
 void out_text(const char *fmt, ...) OUT_PRINTF(1, 2);

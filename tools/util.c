@@ -24,13 +24,11 @@
 
 void die_usage(const char *fmt, ...)
 {
-	char msg[1024];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	out_verror(fmt, ap);
 	va_end(ap);
-	out_error("%s", msg);
 	fprintf(stderr, "Try 'kmemlab --help'.\n");
 	out_exit(EXIT_USAGE);
 }
