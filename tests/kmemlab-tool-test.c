@@ -398,7 +398,7 @@ static int create_file(const char *path, const char *text)
 static void test_permission(void)
 {
 	static const char node[] = SLAB_NODE;
-	bool made_etc = false, made_group = false, made_passwd = false;
+	bool made_etc = false, made_group = false, made_passwd = false, names;
 	struct stat st;
 	int status;
 
@@ -430,8 +430,18 @@ static void test_permission(void)
 	if (!EXPECT_OK(chown(node, 0, TEST_GID) || chmod(node, 0660) ? -1 : 0,
 		       "%s: root, group kmemlab, 0660 (as the udev rule makes it)", node))
 		goto restore;
+	/*
+	 * The tool names the group through the C library, which reads
+	 * /etc/group with an NSS module: built into bookworm's glibc, a
+	 * separate libnss_files.so.2 in bullseye's, which the guest's
+	 * initramfs does not hold (the library loads it at run time).
+	 */
+	names = getgrgid(TEST_GID) != NULL;
 	status = run_as(NOBODY, (const char *const[]){ "slab", NULL });
-	if (!EXPECT_TRUE(status == 3 && strstr(err, "for root and") &&
+	if (!names)
+		tap_skip("this guest's C library cannot read /etc/group (no NSS files module)",
+			 "not in the group: the node is for root and the group kmemlab");
+	else if (!EXPECT_TRUE(status == 3 && strstr(err, "for root and") &&
 			 strstr(err, "the group kmemlab") && strstr(err, "sudo adduser") &&
 			 strstr(err, "new login") && strstr(err, "Or run kmemlab as root"),
 			 "not in the group: exit 3, the node is for root and the group kmemlab, "
@@ -442,6 +452,11 @@ static void test_permission(void)
 		    "a member of the group kmemlab runs kmemlab slab without root (exit %d)",
 		    status);
 	/* Listed in the group, but this login began before (no such group). */
+	if (!names) {
+		tap_skip("this guest's C library cannot read /etc/group (no NSS files module)",
+			 "added to the group after the login");
+		goto restore;
+	}
 	if (access("/etc/passwd", F_OK) == 0 || unlink("/etc/group") ||
 	    create_file("/etc/group", "kmemlab:x:4242:nobody\n") ||
 	    create_file("/etc/passwd", "nobody:x:65534:65534:nobody:/:/bin/sh\n")) {
