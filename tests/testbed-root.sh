@@ -9,8 +9,11 @@
 #                             QEMU read it); the caller makes DIR and sets
 #                             its EXIT trap, which calls root_remove,
 #                             first, so a failure here is cleaned up too
-#   root_remove DIR           unmount and delete DIR: rm --one-file-system,
-#                             so it never enters a /dev still bound there
+#   root_remove DIR           unmount and delete DIR; a mount that will not
+#                             go (busy) is detached lazily, and if one is
+#                             still there DIR is left, said so, never
+#                             deleted; rm --one-file-system besides, so rm
+#                             never enters a /dev still bound there
 
 root_unpack() {
 	tar -C "$2" --exclude=./dev -xf "$1"
@@ -21,6 +24,13 @@ root_unpack() {
 
 root_remove() {
 	[ -n "$1" ] && [ -d "$1" ] || return 0
-	umount "$1/proc" "$1/dev" 2>/dev/null || :
+	for mount_point in "$1/proc" "$1/dev"; do
+		mountpoint -q "$mount_point" || continue
+		umount "$mount_point" 2>/dev/null || umount -l "$mount_point" || :
+		if mountpoint -q "$mount_point"; then
+			echo "testbed-root: $mount_point is still mounted: $1 is left as it is" >&2
+			return 1
+		fi
+	done
 	rm -rf --one-file-system "$1"
 }
