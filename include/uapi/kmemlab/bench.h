@@ -14,7 +14,8 @@
  *    one operation is one allocation and its free, GFP_KERNEL | __GFP_NOWARN:
  *    KMALLOC      kmalloc() + kfree()
  *    KVMALLOC     kvmalloc() + kvfree()
- *    VMALLOC      vmalloc() + vfree()
+ *    VMALLOC      vmalloc() + vfree() (as __vmalloc(), which takes the
+ *                 __GFP_NOWARN)
  *    ALLOC_PAGES  alloc_pages(order of the size) + __free_pages()
  *    kmalloc and alloc_pages stop at KMALLOC_MAX_SIZE (4 MiB on x86-64):
  *    a larger size is E2BIG, before anything is allocated.
