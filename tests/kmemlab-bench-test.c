@@ -373,6 +373,7 @@ static void test_tool(void)
 	};
 	struct stat sb;
 	unsigned int i, missing = 0;
+	const char *p;
 	int status;
 
 	status = tool_run(0, (const char *const[]){ "--version", NULL });
@@ -400,6 +401,13 @@ static void test_tool(void)
 	status = tool_run(0, (const char *const[]){ "bench", "5.3", "--quick", NULL });
 	EXPECT_TRUE(status == 0 && strstr(out, "kmem_cache_bulk") && !strstr(out, "vmalloc"),
 		    "kmemlab bench 5.3 --quick: exit 0, 5.3's series only (exit %d)", status);
+	tap_diag("kmemlab bench 5.3 --quick (the first lines):");
+	for (p = out, i = 0; *p && i < 16; i++) {
+		int len = strcspn(p, "\n");
+
+		tap_diag("  | %.*s", len, p);
+		p += len + (p[len] == '\n');
+	}
 
 	if (stat(DEV, &sb) || chmod(DEV, 0666)) {
 		tap_skip("cannot open the node to others", "kmemlab bench as an ordinary user");
