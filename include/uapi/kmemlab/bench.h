@@ -67,7 +67,7 @@
  * else EINVAL: a repeat cannot be interrupted, so it must stay short.
  */
 #define KMEMLAB_BENCH_MAX_LOOPS			1000000
-#define KMEMLAB_BENCH_MAX_BYTES_PER_REPEAT	(1ULL << 32)
+#define KMEMLAB_BENCH_MAX_BYTES_PER_REPEAT	(4ULL << 30)	/* 4 GiB */
 #define KMEMLAB_BENCH_MAX_OBJECTS_PER_REPEAT	4000000
 
 /* Chapter 5.1's axis: bytes. */
