@@ -1,7 +1,8 @@
 dnl kmem_cache_alloc_bulk(): returns the int count up to 6.12, a bool from
 dnl 7.2.  Only a type check tells them apart (both compile as conditions).
 dnl Read by src/compat/kmemlab_compat.h:kmemlab_kmem_cache_alloc_bulk(), which
-dnl src/slab/kmemlab_slab.c:kmemlab_alloc_bulk() calls.
+dnl src/slab/kmemlab_slab.c:kmemlab_alloc_bulk() and
+dnl src/bench/kmemlab_bench.c:kmemlab_bench_kmem_cache_bulk() call.
 KMEMLAB_KERNEL_PROBE([kmem_cache_alloc_bulk_bool], [HAVE_KMEM_CACHE_ALLOC_BULK_BOOL],
 	[kmem_cache_alloc_bulk() returning bool], [
 #include <linux/slab.h>

@@ -14,12 +14,15 @@
 #   kmemlab_dma      the DMA API on any machine, with a software engine (5.5, 5.6)
 #   kmemlab_edu      a PCI driver for QEMU's edu device (5.5, 5.6, 5.7)
 #   kmemlab_mmap     kernel memory mapped into a process, four ways (5.8)
+#   kmemlab_bench    what the allocators of 5.1 and 5.3 cost, timed in the
+#                    kernel (kmemlab bench)
 #
 # Each module is src/<directory>/<name>.ko, built from <name>.c beside it;
 # the DMA modules from <name>_main.c (the driver and its engine) and
 # <name>_core.c (the DMA core of src/dmacore/, compiled in).
 KMEMLAB_SIMPLE_MODULES = \
 	src/alloc/kmemlab_alloc.ko \
+	src/bench/kmemlab_bench.ko \
 	src/mmap/kmemlab_mmap.ko \
 	src/percpu/kmemlab_percpu.ko \
 	src/slab/kmemlab_slab.ko
@@ -41,6 +44,7 @@ KMEMLAB_TEST_MODULES = \
 # shares with its in-kernel tests.
 KMEMLAB_MODULE_DIR_FILES = \
 	src/alloc/Kbuild src/alloc/kmemlab_alloc_rules.h \
+	src/bench/Kbuild src/bench/kmemlab_bench_rules.h \
 	src/dma/Kbuild src/dma/kmemlab_dma_rules.h \
 	src/edu/Kbuild src/edu/kmemlab_edu_rules.h \
 	src/mmap/Kbuild \

@@ -55,7 +55,7 @@ struct argsz_case {
 
 #define ARGSZ_CANARY	0xa5
 
-#define ARGSZ_BUF	512
+#define ARGSZ_BUF	1024	/* the largest struct (bench RUN, 536 bytes) and more */
 
 /* Send @c's request as a struct of @len bytes in @buf (ARGSZ_BUF bytes,
  * holding the answer afterwards): the ioctl's result, errno kept;

@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include <kmemlab/alloc.h>
+#include <kmemlab/bench.h>
 #include <kmemlab/dma.h>
 #include <kmemlab/edu.h>
 #include <kmemlab/mmap.h>
@@ -174,6 +175,13 @@ static const int edu_ioctl_errnos[] = {
 static const int edu_rw_errnos[] = { EFAULT, ENOMEM, ENOSPC, ENODEV, ETIMEDOUT, EIO, EINTR, 0 };
 static const int edu_mmap_errnos[] = { EINVAL, ENODEV, EACCES, EOVERFLOW, ENOMEM, ENOSPC, 0 };
 
+static const unsigned long bench_cmds[] = { KMEMLAB_BENCH_IOC_RUN };
+static const size_t bench_sizes[] = { sizeof(struct kmemlab_bench_run) };
+/* include/uapi/kmemlab/bench.h (EPERM: the fuzzer runs as root, so only
+ * if it has lost CAP_SYS_ADMIN)
+ */
+static const int bench_ioctl_errnos[] = { EFAULT, EINVAL, ENOTTY, E2BIG, ENOMEM, EPERM, EINTR, 0 };
+
 static const struct device_model models[] = {
 	{ "alloc", alloc_cmds, alloc_sizes, 7, alloc_ioctl_errnos, no_rw_errnos,
 	  no_mmap_errnos, no_seek_errnos, 0 },
@@ -191,6 +199,11 @@ static const struct device_model models[] = {
 	 */
 	{ "edu", edu_cmds, edu_sizes, 5, edu_ioctl_errnos, edu_rw_errnos,
 	  edu_mmap_errnos, no_seek_errnos, 4000 },
+	/* A plausible RUN is a real benchmark (up to 31 repeats of up to
+	 * 4 GiB allocated and freed): a few hundred calls cover its checks.
+	 */
+	{ "bench", bench_cmds, bench_sizes, 1, bench_ioctl_errnos, no_rw_errnos,
+	  no_mmap_errnos, no_seek_errnos, 500 },
 };
 
 static bool allowed(const int *list, int err)

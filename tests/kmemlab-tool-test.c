@@ -132,7 +132,7 @@ static void test_refused_json(void)
 static void test_help(void)
 {
 	static const char *const names[] = {
-		"alloc", "realloc", "gfp", "slab", "percpu", "dma", "edu", "mmap", "tour",
+		"alloc", "realloc", "gfp", "slab", "percpu", "dma", "edu", "mmap", "bench", "tour",
 	};
 	char want[64];
 	unsigned int i;
