@@ -14,8 +14,11 @@
  *  - 5.3: a 256-byte object from a kmem_cache one by one, in bulk, from
  *    kmalloc, and through a mempool: the per-object cost by batch size.
  *
- * Context: the ioctl's own task, preemptible, interrupts on; the figures
- * include what interrupts and preemption took, which the repeats expose.
+ * Context: the ioctl's own task, interrupts on, allocations that may
+ * sleep; every loop yields each 256 operations (cond_resched(), so a long
+ * repeat never holds a CPU on a kernel without preemption).  The figures
+ * include what interrupts and any preemption or yield took, which the
+ * repeats expose.
  *
  * What you will see: /dev/kmemlab/bench, driven through the RUN ioctl of
  * include/uapi/kmemlab/bench.h (CAP_SYS_ADMIN only); "kmemlab bench"
@@ -44,7 +47,8 @@
 #include "kmemlab_bench_rules.h"
 
 #define KMEMLAB_BENCH_CACHE_NAME	"kmemlab_bench_256"
-#define KMEMLAB_BENCH_POOL_MIN		16
+/* A whole batch in reserve: see kmemlab_bench_mempool(). */
+#define KMEMLAB_BENCH_POOL_MIN		KMEMLAB_BENCH_MAX_BATCH
 #define KMEMLAB_BENCH_GFP		(GFP_KERNEL | __GFP_NOWARN)
 
 static struct kmem_cache *kmemlab_bench_cache;
@@ -54,6 +58,17 @@ static mempool_t *kmemlab_bench_pool;
 static DEFINE_MUTEX(kmemlab_bench_lock);
 /* A batch's objects (chapter 5.3), between its allocation and its free. */
 static void *kmemlab_bench_objs[KMEMLAB_BENCH_MAX_BATCH];
+
+/*
+ * Every 256 operations of a loop: let the CPU go if it is wanted, so that
+ * a repeat of many operations never holds it (a kernel without preemption
+ * would report a soft lockup or an RCU stall).  Nothing is held here.
+ */
+static inline void kmemlab_bench_yield(u32 i)
+{
+	if ((i & 255) == 255)
+		cond_resched();
+}
 
 /*
  * One series: @loops operations with @param.  0, or -ENOMEM with nothing
@@ -74,6 +89,7 @@ static int kmemlab_bench_kmalloc(u64 size, u32 loops)
 		if (!p)
 			return -ENOMEM;
 		kfree(p);
+		kmemlab_bench_yield(i);
 	}
 	return 0;
 }
@@ -88,6 +104,7 @@ static int kmemlab_bench_kvmalloc(u64 size, u32 loops)
 		if (!p)
 			return -ENOMEM;
 		kvfree(p);
+		kmemlab_bench_yield(i);
 	}
 	return 0;
 }
@@ -102,6 +119,7 @@ static int kmemlab_bench_vmalloc(u64 size, u32 loops)
 		if (!p)
 			return -ENOMEM;
 		vfree(p);
+		kmemlab_bench_yield(i);
 	}
 	return 0;
 }
@@ -117,6 +135,7 @@ static int kmemlab_bench_alloc_pages(u64 size, u32 loops)
 		if (!page)
 			return -ENOMEM;
 		__free_pages(page, order);
+		kmemlab_bench_yield(i);
 	}
 	return 0;
 }
@@ -134,6 +153,7 @@ static int kmemlab_bench_kmem_cache(u64 batch, u32 loops)
 		}
 		for (n = 0; n < batch; n++)
 			kmem_cache_free(kmemlab_bench_cache, objs[n]);
+		kmemlab_bench_yield(i);
 	}
 	return 0;
 
@@ -154,6 +174,7 @@ static int kmemlab_bench_kmem_cache_bulk(u64 batch, u32 loops)
 						   batch, objs))
 			return -ENOMEM;
 		kmem_cache_free_bulk(kmemlab_bench_cache, batch, objs);
+		kmemlab_bench_yield(i);
 	}
 	return 0;
 }
@@ -171,6 +192,7 @@ static int kmemlab_bench_kmalloc_256(u64 batch, u32 loops)
 		}
 		for (n = 0; n < batch; n++)
 			kfree(objs[n]);
+		kmemlab_bench_yield(i);
 	}
 	return 0;
 
@@ -186,8 +208,10 @@ static int kmemlab_bench_mempool(u64 batch, u32 loops)
 	u32 i, n;
 
 	for (i = 0; i < loops; i++) {
-		/* GFP_KERNEL: the pool never returns NULL, it waits for an
-		 * element instead; the check is for form's sake.
+		/* GFP_KERNEL: when the cache fails, mempool_alloc() takes
+		 * an element of the reserve, and waits for one rather than
+		 * return NULL.  The reserve holds a whole batch, so a batch
+		 * never waits for elements only this task could give back.
 		 */
 		for (n = 0; n < batch; n++) {
 			objs[n] = mempool_alloc(kmemlab_bench_pool, KMEMLAB_BENCH_GFP);
@@ -196,6 +220,7 @@ static int kmemlab_bench_mempool(u64 batch, u32 loops)
 		}
 		for (n = 0; n < batch; n++)
 			mempool_free(objs[n], kmemlab_bench_pool);
+		kmemlab_bench_yield(i);
 	}
 	return 0;
 

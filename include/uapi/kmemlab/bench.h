@@ -26,15 +26,17 @@
  *    KMEM_CACHE_BULK  kmem_cache_alloc_bulk(batch), kmem_cache_free_bulk(batch)
  *    KMALLOC_256      kmalloc(256) x batch, kfree() x batch
  *    MEMPOOL          mempool_alloc() x batch, mempool_free() x batch, over
- *                     the same kind of cache (reserve of 16 objects)
+ *                     the same kind of cache (a reserve of 256 objects:
+ *                     a whole batch)
  *    The cache is the module's own (256-byte objects, no constructor;
  *    SLUB may merge it with kmalloc-256, as it would any such cache).
  *
  * Context, every series: process context (the ioctl's own task),
- * preemptible, interrupts on, GFP_KERNEL (may sleep).  A repeat's total
- * therefore includes whatever interrupts and preemption happened during
- * it: that is why there are repeats, and why the minimum is the figure to
- * compare.  The task yields (cond_resched()) between repeats.
+ * interrupts on, GFP_KERNEL (may sleep).  The task yields
+ * (cond_resched()) every 256 operations and between repeats.  A repeat's
+ * total therefore includes whatever interrupts, preemption or yields
+ * happened during it: that is why there are repeats, and why the minimum
+ * is the figure to compare.
  *
  * RUN needs CAP_SYS_ADMIN (EPERM otherwise, even for the group the node
  * belongs to): a run occupies a CPU for its whole length.  One run at a
