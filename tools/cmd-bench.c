@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * cmd-bench.c - kmemlab bench [5.1|5.3] [--quick]: what the allocators of
- * chapters 5.1 and 5.3 cost, timed in the kernel by kmemlab_bench.
+ * cmd-bench.c - kmemlab bench [CHAPTER] [--quick]: what each chapter's
+ * choices cost, measured by its driver.  The series and how each is
+ * measured are the chapters' own (bench-*.c, through bench.h); what is
+ * done with the measurements is here, the same for all.
  *
  * For each point of a series (a size, or a batch) short runs find how
  * many loops make a repeat last the target time (10 ms; 1 ms with
@@ -10,7 +12,7 @@
  * of one operation (or one object, in 5.3) is each repeat's total divided
  * by the operations it made; the table gives its minimum, median and
  * maximum over the repeats, and the median in CPU cycles.  A point the
- * allocator refuses (kmalloc above its largest size: E2BIG) is left out of
+ * back end refuses (kmalloc above its largest size: E2BIG) is left out of
  * the points and named in the series' "refused" list.
  *
  * JSON (--json), read by "make bench" on the host:
@@ -24,46 +26,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include <kmemlab/bench.h>
-
+#include "bench.h"
 #include "kmemlab.h"
 #include "output.h"
 
-struct bench_series {
-	const char *chapter, *name, *axis, *unit;
-	uint32_t series;
+/* Every chapter's table, in the order "kmemlab bench" runs them. */
+static const struct bench_chapter *const chapters[] = {
+	&bench_alloc_chapter,
 };
 
-static const struct bench_series bench_series[] = {
-	{ "5.1", "kmalloc", "bytes", "ns per alloc+free", KMEMLAB_BENCH_KMALLOC },
-	{ "5.1", "kvmalloc", "bytes", "ns per alloc+free", KMEMLAB_BENCH_KVMALLOC },
-	{ "5.1", "vmalloc", "bytes", "ns per alloc+free", KMEMLAB_BENCH_VMALLOC },
-	{ "5.1", "alloc_pages", "bytes", "ns per alloc+free", KMEMLAB_BENCH_ALLOC_PAGES },
-	{ "5.3", "kmem_cache", "batch", "ns per object alloc+free", KMEMLAB_BENCH_KMEM_CACHE },
-	{ "5.3", "kmem_cache_bulk", "batch", "ns per object alloc+free",
-	  KMEMLAB_BENCH_KMEM_CACHE_BULK },
-	{ "5.3", "kmalloc_256", "batch", "ns per object alloc+free", KMEMLAB_BENCH_KMALLOC_256 },
-	{ "5.3", "mempool", "batch", "ns per object alloc+free", KMEMLAB_BENCH_MEMPOOL },
-};
-
-static const uint64_t sizes[] = {
-	64, 256, 1 << 10, 4 << 10, 16 << 10, 64 << 10, 256 << 10, 1 << 20, 4 << 20, 8 << 20,
-};
-static const uint64_t batches[] = { 1, 2, 4, 8, 16, 32, 64, 128, 256 };
-
-/* Every series runs in the ioctl's own task (kmemlab/bench.h). */
-#define BENCH_CONTEXT "process, interrupts on"
-
-static bool by_size(const struct bench_series *s)
-{
-	return !strcmp(s->chapter, "5.1");
-}
-
-static const char *errno_name(int err)
+const char *bench_errno_name(int err)
 {
 	static char buf[16];
 
@@ -79,41 +54,6 @@ static const char *errno_name(int err)
 	}
 }
 
-/* The most loops the driver takes for one repeat of this point. */
-static uint32_t max_loops(const struct bench_series *s, uint64_t x)
-{
-	uint64_t most = by_size(s) ? KMEMLAB_BENCH_MAX_BYTES_PER_REPEAT / x :
-				     KMEMLAB_BENCH_MAX_OBJECTS_PER_REPEAT / x;
-
-	return most < KMEMLAB_BENCH_MAX_LOOPS ? (uint32_t)most : KMEMLAB_BENCH_MAX_LOOPS;
-}
-
-/* RUN; 0 or an errno.  EPERM and EINTR end the command here. */
-static int bench_run(int fd, struct kmemlab_bench_run *r, const struct bench_series *s,
-		     uint64_t x, uint32_t loops, uint32_t repeats)
-{
-	memset(r, 0, sizeof(*r));
-	r->argsz = sizeof(*r);
-	r->series = s->series;
-	r->param = x;
-	r->loops = loops;
-	r->repeats = repeats;
-	if (!ioctl(fd, KMEMLAB_BENCH_IOC_RUN, r))
-		return 0;
-	if (errno == EPERM) {
-		out_error("%s: RUN: permission denied: a benchmark needs CAP_SYS_ADMIN (root).\n"
-			  "A run keeps a CPU busy for its whole length, so the group kmemlab,\n"
-			  "which may use the other devices, may not start one. Run it as root\n"
-			  "(sudo kmemlab bench).", BENCH_DEV);
-		out_exit(EXIT_NODEV);
-	}
-	if (errno == EINTR) {
-		out_error("%s: RUN: interrupted", BENCH_DEV);
-		out_exit(EXIT_REFUSED);
-	}
-	return errno;
-}
-
 /*
  * Loops that make one repeat last about @target_ns; 0 or an errno.  Each
  * step takes the shortest of 3 repeats: one repeat slowed down by an
@@ -122,24 +62,23 @@ static int bench_run(int fd, struct kmemlab_bench_run *r, const struct bench_ser
 static int calibrate(int fd, const struct bench_series *s, uint64_t x, double target_ns,
 		     uint32_t *loops)
 {
-	uint32_t most = max_loops(s, x), n = 1, k;
-	struct kmemlab_bench_run r;
-	uint64_t shortest;
-	double want;
+	uint32_t most = s->backend->max_loops(s, x), n = 1, k;
+	struct bench_totals t;
+	double shortest, want;
 	int err;
 
 	for (;;) {
-		err = bench_run(fd, &r, s, x, n, 3);
+		err = s->backend->run(fd, s, x, n, 3, &t);
 		if (err)
 			return err;
-		for (shortest = r.total_ns[0], k = 1; k < 3; k++)
-			if (r.total_ns[k] < shortest)
-				shortest = r.total_ns[k];
+		for (shortest = t.ns[0], k = 1; k < 3; k++)
+			if (t.ns[k] < shortest)
+				shortest = t.ns[k];
 		if (shortest >= target_ns / 8 || n == most)
 			break;
 		n = (uint64_t)n * 8 < most ? n * 8 : most;
 	}
-	want = shortest ? (double)n * target_ns / shortest : most;
+	want = shortest > 0 ? (double)n * target_ns / shortest : most;
 	*loops = want < 1 ? 1 : want > most ? most : (uint32_t)(want + 0.5);
 	return 0;
 }
@@ -157,16 +96,25 @@ static double median(double *v, uint32_t n)
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
+/* A point of the axis, as the table prints it: sizes as 4 KiB, others as is. */
+static const char *x_text(const struct bench_series *s, uint64_t x, char *buf, size_t len)
+{
+	if (!strcmp(s->axis, "bytes"))
+		return human(x, buf, len);
+	snprintf(buf, len, "%llu", (unsigned long long)x);
+	return buf;
+}
+
 struct refusal {
 	uint64_t x;
 	int err;
 };
 
 /*
- * One series, every point; returns how many points failed.  A size the
- * allocator never gives (E2BIG: kmalloc and alloc_pages above 4 MiB) is a
- * lesson, listed in "refused"; any other error is a failure, said through
- * out_error(), and the command's exit status says so.
+ * One series, every point; returns how many points failed.  A point the
+ * back end says does not exist (E2BIG: kmalloc and alloc_pages above
+ * 4 MiB) is a lesson, listed in "refused"; any other error is a failure,
+ * said through out_error(), and the command's exit status says so.
  */
 static unsigned int bench_series_run(int fd, const struct bench_series *s, uint32_t repeats,
 				     double target_ns)
@@ -176,9 +124,7 @@ static unsigned int bench_series_run(int fd, const struct bench_series *s, uint3
 		{ "ns max", 10, 1 }, { "cycles median", 13, 1 },
 	};
 	struct out_col head[ARRAY_SIZE(cols)];
-	const uint64_t *xs = by_size(s) ? sizes : batches;
-	unsigned int nx = by_size(s) ? ARRAY_SIZE(sizes) : ARRAY_SIZE(batches);
-	struct refusal refused[ARRAY_SIZE(sizes)];
+	struct refusal refused[32];
 	unsigned int i, nref = 0, failed = 0;
 	char buf[32];
 
@@ -189,42 +135,40 @@ static unsigned int bench_series_run(int fd, const struct bench_series *s, uint3
 	out_str("name", s->name);
 	out_str("axis", s->axis);
 	out_str("unit", s->unit);
-	out_str("context", BENCH_CONTEXT);
-	out_text("%s %s: %s (%s context; %u repeats)\n", s->chapter, s->name, s->unit,
-		 BENCH_CONTEXT, repeats);
+	out_str("context", s->context);
+	out_text("%s %s: %s (%s; %u repeats)\n", s->chapter, s->name, s->unit, s->context,
+		 repeats);
 	out_array("points");
 	out_columns(head, ARRAY_SIZE(head), true);
-	for (i = 0; i < nx; i++) {
-		double ns[KMEMLAB_BENCH_MAX_REPEATS], cyc[KMEMLAB_BENCH_MAX_REPEATS], ops;
-		struct kmemlab_bench_run r;
+	for (i = 0; i < s->nx; i++) {
+		double ns[BENCH_MAX_REPEATS], cyc[BENCH_MAX_REPEATS], ops;
+		struct bench_totals t;
 		uint32_t loops, k;
 		int err;
 
-		err = calibrate(fd, s, xs[i], target_ns, &loops);
+		err = calibrate(fd, s, s->xs[i], target_ns, &loops);
 		if (!err)
-			err = bench_run(fd, &r, s, xs[i], loops, repeats);
-		if (err == E2BIG) {
-			refused[nref].x = xs[i];
+			err = s->backend->run(fd, s, s->xs[i], loops, repeats, &t);
+		if (err == E2BIG && nref < ARRAY_SIZE(refused)) {
+			refused[nref].x = s->xs[i];
 			refused[nref++].err = err;
 			continue;
 		}
 		if (err) {
 			out_error("bench %s %s at %llu: %s (%s)", s->chapter, s->name,
-				  (unsigned long long)xs[i], strerror(err), errno_name(err));
+				  (unsigned long long)s->xs[i], strerror(err),
+				  bench_errno_name(err));
 			failed++;
 			continue;
 		}
-		ops = (double)loops * (r.ops_per_loop ? r.ops_per_loop : 1);
+		ops = (double)loops * t.ops_per_loop;
 		for (k = 0; k < repeats; k++) {
-			ns[k] = r.total_ns[k] / ops;
-			cyc[k] = r.total_cycles[k] / ops;
+			ns[k] = t.ns[k] / ops;
+			cyc[k] = t.cycles[k] / ops;
 		}
 		out_row();
-		if (by_size(s))
-			out_cell("%s", human(xs[i], buf, sizeof(buf)));
-		else
-			out_cell("%llu", (unsigned long long)xs[i]);
-		out_u64("x", xs[i]);
+		out_cell("%s", x_text(s, s->xs[i], buf, sizeof(buf)));
+		out_u64("x", s->xs[i]);
 		out_field_u64("loops", loops);
 		qsort(ns, repeats, sizeof(*ns), cmp_double);
 		out_cell("%.1f", ns[0]);
@@ -242,17 +186,57 @@ static unsigned int bench_series_run(int fd, const struct bench_series *s, uint3
 	for (i = 0; i < nref; i++) {
 		out_object(NULL);
 		out_u64("x", refused[i].x);
-		out_str("errno", errno_name(refused[i].err));
+		out_str("errno", bench_errno_name(refused[i].err));
 		out_close();
 		out_text("  refused: %s %s: %s (%s)\n", s->axis,
-			 by_size(s) ? human(refused[i].x, buf, sizeof(buf)) :
-				      (snprintf(buf, sizeof(buf), "%llu",
-						(unsigned long long)refused[i].x), buf),
-			 strerror(refused[i].err), errno_name(refused[i].err));
+			 x_text(s, refused[i].x, buf, sizeof(buf)), strerror(refused[i].err),
+			 bench_errno_name(refused[i].err));
 	}
 	out_close();
 	out_close();
 	out_text("\n");
+	return failed;
+}
+
+/* Is @name a chapter some table measures? */
+static bool known_chapter(const char *name)
+{
+	unsigned int c, i;
+
+	for (c = 0; c < ARRAY_SIZE(chapters); c++)
+		for (i = 0; i < chapters[c]->count; i++)
+			if (!strcmp(chapters[c]->series[i].chapter, name))
+				return true;
+	return false;
+}
+
+/*
+ * Every series of @chapter (NULL: all), each back end's node opened before
+ * its first series; returns how many points failed.
+ */
+static unsigned int run_chapters(const char *chapter, uint32_t repeats, double target_ns)
+{
+	const struct bench_backend *open_backend = NULL;
+	unsigned int c, i, failed = 0;
+	int fd = -1;
+
+	for (c = 0; c < ARRAY_SIZE(chapters); c++) {
+		for (i = 0; i < chapters[c]->count; i++) {
+			const struct bench_series *s = &chapters[c]->series[i];
+
+			if (chapter && strcmp(chapter, s->chapter))
+				continue;
+			if (s->backend != open_backend) {
+				if (fd >= 0)
+					close(fd);
+				fd = open_device(s->backend->node, s->backend->module);
+				open_backend = s->backend;
+			}
+			failed += bench_series_run(fd, s, repeats, target_ns);
+		}
+	}
+	if (fd >= 0)
+		close(fd);
 	return failed;
 }
 
@@ -262,21 +246,20 @@ int cmd_bench(int argc, char **argv)
 	uint32_t repeats = 5;
 	double target_ns = 10e6, t0;
 	struct utsname u;
-	unsigned int i, failed = 0;
+	unsigned int failed;
 	long cpus;
-	int fd, a;
+	int a;
 
 	for (a = 1; a < argc; a++) {
 		if (!strcmp(argv[a], "--quick")) {
 			repeats = 3;
 			target_ns = 1e6;
-		} else if (!chapter && (!strcmp(argv[a], "5.1") || !strcmp(argv[a], "5.3"))) {
+		} else if (!chapter && known_chapter(argv[a])) {
 			chapter = argv[a];
 		} else {
-			die_usage("bench: unknown argument '%s' (5.1, 5.3 or --quick)", argv[a]);
+			die_usage("bench: unknown argument '%s' (a chapter, or --quick)", argv[a]);
 		}
 	}
-	fd = open_device(BENCH_DEV, "kmemlab_bench");
 	cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	if (uname(&u))
 		snprintf(u.release, sizeof(u.release), "unknown");
@@ -290,15 +273,11 @@ int cmd_bench(int argc, char **argv)
 		 "median and maximum over %u repeats, and the median in CPU cycles.\n\n",
 		 u.release, cpus, target_ns / 1e6, repeats);
 	out_array("series");
-	for (i = 0; i < ARRAY_SIZE(bench_series); i++)
-		if (!chapter || !strcmp(chapter, bench_series[i].chapter))
-			failed += bench_series_run(fd, &bench_series[i], repeats, target_ns);
+	failed = run_chapters(chapter, repeats, target_ns);
 	out_close();
-	out_text("The kernel measured in its own process context, with interrupts on:\n"
-		 "the minimum is the figure to compare, the spread shows what interrupts\n"
-		 "and preemption added. Under an emulator (TCG) the\n"
-		 "relative costs hold, the absolute times do not. This run took %.1f s.\n",
+	out_text("The minimum is the figure to compare: the spread shows what interrupts\n"
+		 "and preemption added. Under an emulator (TCG) the relative costs hold,\n"
+		 "the absolute times do not. This run took %.1f s.\n",
 		 (now_ms() - t0) / 1e3);
-	close(fd);
 	return failed ? EXIT_REFUSED : 0;
 }

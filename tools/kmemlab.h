@@ -55,7 +55,7 @@ int cmd_percpu(int argc, char **argv);		/* cmd-percpu.c: 5.4 */
 int cmd_dma(int argc, char **argv);		/* cmd-dma.c: 5.5, 5.6 */
 int cmd_edu(int argc, char **argv);		/* cmd-edu.c: 5.5 to 5.7 */
 int cmd_mmap(int argc, char **argv);		/* cmd-mmap.c: 5.8 */
-int cmd_bench(int argc, char **argv);		/* cmd-bench.c: 5.1, 5.3 timed */
+int cmd_bench(int argc, char **argv);		/* cmd-bench.c, bench-*.c: costs timed */
 int cmd_tour(int argc, char **argv);		/* tour.c */
 
 /* The tour's stops, next to the command each one runs. */
