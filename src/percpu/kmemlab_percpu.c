@@ -137,9 +137,12 @@ struct kmemlab_pcpu_job {
 	unsigned int method;
 	u64 iterations;
 	bool stop;			/* stop early: READ_ONCE/WRITE_ONCE */
+	atomic_t waiting;		/* threads not yet at the start barrier */
 	atomic_t running;		/* threads not yet done */
 	atomic64_t counted;		/* increments the threads made */
+	struct completion ready;	/* every thread is at the start barrier */
 	struct completion start;	/* all threads go at once */
+	ktime_t end;			/* the last thread's last increment */
 	struct completion done;		/* the last thread finished */
 };
 
@@ -199,6 +202,9 @@ static int kmemlab_pcpu_thread(void *data)
 	struct kmemlab_pcpu_job *job = data;
 	u64 i;
 
+	/* At the start barrier: the last thread to come tells the RUN. */
+	if (atomic_dec_and_test(&job->waiting))
+		complete(&job->ready);
 	wait_for_completion(&job->start);
 	if (job->method == KMEMLAB_PERCPU_DYNAMIC)
 		this_cpu_inc(job->c->dynamic->threads);
@@ -211,8 +217,11 @@ static int kmemlab_pcpu_thread(void *data)
 		kmemlab_increment(job->c, job->method);
 	}
 	atomic64_add(i, &job->counted);
-	if (atomic_dec_and_test(&job->running))
+	if (atomic_dec_and_test(&job->running)) {
+		/* The clock stops here, not when the RUN's task wakes up. */
+		job->end = ktime_get();
 		complete(&job->done);
+	}
 	/* Wait to be stopped: the run owns this thread until then. */
 	while (!kthread_should_stop()) {
 		set_current_state(TASK_INTERRUPTIBLE);
@@ -335,6 +344,7 @@ static int kmemlab_run_method(struct kmemlab_pcpu_run_ctx *ctx, unsigned int met
 	ktime_t t0;
 	int ret;
 
+	init_completion(&job.ready);
 	init_completion(&job.start);
 	init_completion(&job.done);
 	atomic64_set(&job.counted, 0);
@@ -364,17 +374,29 @@ static int kmemlab_run_method(struct kmemlab_pcpu_run_ctx *ctx, unsigned int met
 		kthread_bind(t, cpu);
 		ctx->threads[n++] = t;
 	}
+	atomic_set(&job.waiting, n);
 	atomic_set(&job.running, n);
 	for (i = 0; i < n; i++)
 		wake_up_process(ctx->threads[i]);
+	/*
+	 * The clock times the counting alone: it starts once every thread
+	 * is made and waiting at the barrier, and the last thread to finish
+	 * stops it (job.end).  Killed before that, the threads are released
+	 * all the same, to see the stop request at their first increment.
+	 */
+	ret = wait_for_completion_killable(&job.ready);
+	if (ret)
+		WRITE_ONCE(job.stop, true);
 	t0 = ktime_get();
 	complete_all(&job.start);
-	ret = wait_for_completion_killable(&job.done);
-	res->nsec = ktime_to_ns(ktime_sub(ktime_get(), t0));
+	if (!ret)
+		ret = wait_for_completion_killable(&job.done);
 	if (ret) {
 		/* Killed: every thread stops within KMEMLAB_PCPU_POLL increments. */
 		WRITE_ONCE(job.stop, true);
 		ret = -EINTR;
+	} else {
+		res->nsec = ktime_to_ns(ktime_sub(job.end, t0));
 	}
 	kmemlab_stop_threads(ctx, n);
 
