@@ -15,7 +15,7 @@
  *    "kmemlab bench 5.4") adds 1, @iterations times, to (a) one shared atomic64_t, (b) one u64 under a
  *    spinlock, (c) the static per-CPU counter, (d) the dynamic one and
  *    (e) the percpu_counter; each total is checked exact and timed: the
- *    threads wait at a start barrier, the clock runs from their release
+ *    threads spin at a start barrier, the clock runs from their release
  *    to the last one's last increment (ktime_get(), and each thread's
  *    get_cycles() on its own CPU).
  *
@@ -142,10 +142,10 @@ struct kmemlab_pcpu_job {
 	u64 iterations;
 	bool stop;			/* stop early: READ_ONCE/WRITE_ONCE */
 	atomic_t waiting;		/* threads not yet at the start barrier */
+	bool go;			/* all there: smp_store_release/_load_acquire */
+	ktime_t start;			/* when the last thread came to the barrier */
 	atomic_t running;		/* threads not yet done */
 	atomic64_t counted;		/* increments the threads made */
-	struct completion ready;	/* every thread is at the start barrier */
-	struct completion start;	/* all threads go at once */
 	ktime_t end;			/* the last thread's last increment */
 	struct completion done;		/* the last thread finished */
 	spinlock_t cycles_lock;		/* for the two below */
@@ -219,6 +219,26 @@ static void kmemlab_note_cycles(struct kmemlab_pcpu_job *job, u64 cycles, bool m
 	spin_unlock(&job->cycles_lock);
 }
 
+/*
+ * The start barrier: every thread spins here, awake on its CPU, until the
+ * last one comes, which starts the clock and lets them all go at once: no
+ * thread's wake-up (an IPI to an idle CPU, slow under an emulator) is in
+ * the time.  A stop request lets them go too.  cond_resched(): two
+ * threads moved to one CPU by CPU hotplug must both get there.
+ */
+static void kmemlab_start_barrier(struct kmemlab_pcpu_job *job)
+{
+	if (atomic_dec_and_test(&job->waiting)) {
+		job->start = ktime_get();
+		smp_store_release(&job->go, true);
+		return;
+	}
+	while (!smp_load_acquire(&job->go) && !READ_ONCE(job->stop)) {
+		cpu_relax();
+		cond_resched();
+	}
+}
+
 static int kmemlab_pcpu_thread(void *data)
 {
 	struct kmemlab_pcpu_job *job = data;
@@ -226,10 +246,7 @@ static int kmemlab_pcpu_thread(void *data)
 	cycles_t c0;
 	u64 i;
 
-	/* At the start barrier: the last thread to come tells the RUN. */
-	if (atomic_dec_and_test(&job->waiting))
-		complete(&job->ready);
-	wait_for_completion(&job->start);
+	kmemlab_start_barrier(job);
 	/* Preemptible here: only a CPU hotplug moves a bound thread. */
 	cpu = raw_smp_processor_id();
 	c0 = get_cycles();
@@ -369,11 +386,8 @@ static int kmemlab_run_method(struct kmemlab_pcpu_run_ctx *ctx, unsigned int met
 	};
 	unsigned int cpu, n = 0, i;
 	u64 before = 0;
-	ktime_t t0;
 	int ret;
 
-	init_completion(&job.ready);
-	init_completion(&job.start);
 	init_completion(&job.done);
 	spin_lock_init(&job.cycles_lock);
 	atomic64_set(&job.counted, 0);
@@ -410,24 +424,18 @@ static int kmemlab_run_method(struct kmemlab_pcpu_run_ctx *ctx, unsigned int met
 	for (i = 0; i < n; i++)
 		wake_up_process(ctx->threads[i]);
 	/*
-	 * The clock times the counting alone: it starts once every thread
-	 * is made and waiting at the barrier, and the last thread to finish
-	 * stops it (job.end).  Killed before that, the threads are released
-	 * all the same, to see the stop request at their first increment.
+	 * The clock times the counting alone: the last thread to reach the
+	 * start barrier starts it (job.start), the last to finish stops it
+	 * (job.end).  Killed, the threads leave the barrier or their loop at
+	 * once.
 	 */
-	ret = wait_for_completion_killable(&job.ready);
-	if (ret)
-		WRITE_ONCE(job.stop, true);
-	t0 = ktime_get();
-	complete_all(&job.start);
-	if (!ret)
-		ret = wait_for_completion_killable(&job.done);
+	ret = wait_for_completion_killable(&job.done);
 	if (ret) {
 		/* Killed: every thread stops within KMEMLAB_PCPU_POLL increments. */
 		WRITE_ONCE(job.stop, true);
 		ret = -EINTR;
 	} else {
-		res->nsec = ktime_to_ns(ktime_sub(job.end, t0));
+		res->nsec = ktime_to_ns(ktime_sub(job.end, job.start));
 		*cycles = job.cycles_mixed ? 0 : job.cycles;
 	}
 	kmemlab_stop_threads(ctx, n);

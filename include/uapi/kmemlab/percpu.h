@@ -73,10 +73,11 @@ struct kmemlab_percpu_result {
 
 /*
  * RUN: count with each method in @methods.  Each method's threads are all
- * created and waiting at a start barrier before the clock starts; it
- * starts when they are released and stops when the last one has made its
- * last increment, so result[].nsec is the counting alone, not the making
- * of threads nor the caller's wake-up.  The cost of one increment as one
+ * created, then spin awake on their CPUs at a start barrier; the clock
+ * starts when the last one arrives and releases them all, and stops when
+ * the last one has made its last increment, so result[].nsec is the
+ * counting alone, not the making or waking of threads nor the caller's
+ * wake-up.  The cost of one increment as one
  * thread sees it is nsec / iterations.
  *
  * Since version 1: @cpus counts on the first @cpus online CPUs (in CPU
