@@ -12,12 +12,12 @@
  *  - struct percpu_counter, which folds a dead CPU's count into its total;
  *  - a contention demo: one kernel thread bound to each online CPU (or to
  *    each of the first N, to see the cost grow with the CPUs counting:
- *    "kmemlab bench 5.4") adds 1, @iterations times, to (a) one shared atomic64_t, (b) one u64 under a
- *    spinlock, (c) the static per-CPU counter, (d) the dynamic one and
- *    (e) the percpu_counter; each total is checked exact and timed: the
- *    threads spin at a start barrier, the clock runs from their release
- *    to the last one's last increment (ktime_get(), and each thread's
- *    get_cycles() on its own CPU).
+ *    "kmemlab bench 5.4") adds 1, @iterations times, to (a) one shared
+ *    atomic64_t, (b) one u64 under a spinlock, (c) the static per-CPU
+ *    counter, (d) the dynamic one and (e) the percpu_counter; each total
+ *    is checked exact and timed: the threads spin at a start barrier, the
+ *    clock runs from their release to the last one's last increment
+ *    (ktime_get(), and each thread's get_cycles() on its own CPU).
  *
  * Who owns what (the lesson of the chapter, applied to the driver itself):
  *  - DEFINE_PER_CPU defines one instance for the whole module.  A RUN that
@@ -230,9 +230,11 @@ static void kmemlab_start_barrier(struct kmemlab_pcpu_job *job)
 {
 	if (atomic_dec_and_test(&job->waiting)) {
 		job->start = ktime_get();
+		/* Pairs with the acquire below: job->start is seen set. */
 		smp_store_release(&job->go, true);
 		return;
 	}
+	/* Pairs with the release above. */
 	while (!smp_load_acquire(&job->go) && !READ_ONCE(job->stop)) {
 		cpu_relax();
 		cond_resched();
