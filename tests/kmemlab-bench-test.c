@@ -9,8 +9,9 @@
  * exactly its repeats with positive totals, two runs at once (one waits
  * for the other), a run killed by SIGKILL (the module answers afterwards),
  * and "kmemlab bench --quick --json": one valid JSON value with every
- * series and the shape make bench reads; as an ordinary user, exit 3 and
- * why.  No time is ever asserted: only that it is there.
+ * series and the shape make bench reads (5.4's too: kmemlab_percpu must be
+ * loaded; "kmemlab bench 5.4": a point per CPU online); as an ordinary
+ * user, exit 3 and why.  No time is ever asserted: only that it is there.
  * Usage: kmemlab-bench-test [--module-dir DIR]   (KMEMLAB_TOOL: the tool)
  */
 #define _GNU_SOURCE
@@ -329,8 +330,13 @@ static void test_tool(void)
 		"\"kmalloc\"", "\"kvmalloc\"", "\"vmalloc\"", "\"alloc_pages\"", "\"kmem_cache\"",
 		"\"kmem_cache_bulk\"", "\"kmalloc_256\"", "\"mempool\"",
 	};
+	static const char *const names54[] = {
+		"\"atomic64\"", "\"spinlock\"", "\"define_per_cpu\"", "\"alloc_percpu\"",
+		"\"percpu_counter\"",
+	};
+	unsigned int i, missing = 0, online = sysconf(_SC_NPROCESSORS_ONLN);
+	char last_x[32];
 	struct stat sb;
-	unsigned int i, missing = 0;
 	const char *p;
 	int status;
 
@@ -347,15 +353,32 @@ static void test_tool(void)
 	EXPECT_TRUE(!missing && strstr(out, "\"kernel\": ") && strstr(out, "\"cpus\": ") &&
 		    strstr(out, "\"repeats\": 3"),
 		    "  kernel, cpus, repeats 3, and all 8 series (%u missing)", missing);
-	EXPECT_EQ(count_of(out, "\"ns_median\": "), 4 * 10 + 4 * 9 - count_of(out, "\"errno\": "),
-		  "  a point per size and batch, each with ns_median, but the refused ones");
-	EXPECT_TRUE(count_of(out, "\"points\": ") == 8 && count_of(out, "\"refused\": ") == 8 &&
+	/* 5.4: a point per CPU online (up to 16), for each of its 5 series. */
+	EXPECT_EQ(count_of(out, "\"ns_median\": "),
+		  4 * 10 + 4 * 9 + 5 * online - count_of(out, "\"errno\": "),
+		  "  a point per size, batch and CPU, each with ns_median, but the refused ones");
+	EXPECT_TRUE(count_of(out, "\"points\": ") == 13 && count_of(out, "\"refused\": ") == 13 &&
 		    count_of(out, "\"context\": \"process, interrupts on\"") == 8,
-		    "  each series has its points, its refused list and its context");
+		    "  each series has its points, its refused list and its context (13 series)");
 	EXPECT_TRUE(count_of(out, "\"errno\": ") == 2 &&
 		    count_of(out, "\"errno\": \"E2BIG\"") == 2 && !strstr(out, "\"errors\": "),
 		    "  kmalloc and alloc_pages at 8 MiB refused with E2BIG, nothing else refused or failed");
 	tap_diag("kmemlab bench --quick --json (first 600 bytes): %.600s", out);
+
+	status = tool_run(0, (const char *const[]){ "bench", "5.4", "--quick", "--json", NULL });
+	for (i = 0, missing = 0; i < sizeof(names54) / sizeof(names54[0]); i++)
+		missing += !strstr(out, names54[i]);
+	snprintf(last_x, sizeof(last_x), "\"x\": %u,", online);
+	EXPECT_TRUE(status == 0 && json_valid(out) && !missing && !strstr(out, "kmalloc") &&
+		    !strstr(out, "\"errors\": "),
+		    "kmemlab bench 5.4 --quick --json: exit 0, one valid JSON value, its 5 series "
+		    "only (exit %d, %u missing)", status, missing);
+	EXPECT_TRUE(count_of(out, "\"axis\": \"cpus\"") == 5 &&
+		    count_of(out, "\"ns_median\": ") == 5 * online &&
+		    count_of(out, last_x) == 5 && !strstr(out, "\"errno\": "),
+		    "  over cpus, a point at each of 1 to %u CPUs in every series, none refused",
+		    online);
+	tap_diag("kmemlab bench 5.4 --quick --json (first 600 bytes): %.600s", out);
 
 	status = tool_run(0, (const char *const[]){ "bench", "5.3", "--quick", NULL });
 	EXPECT_TRUE(status == 0 && strstr(out, "kmem_cache_bulk") && !strstr(out, "vmalloc"),

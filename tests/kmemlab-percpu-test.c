@@ -3,7 +3,8 @@
  * kmemlab-percpu-test - TAP tests for /dev/kmemlab/percpu (kmemlab_percpu).
  *
  * Exact totals for every method (no increment lost), one thread per online
- * CPU (however many there are), totals that survive taking a CPU offline
+ * CPU (however many there are) or per CPU of the first N (RUN's cpus, each
+ * N from 1 to all, and the bad ones), totals that survive taking a CPU offline
  * between runs and during them, bad input, structs one field smaller and
  * larger than the header's, several processes at once each with its own
  * results (or the documented EBUSY for the one DEFINE_PER_CPU counter),
@@ -50,13 +51,21 @@ static const char *const names[KMEMLAB_PERCPU_METHODS] = {
 
 static char module_path[4096];
 
-static int run(int fd, uint32_t methods, uint64_t iterations, struct kmemlab_percpu_run *out)
+/* RUN on the first @cpus online CPUs (0: all). */
+static int run_cpus(int fd, uint32_t methods, uint64_t iterations, uint32_t cpus,
+		    struct kmemlab_percpu_run *out)
 {
 	memset(out, 0, sizeof(*out));
 	out->argsz = sizeof(*out);
 	out->methods = methods;
 	out->iterations = iterations;
+	out->cpus = cpus;
 	return ioctl(fd, KMEMLAB_PERCPU_IOC_RUN, out);
+}
+
+static int run(int fd, uint32_t methods, uint64_t iterations, struct kmemlab_percpu_run *out)
+{
+	return run_cpus(fd, methods, iterations, 0, out);
 }
 
 static struct kmemlab_percpu_totals totals(int fd)
@@ -131,6 +140,55 @@ static void test_run(int fd)
 	expect_totals_exact(fd, "after two runs");
 }
 
+/*
+ * RUN's cpus (version 1): 0 is every online CPU; each N from 1 to the CPUs
+ * online gives N threads and exact totals, timed; more than online, or a
+ * non-zero reserved1, is EINVAL.  Cycles: the TSC on x86, so every method
+ * reports some (no CPU goes offline here).
+ */
+static void test_cpus(int fd)
+{
+	long online = sysconf(_SC_NPROCESSORS_ONLN);
+	struct kmemlab_percpu_run r;
+	int m, timed, cycled;
+	uint32_t n;
+
+	EXPECT_EQ(sizeof(r), KMEMLAB_PERCPU_RUN_SIZE_VER1, "struct kmemlab_percpu_run is "
+		  "version 1's %d bytes", KMEMLAB_PERCPU_RUN_SIZE_VER1);
+	if (EXPECT_OK(run_cpus(fd, KMEMLAB_PERCPU_ALL, 1000, 0, &r), "RUN cpus 0: accepted"))
+		EXPECT_TRUE(r.threads == online && !results_exact(&r, KMEMLAB_PERCPU_ALL, 1000),
+			    "  every online CPU counted (%u threads of %ld), exact", r.threads, online);
+	for (n = 1; n <= online; n++) {
+		if (!EXPECT_OK(run_cpus(fd, KMEMLAB_PERCPU_ALL, 3000, n, &r),
+			       "RUN cpus %u (of %ld online): accepted", n, online))
+			continue;
+		EXPECT_EQ(r.threads, n, "  %u threads counted", n);
+		EXPECT_EQ(results_exact(&r, KMEMLAB_PERCPU_ALL, 3000), 0,
+			  "  every method's total exact: %u x 3000", n);
+		for (m = 0, timed = 0, cycled = 0; m < KMEMLAB_PERCPU_METHODS; m++) {
+			timed += r.result[m].nsec > 0;
+			cycled += r.cycles[m] > 0;
+		}
+		EXPECT_EQ(timed, KMEMLAB_PERCPU_METHODS, "  every method timed (ns > 0)");
+#if defined(__x86_64__) || defined(__i386__)
+		EXPECT_EQ(cycled, KMEMLAB_PERCPU_METHODS, "  every method's cycles counted (the TSC)");
+#else
+		tap_diag("  %d of %d methods reported cycles", cycled, KMEMLAB_PERCPU_METHODS);
+#endif
+	}
+	EXPECT_ERRNO(run_cpus(fd, KMEMLAB_PERCPU_ALL, 10, online + 1, &r), EINVAL,
+		     "RUN cpus %ld, one more than online: EINVAL", online + 1);
+	EXPECT_ERRNO(run_cpus(fd, KMEMLAB_PERCPU_ALL, 10, UINT32_MAX, &r), EINVAL,
+		     "RUN cpus 2^32-1: EINVAL");
+	memset(&r, 0, sizeof(r));
+	r.argsz = sizeof(r);
+	r.methods = 1;
+	r.iterations = 1;
+	r.reserved1 = 1;
+	EXPECT_ERRNO(ioctl(fd, KMEMLAB_PERCPU_IOC_RUN, &r), EINVAL, "RUN with reserved1 != 0: EINVAL");
+	expect_totals_exact(fd, "after the runs on 1 to all CPUs");
+}
+
 /* Offline a CPU between runs: per-CPU data of offline CPUs still counts. */
 static void test_hotplug(int fd)
 {
@@ -182,7 +240,10 @@ static void test_bad_input(int fd)
 	EXPECT_ERRNO(lseek(fd, 0, SEEK_SET), ESPIPE, "lseek: ESPIPE");
 }
 
-/* A RUN of 10 increments of the shared atomic: quick, exact. */
+/*
+ * A RUN of 10 increments of the shared atomic on the first CPU: quick,
+ * exact; a version-0 struct has no cpus and counts on every CPU.
+ */
 static void prep_run(void *arg, void *ctx)
 {
 	struct kmemlab_percpu_run *r = arg;
@@ -190,6 +251,20 @@ static void prep_run(void *arg, void *ctx)
 	(void)ctx;
 	r->methods = 1U << KMEMLAB_PERCPU_ATOMIC;
 	r->iterations = 10;
+	r->cpus = 1;
+}
+
+static void answer_run(const struct argsz_case *c, const void *arg, size_t len)
+{
+	const struct kmemlab_percpu_run *r = arg;
+	long online = sysconf(_SC_NPROCESSORS_ONLN);
+	uint32_t want = len < KMEMLAB_PERCPU_RUN_SIZE_VER1 ? online : 1;
+
+	(void)c;
+	EXPECT_TRUE(r->threads == want && !results_exact(r, r->methods, 10),
+		    "  RUN of %zu bytes: %u threads (%s), exact", len, r->threads,
+		    len < KMEMLAB_PERCPU_RUN_SIZE_VER1 ? "no cpus field: every online CPU" :
+		    "cpus 1");
 }
 
 /*
@@ -202,7 +277,7 @@ static void test_argsz(int fd)
 {
 	static const struct argsz_case cases[] = {
 		{ "RUN", KMEMLAB_PERCPU_IOC_RUN, sizeof(struct kmemlab_percpu_run),
-		  KMEMLAB_PERCPU_RUN_SIZE_VER0, prep_run, NULL, NULL, NULL },
+		  KMEMLAB_PERCPU_RUN_SIZE_VER0, prep_run, NULL, NULL, answer_run },
 		{ "TOTALS", KMEMLAB_PERCPU_IOC_TOTALS, sizeof(struct kmemlab_percpu_totals),
 		  KMEMLAB_PERCPU_TOTALS_SIZE_VER0, NULL, NULL, NULL, NULL },
 	};
@@ -565,6 +640,7 @@ int main(int argc, char **argv)
 	if (fd < 0)
 		return tap_count ? tap_done() : 0;
 	test_run(fd);
+	test_cpus(fd);
 	test_hotplug(fd);
 	test_bad_input(fd);
 	test_argsz(fd);

@@ -18,6 +18,8 @@
 
 /* Most repeats of one point (the size of struct bench_totals' arrays). */
 #define BENCH_MAX_REPEATS	KMEMLAB_BENCH_MAX_REPEATS
+/* Most points a back end's points() may give. */
+#define BENCH_MAX_POINTS	64
 
 /* What one measurement of a point gives back. */
 struct bench_totals {
@@ -41,6 +43,14 @@ struct bench_backend {
 		   uint32_t repeats, struct bench_totals *t);
 	/* The most loops one repeat of point @x may make. */
 	uint32_t (*max_loops)(const struct bench_series *s, uint64_t x);
+	/*
+	 * Optional, for an axis that depends on the machine (5.4: 1 to the
+	 * CPUs online): called before the series' first point, it fills
+	 * @xs with at most @max points and returns how many, or -errno;
+	 * the series' own xs are then unused.  It may also read from the
+	 * driver what max_loops() needs.
+	 */
+	int (*points)(int fd, const struct bench_series *s, uint64_t *xs, unsigned int max);
 };
 
 struct bench_series {
@@ -48,7 +58,7 @@ struct bench_series {
 	const char *axis;		/* what x is: "bytes", "batch", "cpus" */
 	const char *unit;		/* what a figure is: "ns per alloc+free" */
 	const char *context;		/* where and how it runs */
-	const uint64_t *xs;		/* the axis' points */
+	const uint64_t *xs;		/* the axis' points (or the back end's points()) */
 	unsigned int nx;
 	const struct bench_backend *backend;
 	uint32_t id;			/* the back end's own name for it */
@@ -62,6 +72,7 @@ struct bench_chapter {
 
 /* The chapters' tables, one file each (bench-*.c). */
 extern const struct bench_chapter bench_alloc_chapter;	/* bench-alloc.c: 5.1, 5.3 */
+extern const struct bench_chapter bench_percpu_chapter;	/* bench-percpu.c: 5.4 */
 
 /* cmd-bench.c */
 const char *bench_errno_name(int err);

@@ -13,7 +13,8 @@
  * by the operations it made; the table gives its minimum, median and
  * maximum over the repeats, and the median in CPU cycles.  A point the
  * back end refuses (kmalloc above its largest size: E2BIG) is left out of
- * the points and named in the series' "refused" list.
+ * the points and named in the series' "refused" list.  A back end may
+ * give the axis itself (points(): 5.4's CPUs, 1 to those online).
  *
  * JSON (--json), read by "make bench" on the host:
  *   {"kernel": uname -r, "cpus": online CPUs, "repeats": R,
@@ -36,6 +37,7 @@
 /* Every chapter's table, in the order "kmemlab bench" runs them. */
 static const struct bench_chapter *const chapters[] = {
 	&bench_alloc_chapter,
+	&bench_percpu_chapter,
 };
 
 const char *bench_errno_name(int err)
@@ -125,8 +127,11 @@ static unsigned int bench_series_run(int fd, const struct bench_series *s, uint3
 	};
 	struct out_col head[ARRAY_SIZE(cols)];
 	struct refusal refused[32];
-	unsigned int i, nref = 0, failed = 0;
+	unsigned int i, nref = 0, failed = 0, nx = s->nx;
+	const uint64_t *xs = s->xs;
+	uint64_t own_xs[BENCH_MAX_POINTS];
 	char buf[32];
+	int got;
 
 	memcpy(head, cols, sizeof(cols));
 	head[0].head = s->axis;
@@ -138,25 +143,35 @@ static unsigned int bench_series_run(int fd, const struct bench_series *s, uint3
 	out_str("context", s->context);
 	out_text("%s %s: %s (%s; %u repeats)\n", s->chapter, s->name, s->unit, s->context,
 		 repeats);
+	if (s->backend->points) {
+		/* This machine's axis (5.4: the CPUs online). */
+		got = s->backend->points(fd, s, own_xs, ARRAY_SIZE(own_xs));
+		if (got < 0) {
+			out_error("bench %s %s: its points: %s", s->chapter, s->name, strerror(-got));
+			failed++;
+		}
+		xs = own_xs;
+		nx = got < 0 ? 0 : got;
+	}
 	out_array("points");
 	out_columns(head, ARRAY_SIZE(head), true);
-	for (i = 0; i < s->nx; i++) {
+	for (i = 0; i < nx; i++) {
 		double ns[BENCH_MAX_REPEATS], cyc[BENCH_MAX_REPEATS], ops;
 		struct bench_totals t;
 		uint32_t loops, k;
 		int err;
 
-		err = calibrate(fd, s, s->xs[i], target_ns, &loops);
+		err = calibrate(fd, s, xs[i], target_ns, &loops);
 		if (!err)
-			err = s->backend->run(fd, s, s->xs[i], loops, repeats, &t);
+			err = s->backend->run(fd, s, xs[i], loops, repeats, &t);
 		if (err == E2BIG && nref < ARRAY_SIZE(refused)) {
-			refused[nref].x = s->xs[i];
+			refused[nref].x = xs[i];
 			refused[nref++].err = err;
 			continue;
 		}
 		if (err) {
 			out_error("bench %s %s at %llu: %s (%s)", s->chapter, s->name,
-				  (unsigned long long)s->xs[i], strerror(err),
+				  (unsigned long long)xs[i], strerror(err),
 				  bench_errno_name(err));
 			failed++;
 			continue;
@@ -167,8 +182,8 @@ static unsigned int bench_series_run(int fd, const struct bench_series *s, uint3
 			cyc[k] = t.cycles[k] / ops;
 		}
 		out_row();
-		out_cell("%s", x_text(s, s->xs[i], buf, sizeof(buf)));
-		out_u64("x", s->xs[i]);
+		out_cell("%s", x_text(s, xs[i], buf, sizeof(buf)));
+		out_u64("x", xs[i]);
 		out_field_u64("loops", loops);
 		qsort(ns, repeats, sizeof(*ns), cmp_double);
 		out_cell("%.1f", ns[0]);

@@ -10,10 +10,14 @@
  *  - per_cpu()/per_cpu_ptr() to sum over every possible CPU, online or not,
  *    so totals survive CPU hotplug;
  *  - struct percpu_counter, which folds a dead CPU's count into its total;
- *  - a contention demo: one kernel thread bound to each online CPU adds 1,
- *    @iterations times, to (a) one shared atomic64_t, (b) one u64 under a
- *    spinlock, (c) the static per-CPU counter, (d) the dynamic one and
- *    (e) the percpu_counter; each total is checked exact and timed.
+ *  - a contention demo: one kernel thread bound to each online CPU (or to
+ *    each of the first N, to see the cost grow with the CPUs counting:
+ *    "kmemlab bench 5.4") adds 1, @iterations times, to (a) one shared
+ *    atomic64_t, (b) one u64 under a spinlock, (c) the static per-CPU
+ *    counter, (d) the dynamic one and (e) the percpu_counter; each total
+ *    is checked exact and timed: the threads spin at a start barrier, the
+ *    clock runs from their release to the last one's last increment
+ *    (ktime_get(), and each thread's get_cycles() on its own CPU).
  *
  * Who owns what (the lesson of the chapter, applied to the driver itself):
  *  - DEFINE_PER_CPU defines one instance for the whole module.  A RUN that
@@ -137,10 +141,16 @@ struct kmemlab_pcpu_job {
 	unsigned int method;
 	u64 iterations;
 	bool stop;			/* stop early: READ_ONCE/WRITE_ONCE */
+	atomic_t waiting;		/* threads not yet at the start barrier */
+	bool go;			/* all there: smp_store_release/_load_acquire */
+	ktime_t start;			/* when the last thread came to the barrier */
 	atomic_t running;		/* threads not yet done */
 	atomic64_t counted;		/* increments the threads made */
-	struct completion start;	/* all threads go at once */
+	ktime_t end;			/* the last thread's last increment */
 	struct completion done;		/* the last thread finished */
+	spinlock_t cycles_lock;		/* for the two below */
+	u64 cycles;			/* the longest thread's cycles */
+	bool cycles_mixed;		/* a thread changed CPU: no cycles */
 };
 
 static int kmemlab_counters_init(struct kmemlab_pcpu_counters *c, gfp_t gfp)
@@ -194,12 +204,54 @@ static void kmemlab_increment(struct kmemlab_pcpu_counters *c, unsigned int meth
 	}
 }
 
+/*
+ * The cycles one thread counted, on its own CPU's counter: a thread moved
+ * to another CPU (CPU hotplug) would mix two counters, and makes the RUN
+ * report none.
+ */
+static void kmemlab_note_cycles(struct kmemlab_pcpu_job *job, u64 cycles, bool moved)
+{
+	spin_lock(&job->cycles_lock);
+	if (moved)
+		job->cycles_mixed = true;
+	else if (cycles > job->cycles)
+		job->cycles = cycles;
+	spin_unlock(&job->cycles_lock);
+}
+
+/*
+ * The start barrier: every thread spins here, awake on its CPU, until the
+ * last one comes, which starts the clock and lets them all go at once: no
+ * thread's wake-up (an IPI to an idle CPU, slow under an emulator) is in
+ * the time.  A stop request lets them go too.  cond_resched(): two
+ * threads moved to one CPU by CPU hotplug must both get there.
+ */
+static void kmemlab_start_barrier(struct kmemlab_pcpu_job *job)
+{
+	if (atomic_dec_and_test(&job->waiting)) {
+		job->start = ktime_get();
+		/* Pairs with the acquire below: job->start is seen set. */
+		smp_store_release(&job->go, true);
+		return;
+	}
+	/* Pairs with the release above. */
+	while (!smp_load_acquire(&job->go) && !READ_ONCE(job->stop)) {
+		cpu_relax();
+		cond_resched();
+	}
+}
+
 static int kmemlab_pcpu_thread(void *data)
 {
 	struct kmemlab_pcpu_job *job = data;
+	unsigned int cpu;
+	cycles_t c0;
 	u64 i;
 
-	wait_for_completion(&job->start);
+	kmemlab_start_barrier(job);
+	/* Preemptible here: only a CPU hotplug moves a bound thread. */
+	cpu = raw_smp_processor_id();
+	c0 = get_cycles();
 	if (job->method == KMEMLAB_PERCPU_DYNAMIC)
 		this_cpu_inc(job->c->dynamic->threads);
 	for (i = 0; i < job->iterations; i++) {
@@ -210,9 +262,13 @@ static int kmemlab_pcpu_thread(void *data)
 		}
 		kmemlab_increment(job->c, job->method);
 	}
+	kmemlab_note_cycles(job, (u64)(get_cycles() - c0), raw_smp_processor_id() != cpu);
 	atomic64_add(i, &job->counted);
-	if (atomic_dec_and_test(&job->running))
+	if (atomic_dec_and_test(&job->running)) {
+		/* The clock stops here, not when the RUN's task wakes up. */
+		job->end = ktime_get();
 		complete(&job->done);
+	}
 	/* Wait to be stopped: the run owns this thread until then. */
 	while (!kthread_should_stop()) {
 		set_current_state(TASK_INTERRUPTIBLE);
@@ -317,13 +373,13 @@ static void kmemlab_stop_threads(struct kmemlab_pcpu_run_ctx *ctx, unsigned int 
 }
 
 /*
- * One method on every online CPU: 0, -EINTR (a fatal signal: the threads
+ * One method on the first @cpus online CPUs: 0, -EINTR (a fatal signal: the threads
  * were stopped early, @res holds what they counted) or -errno before any
  * counting.  @counted gets the increments the threads made.
  */
 static int kmemlab_run_method(struct kmemlab_pcpu_run_ctx *ctx, unsigned int method,
-			      u64 iterations, u32 *nr_threads, u64 *counted,
-			      struct kmemlab_percpu_result *res)
+			      u64 iterations, u32 cpus, u32 *nr_threads, u64 *counted,
+			      struct kmemlab_percpu_result *res, u64 *cycles)
 {
 	struct kmemlab_pcpu_job job = {
 		.c = &ctx->c,
@@ -332,11 +388,10 @@ static int kmemlab_run_method(struct kmemlab_pcpu_run_ctx *ctx, unsigned int met
 	};
 	unsigned int cpu, n = 0, i;
 	u64 before = 0;
-	ktime_t t0;
 	int ret;
 
-	init_completion(&job.start);
 	init_completion(&job.done);
+	spin_lock_init(&job.cycles_lock);
 	atomic64_set(&job.counted, 0);
 	if (method == KMEMLAB_PERCPU_STATIC) {
 		/*
@@ -352,6 +407,8 @@ static int kmemlab_run_method(struct kmemlab_pcpu_run_ctx *ctx, unsigned int met
 	for_each_online_cpu(cpu) {
 		struct task_struct *t;
 
+		if (n == cpus)
+			break;
 		/* Killable: a fatal signal here gives ERR_PTR(-EINTR). */
 		t = kthread_create_on_node(kmemlab_pcpu_thread, &job, cpu_to_node(cpu),
 					   "kmemlab_pcpu/%u", cpu);
@@ -364,17 +421,24 @@ static int kmemlab_run_method(struct kmemlab_pcpu_run_ctx *ctx, unsigned int met
 		kthread_bind(t, cpu);
 		ctx->threads[n++] = t;
 	}
+	atomic_set(&job.waiting, n);
 	atomic_set(&job.running, n);
 	for (i = 0; i < n; i++)
 		wake_up_process(ctx->threads[i]);
-	t0 = ktime_get();
-	complete_all(&job.start);
+	/*
+	 * The clock times the counting alone: the last thread to reach the
+	 * start barrier starts it (job.start), the last to finish stops it
+	 * (job.end).  Killed, the threads leave the barrier or their loop at
+	 * once.
+	 */
 	ret = wait_for_completion_killable(&job.done);
-	res->nsec = ktime_to_ns(ktime_sub(ktime_get(), t0));
 	if (ret) {
 		/* Killed: every thread stops within KMEMLAB_PCPU_POLL increments. */
 		WRITE_ONCE(job.stop, true);
 		ret = -EINTR;
+	} else {
+		res->nsec = ktime_to_ns(ktime_sub(job.end, job.start));
+		*cycles = job.cycles_mixed ? 0 : job.cycles;
 	}
 	kmemlab_stop_threads(ctx, n);
 
@@ -395,6 +459,8 @@ err_stop_threads:
 
 static int kmemlab_run_methods(struct kmemlab_percpu_run *req)
 {
+	/* 0: every online CPU, however many come and go before the threads are made. */
+	u32 cpus = req->cpus ? req->cpus : nr_cpu_ids;
 	struct kmemlab_pcpu_run_ctx *ctx;
 	unsigned int m;
 	u64 counted;
@@ -415,8 +481,8 @@ static int kmemlab_run_methods(struct kmemlab_percpu_run *req)
 			break;
 		}
 		counted = 0;
-		ret = kmemlab_run_method(ctx, m, req->iterations, &req->threads, &counted,
-					 &req->result[m]);
+		ret = kmemlab_run_method(ctx, m, req->iterations, cpus, &req->threads, &counted,
+					 &req->result[m], &req->cycles[m]);
 		/* Completed or killed, what was counted goes into the totals. */
 		if (!ret || ret == -EINTR)
 			kmemlab_fold(&ctx->c, m, req->result[m].total, counted);
@@ -437,10 +503,11 @@ static int kmemlab_ioctl_run(void __user *uarg)
 	ret = kmemlab_get_arg(&req, sizeof(req), KMEMLAB_PERCPU_RUN_SIZE_VER0, uarg, &argsz);
 	if (ret)
 		return ret;
-	ret = kmemlab_percpu_check_run(&req, max_iterations);
+	ret = kmemlab_percpu_check_run(&req, max_iterations, num_online_cpus());
 	if (ret)
 		return ret;
 	memset(req.result, 0, sizeof(req.result));
+	memset(req.cycles, 0, sizeof(req.cycles));
 	req.threads = 0;
 
 	/* Claims, never waits: a busy module answers EBUSY at once. */

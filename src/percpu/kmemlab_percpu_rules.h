@@ -11,11 +11,16 @@
 
 #include <kmemlab/percpu.h>
 
+/*
+ * 0 or -EINVAL: @req against max_iterations and the CPUs online now
+ * (@online); cpus 0 means every online CPU.
+ */
 static inline int kmemlab_percpu_check_run(const struct kmemlab_percpu_run *req,
-					   u64 max_iterations)
+					   u64 max_iterations, unsigned int online)
 {
 	if (!req->methods || req->methods & ~KMEMLAB_PERCPU_ALL || req->reserved ||
-	    req->iterations == 0 || req->iterations > max_iterations)
+	    req->reserved1 || req->iterations == 0 || req->iterations > max_iterations ||
+	    req->cpus > online)
 		return -EINVAL;
 	return 0;
 }

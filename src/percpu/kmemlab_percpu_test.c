@@ -14,30 +14,37 @@
 
 KMEMLAB_TEST(run_check_table)
 {
+	/* Against max_iterations 1000 and 4 CPUs online. */
 	static const struct {
-		u32 methods, reserved;
+		u32 methods, reserved, cpus, reserved1;
 		u64 iterations;
 		int ret;
 	} cases[] = {
-		{ KMEMLAB_PERCPU_ALL, 0, 1, 0 },
-		{ 1U << KMEMLAB_PERCPU_COUNTER, 0, 1000, 0 },
-		{ KMEMLAB_PERCPU_ALL, 0, 1000, 0 },
-		{ 0, 0, 1, -EINVAL },
-		{ 1U << KMEMLAB_PERCPU_METHODS, 0, 1, -EINVAL },
-		{ KMEMLAB_PERCPU_ALL, 1, 1, -EINVAL },
-		{ KMEMLAB_PERCPU_ALL, 0, 0, -EINVAL },
-		{ KMEMLAB_PERCPU_ALL, 0, 1001, -EINVAL },
-		{ KMEMLAB_PERCPU_ALL, 0, U64_MAX, -EINVAL },
+		{ KMEMLAB_PERCPU_ALL, 0, 0, 0, 1, 0 },
+		{ 1U << KMEMLAB_PERCPU_COUNTER, 0, 0, 0, 1000, 0 },
+		{ KMEMLAB_PERCPU_ALL, 0, 0, 0, 1000, 0 },
+		{ KMEMLAB_PERCPU_ALL, 0, 1, 0, 10, 0 },
+		{ KMEMLAB_PERCPU_ALL, 0, 4, 0, 10, 0 },
+		{ 0, 0, 0, 0, 1, -EINVAL },
+		{ 1U << KMEMLAB_PERCPU_METHODS, 0, 0, 0, 1, -EINVAL },
+		{ KMEMLAB_PERCPU_ALL, 1, 0, 0, 1, -EINVAL },
+		{ KMEMLAB_PERCPU_ALL, 0, 0, 1, 1, -EINVAL },
+		{ KMEMLAB_PERCPU_ALL, 0, 0, 0, 0, -EINVAL },
+		{ KMEMLAB_PERCPU_ALL, 0, 0, 0, 1001, -EINVAL },
+		{ KMEMLAB_PERCPU_ALL, 0, 0, 0, U64_MAX, -EINVAL },
+		{ KMEMLAB_PERCPU_ALL, 0, 5, 0, 10, -EINVAL },
+		{ KMEMLAB_PERCPU_ALL, 0, U32_MAX, 0, 10, -EINVAL },
 	};
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		struct kmemlab_percpu_run req = {
 			.methods = cases[i].methods, .reserved = cases[i].reserved,
-			.iterations = cases[i].iterations,
+			.iterations = cases[i].iterations, .cpus = cases[i].cpus,
+			.reserved1 = cases[i].reserved1,
 		};
 
-		KT_EXPECT_EQ(kmemlab_percpu_check_run(&req, 1000), cases[i].ret);
+		KT_EXPECT_EQ(kmemlab_percpu_check_run(&req, 1000, 4), cases[i].ret);
 	}
 }
 

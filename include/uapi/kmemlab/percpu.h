@@ -2,12 +2,13 @@
 /*
  * kmemlab/percpu.h - the ioctl ABI of /dev/kmemlab/percpu (kmemlab_percpu)
  *
- * Chapter 5.4: one kernel thread bound to each online CPU increments a
- * counter @iterations times, with each method in turn; RUN reports every
- * method's total (checked exact against what was asked) and how long it
- * took.  Iterations per thread are bounded by max_iterations (module
- * parameter, reported by TOTALS).  The node is root-only (mode 0600; the
- * packages give it to group kmemlab, 0660).
+ * Chapter 5.4: one kernel thread bound to each online CPU (or to each of
+ * the first @cpus) increments a counter @iterations times, with each
+ * method in turn; RUN reports every method's total (checked exact against
+ * what was asked) and how long it took.  Iterations per thread are
+ * bounded by max_iterations (module parameter, reported by TOTALS).  The
+ * node is root-only (mode 0600; the packages give it to group kmemlab,
+ * 0660).
  *
  * Whose counters: each RUN counts with its own atomic64_t, spinlock,
  * alloc_percpu() struct and percpu_counter, so RUNs by different processes
@@ -39,7 +40,7 @@
  * the unknown tail must be zero, else E2BIG; above 4096: E2BIG),
  * reserved fields must be zero (EINVAL).  Errors: EFAULT bad pointer,
  * EINVAL malformed request (no or unknown method, iterations 0 or above
- * max_iterations), ENOTTY unknown ioctl, EBUSY (RUN) max_runs RUNs in
+ * max_iterations, cpus above the CPUs online), ENOTTY unknown ioctl, EBUSY (RUN) max_runs RUNs in
  * progress or (RUN with KMEMLAB_PERCPU_STATIC, RESET) another RUN holds the
  * DEFINE_PER_CPU counter, EPERM RESET without CAP_SYS_ADMIN, EINTR a fatal
  * signal ended the RUN, ENOMEM no memory for the RUN's counters, or a
@@ -67,20 +68,43 @@ enum kmemlab_percpu_method {
 struct kmemlab_percpu_result {
 	__u64 total;		/* increments the counter gained in this run */
 	__u64 expected;		/* threads * iterations */
-	__u64 nsec;		/* wall time from start to the last thread done */
+	__u64 nsec;		/* wall time of the counting: see below */
 };
 
-/* RUN: count with each method in @methods. */
+/*
+ * RUN: count with each method in @methods.  Each method's threads are all
+ * created, then spin awake on their CPUs at a start barrier; the clock
+ * starts when the last one arrives and releases them all, and stops when
+ * the last one has made its last increment, so result[].nsec is the
+ * counting alone, not the making or waking of threads nor the caller's
+ * wake-up.  The cost of one increment as one
+ * thread sees it is nsec / iterations.
+ *
+ * Since version 1: @cpus counts on the first @cpus online CPUs (in CPU
+ * number order) instead of all of them: 0 means every online CPU (what a
+ * version-0 caller gets), above the CPUs online now is EINVAL.  A CPU
+ * going offline between the check and the making of the threads leaves
+ * fewer: @threads says how many counted.  @cycles[] is each method's
+ * longest thread's count of get_cycles() (the TSC on x86), read on the
+ * thread's own CPU from its release to its last increment; 0 where the
+ * architecture has no cycle counter or a thread was moved to another CPU
+ * (CPU hotplug) during its loop, where two CPUs' counters would be mixed.
+ */
 struct kmemlab_percpu_run {
 	__u32 argsz;		/* in: sizeof(struct kmemlab_percpu_run) */
 	__u32 methods;		/* in: bit mask of 1 << enum kmemlab_percpu_method */
 	__u64 iterations;	/* in: increments per thread, 1..max_iterations */
-	__u32 threads;		/* out: threads, one per online CPU */
+	__u32 threads;		/* out: threads that counted, one per CPU */
 	__u32 reserved;		/* in: must be 0 */
 	struct kmemlab_percpu_result result[KMEMLAB_PERCPU_METHODS]; /* out */
+	/* Since version 1: */
+	__u32 cpus;		/* in: CPUs counting, 1..online; 0: every online CPU */
+	__u32 reserved1;	/* in: must be 0 */
+	__u64 cycles[KMEMLAB_PERCPU_METHODS];	/* out: per method, or 0 (see above) */
 };
 
-#define KMEMLAB_PERCPU_RUN_SIZE_VER0	144
+#define KMEMLAB_PERCPU_RUN_SIZE_VER0	144	/* up to result[] */
+#define KMEMLAB_PERCPU_RUN_SIZE_VER1	192
 
 /* TOTALS: the module totals since load or RESET (every RUN of every
  * process), summed over all possible CPUs (online or not).  While a RUN
