@@ -21,7 +21,11 @@
  *    "series": [{"chapter", "name", "axis", "unit", "context",
  *                "points": [{"x", "loops", "ns_min", "ns_median", "ns_max",
  *                            "cycles_median"}, ...],
- *                "refused": [{"x", "errno": "E2BIG"}, ...]}, ...]}
+ *                "refused": [{"x", "errno": "E2BIG"}, ...]}, ...],
+ *    "skipped": [{"module", "node"}, ...]}
+ * With no chapter named, the chapters whose driver is not loaded are
+ * skipped and named (exit 3 at the end, as the tour does); a chapter
+ * named needs its driver.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -227,12 +231,16 @@ static bool known_chapter(const char *name)
 
 /*
  * Every series of @chapter (NULL: all), each back end's node opened before
- * its first series; returns how many points failed.
+ * its first series; returns how many points failed.  With no chapter
+ * named, a back end whose node does not exist (its module not loaded) is
+ * skipped: its module goes into @skipped (*@nskipped of them), said at
+ * the end.  A chapter named on the command line needs its module.
  */
-static unsigned int run_chapters(const char *chapter, uint32_t repeats, double target_ns)
+static unsigned int run_chapters(const char *chapter, uint32_t repeats, double target_ns,
+				 const struct bench_backend **skipped, unsigned int *nskipped)
 {
 	const struct bench_backend *open_backend = NULL;
-	unsigned int c, i, failed = 0;
+	unsigned int c, i, k, failed = 0;
 	int fd = -1;
 
 	for (c = 0; c < ARRAY_SIZE(chapters); c++) {
@@ -241,11 +249,20 @@ static unsigned int run_chapters(const char *chapter, uint32_t repeats, double t
 
 			if (chapter && strcmp(chapter, s->chapter))
 				continue;
+			for (k = 0; k < *nskipped && skipped[k] != s->backend; k++)
+				;
+			if (k < *nskipped)
+				continue;
 			if (s->backend != open_backend) {
 				if (fd >= 0)
 					close(fd);
-				fd = open_device(s->backend->node, s->backend->module);
+				fd = -1;
 				open_backend = s->backend;
+				if (!chapter && access(s->backend->node, F_OK) && errno == ENOENT) {
+					skipped[(*nskipped)++] = s->backend;
+					continue;
+				}
+				fd = open_device(s->backend->node, s->backend->module);
 			}
 			failed += bench_series_run(fd, s, repeats, target_ns);
 		}
@@ -261,7 +278,8 @@ int cmd_bench(int argc, char **argv)
 	uint32_t repeats = 5;
 	double target_ns = 10e6, t0;
 	struct utsname u;
-	unsigned int failed;
+	const struct bench_backend *skipped[ARRAY_SIZE(chapters) * 8];
+	unsigned int failed, nskipped = 0, k;
 	long cpus;
 	int a;
 
@@ -288,11 +306,21 @@ int cmd_bench(int argc, char **argv)
 		 "median and maximum over %u repeats, and the median in CPU cycles.\n\n",
 		 u.release, cpus, target_ns / 1e6, repeats);
 	out_array("series");
-	failed = run_chapters(chapter, repeats, target_ns);
+	failed = run_chapters(chapter, repeats, target_ns, skipped, &nskipped);
+	out_close();
+	out_array("skipped");
+	for (k = 0; k < nskipped; k++) {
+		out_object(NULL);
+		out_str("module", skipped[k]->module);
+		out_str("node", skipped[k]->node);
+		out_close();
+		out_text("Skipped: %s does not exist; load its driver with:  %smodprobe %s\n",
+			 skipped[k]->node, geteuid() ? "sudo " : "", skipped[k]->module);
+	}
 	out_close();
 	out_text("The minimum is the figure to compare: the spread shows what interrupts\n"
 		 "and preemption added. Under an emulator (TCG) the relative costs hold,\n"
 		 "the absolute times do not. This run took %.1f s.\n",
 		 (now_ms() - t0) / 1e3);
-	return failed ? EXIT_REFUSED : 0;
+	return failed ? EXIT_REFUSED : nskipped ? EXIT_NODEV : 0;
 }
