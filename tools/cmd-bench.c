@@ -21,6 +21,8 @@
  *                "points": [{"x", "loops", "ns_min", "ns_median", "ns_max",
  *                            "cycles_median"}, ...],
  *                "refused": [{"x", "errno": "E2BIG"}, ...]}, ...]}
+ * A DMA series (5.6) also says whether its streaming mappings bounced:
+ * "bounced" (true or false) in each point and in the series (any point).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -36,6 +38,7 @@
 /* Every chapter's table, in the order "kmemlab bench" runs them. */
 static const struct bench_chapter *const chapters[] = {
 	&bench_alloc_chapter,
+	&bench_dma_chapter,
 };
 
 const char *bench_errno_name(int err)
@@ -126,6 +129,7 @@ static unsigned int bench_series_run(int fd, const struct bench_series *s, uint3
 	struct out_col head[ARRAY_SIZE(cols)];
 	struct refusal refused[32];
 	unsigned int i, nref = 0, failed = 0;
+	int bounced = -1;
 	char buf[32];
 
 	memcpy(head, cols, sizeof(cols));
@@ -146,6 +150,7 @@ static unsigned int bench_series_run(int fd, const struct bench_series *s, uint3
 		uint32_t loops, k;
 		int err;
 
+		t.bounced = -1;
 		err = calibrate(fd, s, s->xs[i], target_ns, &loops);
 		if (!err)
 			err = s->backend->run(fd, s, s->xs[i], loops, repeats, &t);
@@ -179,9 +184,17 @@ static unsigned int bench_series_run(int fd, const struct bench_series *s, uint3
 		out_double("ns_max", ns[repeats - 1], 2);
 		out_cell("%.0f", median(cyc, repeats));
 		out_double("cycles_median", median(cyc, repeats), 1);
+		if (t.bounced >= 0) {
+			out_bool("bounced", t.bounced);
+			bounced = bounced > 0 || t.bounced;
+		}
 		out_row_end();
 	}
 	out_close();
+	if (bounced >= 0) {
+		out_bool("bounced", bounced);
+		out_text("  streaming mappings bounced (swiotlb): %s\n", bounced ? "yes" : "no");
+	}
 	out_array("refused");
 	for (i = 0; i < nref; i++) {
 		out_object(NULL);

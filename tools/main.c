@@ -103,18 +103,22 @@ const struct command commands[] = {
 		.node = MMAP_DEV, .module = "kmemlab_mmap", .tour = &mmap_tour,
 	},
 	{
-		.name = "bench", .chapter = "5.1,5.3", .run = cmd_bench, .synopsis = "[5.1|5.3] [--quick]",
-		.summary = "what the allocators cost, timed in the kernel",
+		.name = "bench", .chapter = "5.1,5.3,5.6", .run = cmd_bench,
+		.synopsis = "[5.1|5.3|5.6] [--quick]",
+		.summary = "what the allocators and DMA cost, timed in the kernel",
 		.help = "Chapter 5.1: kmalloc, kvmalloc, vmalloc and alloc_pages, alloc+free by size\n"
 			"(64 B to 8 MiB); chapter 5.3: a 256-byte object from a kmem_cache one by\n"
 			"one and in bulk, from kmalloc and from a mempool, per object by batch (1\n"
-			"to 256). Timed by the kernel (ktime_get_ns, get_cycles) over loops that\n"
-			"last about 10 ms, 5 repeats: ns per operation min/median/max, cycles\n"
-			"median; sizes an allocator refuses are named. Root only (CAP_SYS_ADMIN):\n"
-			"a run keeps a CPU busy.\n"
+			"to 256); chapter 5.6 (kmemlab_dma): one transfer to the device by size\n"
+			"(64 B to 256 KiB) with dma_map_single per transfer, a kept mapping and\n"
+			"syncs, or coherent memory, and whether the mappings bounced (boot with\n"
+			"swiotlb=force to see bouncing). Timed by the kernel (ktime_get_ns,\n"
+			"get_cycles) over loops that last about 10 ms, 5 repeats: ns per operation\n"
+			"min/median/max, cycles median; sizes an allocator or the device refuses\n"
+			"are named. Root only (CAP_SYS_ADMIN): a run keeps a CPU busy.\n"
 			"\n"
-			"  5.1 | 5.3   one chapter's series (default: both)\n"
-			"  --quick     3 repeats of about 1 ms each (for CI)\n",
+			"  5.1 | 5.3 | 5.6   one chapter's series (default: all)\n"
+			"  --quick           3 repeats of about 1 ms each (for CI)\n",
 		.node = BENCH_DEV, .module = "kmemlab_bench",
 	},
 	{
