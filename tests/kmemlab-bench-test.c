@@ -64,6 +64,8 @@ static const struct bad_case bad_cases[] = {
 	{ "series 0", 0, 64, 1, 1, 0, 0, EINVAL },
 	{ "series past the last", KMEMLAB_BENCH_SERIES_COUNT, 64, 1, 1, 0, 0, EINVAL },
 	{ "series ~0", ~0U, 64, 1, 1, 0, 0, EINVAL },
+	{ "map_single (5.6: kmemlab_dma's)", KMEMLAB_BENCH_MAP_SINGLE, 64, 1, 1, 0, 0, EINVAL },
+	{ "coherent (5.6: kmemlab_dma's)", KMEMLAB_BENCH_COHERENT, 4096, 1, 1, 0, 0, EINVAL },
 	{ "flags 1", KMEMLAB_BENCH_KMALLOC, 64, 1, 1, 1, 0, EINVAL },
 	{ "flags top bit", KMEMLAB_BENCH_KMALLOC, 64, 1, 1, 1U << 31, 0, EINVAL },
 	{ "reserved 1", KMEMLAB_BENCH_KMALLOC, 64, 1, 1, 0, 1, EINVAL },
@@ -370,7 +372,12 @@ static void test_tool(void)
 	static const char *const names[] = {
 		"\"kmalloc\"", "\"kvmalloc\"", "\"vmalloc\"", "\"alloc_pages\"", "\"kmem_cache\"",
 		"\"kmem_cache_bulk\"", "\"kmalloc_256\"", "\"mempool\"",
+		/* 5.6, when kmemlab_dma is loaded */
+		"\"map_single\"", "\"kept_sync\"", "\"coherent\"",
 	};
+	/* With kmemlab_dma, "kmemlab bench" runs chapter 5.6 too (7 sizes). */
+	bool dma = access("/dev/kmemlab/dma", F_OK) == 0;
+	unsigned int nseries = dma ? 11 : 8, dma_points = dma ? 3 * 7 : 0;
 	struct stat sb;
 	unsigned int i, missing = 0;
 	const char *p;
@@ -384,16 +391,20 @@ static void test_tool(void)
 	status = tool_run(0, (const char *const[]){ "bench", "--quick", "--json", NULL });
 	EXPECT_TRUE(status == 0 && json_valid(out),
 		    "kmemlab bench --quick --json: exit 0, one valid JSON value (exit %d)", status);
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+	for (i = 0; i < nseries; i++)
 		missing += !strstr(out, names[i]);
 	EXPECT_TRUE(!missing && strstr(out, "\"kernel\": ") && strstr(out, "\"cpus\": ") &&
 		    strstr(out, "\"repeats\": 3"),
-		    "  kernel, cpus, repeats 3, and all 8 series (%u missing)", missing);
-	EXPECT_EQ(count_of(out, "\"ns_median\": "), 4 * 10 + 4 * 9 - count_of(out, "\"errno\": "),
+		    "  kernel, cpus, repeats 3, and all %u series (%u missing)", nseries, missing);
+	EXPECT_EQ(count_of(out, "\"ns_median\": "),
+		  4 * 10 + 4 * 9 + dma_points - count_of(out, "\"errno\": "),
 		  "  a point per size and batch, each with ns_median, but the refused ones");
-	EXPECT_TRUE(count_of(out, "\"points\": ") == 8 && count_of(out, "\"refused\": ") == 8 &&
+	EXPECT_TRUE(count_of(out, "\"points\": ") == nseries &&
+		    count_of(out, "\"refused\": ") == nseries &&
 		    count_of(out, "\"context\": \"process, interrupts on\"") == 8,
 		    "  each series has its points, its refused list and its context");
+	EXPECT_EQ(count_of(out, "\"bounced\": "), dma_points + (dma ? 3 : 0),
+		  "  each 5.6 point and series says whether it bounced, no other does");
 	EXPECT_TRUE(count_of(out, "\"errno\": ") == 2 &&
 		    count_of(out, "\"errno\": \"E2BIG\"") == 2 && !strstr(out, "\"errors\": "),
 		    "  kmalloc and alloc_pages at 8 MiB refused with E2BIG, nothing else refused or failed");
