@@ -145,7 +145,7 @@ struct kmemlab_bench_run {
 #define KMEMLAB_BENCH_RUN_SIZE_VER0	536
 
 /* out_flags: the run's streaming DMA mappings bounced (swiotlb; 5.6). */
-#define KMEMLAB_BENCH_OUT_BOUNCED	(1U << 0)
+#define KMEMLAB_BENCH_OUT_BOUNCED	0x1
 
 #define KMEMLAB_BENCH_IOC_MAGIC	0xBD
 
