@@ -44,7 +44,7 @@ KMEMLAB_TEST_MODULES = \
 # shares with its in-kernel tests.
 KMEMLAB_MODULE_DIR_FILES = \
 	src/alloc/Kbuild src/alloc/kmemlab_alloc_rules.h \
-	src/bench/Kbuild src/bench/kmemlab_bench_rules.h \
+	src/bench/Kbuild \
 	src/dma/Kbuild src/dma/kmemlab_dma_rules.h \
 	src/edu/Kbuild src/edu/kmemlab_edu_rules.h \
 	src/mmap/Kbuild \

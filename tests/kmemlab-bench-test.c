@@ -67,6 +67,8 @@ static const struct bad_case bad_cases[] = {
 	{ "series 0", 0, 64, 1, 1, 0, 0, EINVAL },
 	{ "series past the last", KMEMLAB_BENCH_SERIES_COUNT, 64, 1, 1, 0, 0, EINVAL },
 	{ "series ~0", ~0U, 64, 1, 1, 0, 0, EINVAL },
+	{ "map_single (5.6: kmemlab_dma's)", KMEMLAB_BENCH_MAP_SINGLE, 64, 1, 1, 0, 0, EINVAL },
+	{ "coherent (5.6: kmemlab_dma's)", KMEMLAB_BENCH_COHERENT, 4096, 1, 1, 0, 0, EINVAL },
 	{ "flags 1", KMEMLAB_BENCH_KMALLOC, 64, 1, 1, 1, 0, EINVAL },
 	{ "flags top bit", KMEMLAB_BENCH_KMALLOC, 64, 1, 1, 1U << 31, 0, EINVAL },
 	{ "reserved 1", KMEMLAB_BENCH_KMALLOC, 64, 1, 1, 0, 1, EINVAL },
@@ -330,11 +332,17 @@ static void test_tool(void)
 		"\"kmalloc\"", "\"kvmalloc\"", "\"vmalloc\"", "\"alloc_pages\"", "\"kmem_cache\"",
 		"\"kmem_cache_bulk\"", "\"kmalloc_256\"", "\"mempool\"",
 	};
+	static const char *const names56[] = { "\"map_single\"", "\"kept_sync\"", "\"coherent\"" };
 	static const char *const names54[] = {
 		"\"atomic64\"", "\"spinlock\"", "\"define_per_cpu\"", "\"alloc_percpu\"",
 		"\"percpu_counter\"",
 	};
 	unsigned int i, missing = 0, online = sysconf(_SC_NPROCESSORS_ONLN);
+	/* "kmemlab bench" runs 5.4 and 5.6 when their drivers are loaded. */
+	bool percpu = access("/dev/kmemlab/percpu", F_OK) == 0;
+	bool dma = access("/dev/kmemlab/dma", F_OK) == 0;
+	unsigned int nseries = 8 + (percpu ? 5 : 0) + (dma ? 3 : 0);
+	unsigned int percpu_points = percpu ? 5 * online : 0, dma_points = dma ? 3 * 7 : 0;
 	char last_x[32];
 	struct stat sb;
 	const char *p;
@@ -346,20 +354,28 @@ static void test_tool(void)
 		return;
 	}
 	status = tool_run(0, (const char *const[]){ "bench", "--quick", "--json", NULL });
-	EXPECT_TRUE(status == 0 && json_valid(out),
-		    "kmemlab bench --quick --json: exit 0, one valid JSON value (exit %d)", status);
+	EXPECT_TRUE(status == (percpu && dma ? 0 : 3) && json_valid(out),
+		    "kmemlab bench --quick --json: exit %d (a driver not loaded: 3), one valid "
+		    "JSON value (exit %d)", percpu && dma ? 0 : 3, status);
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		missing += !strstr(out, names[i]);
+	for (i = 0; percpu && i < sizeof(names54) / sizeof(names54[0]); i++)
+		missing += !strstr(out, names54[i]);
+	for (i = 0; dma && i < sizeof(names56) / sizeof(names56[0]); i++)
+		missing += !strstr(out, names56[i]);
 	EXPECT_TRUE(!missing && strstr(out, "\"kernel\": ") && strstr(out, "\"cpus\": ") &&
 		    strstr(out, "\"repeats\": 3"),
-		    "  kernel, cpus, repeats 3, and all 8 series (%u missing)", missing);
+		    "  kernel, cpus, repeats 3, and all %u series (%u missing)", nseries, missing);
 	/* 5.4: a point per CPU online (up to 16), for each of its 5 series. */
 	EXPECT_EQ(count_of(out, "\"ns_median\": "),
-		  4 * 10 + 4 * 9 + 5 * online - count_of(out, "\"errno\": "),
+		  4 * 10 + 4 * 9 + percpu_points + dma_points - count_of(out, "\"errno\": "),
 		  "  a point per size, batch and CPU, each with ns_median, but the refused ones");
-	EXPECT_TRUE(count_of(out, "\"points\": ") == 13 && count_of(out, "\"refused\": ") == 13 &&
+	EXPECT_TRUE(count_of(out, "\"points\": ") == nseries &&
+		    count_of(out, "\"refused\": ") == nseries &&
 		    count_of(out, "\"context\": \"process, interrupts on\"") == 8,
-		    "  each series has its points, its refused list and its context (13 series)");
+		    "  each series has its points, its refused list and its context");
+	EXPECT_EQ(count_of(out, "\"bounced\": "), dma_points + (dma ? 3 : 0),
+		  "  each 5.6 point and series says whether it bounced, no other does");
 	EXPECT_TRUE(count_of(out, "\"errno\": ") == 2 &&
 		    count_of(out, "\"errno\": \"E2BIG\"") == 2 && !strstr(out, "\"errors\": "),
 		    "  kmalloc and alloc_pages at 8 MiB refused with E2BIG, nothing else refused or failed");

@@ -12,7 +12,11 @@
  * larger; several processes at once; SIGKILL during copies; the
  * module-wide memory budget (ENOSPC past it, made certain with
  * userfaultfd holding requests in flight); unloading while busy is
- * refused.
+ * refused.  BENCH (chapter 5.6 timed): every bad RUN's errno (a table,
+ * kmemlab_bench's series among them), the RUN struct as an older and a
+ * newer header sends it, EPERM without CAP_SYS_ADMIN, every series'
+ * totals positive in exactly its repeats, whether it bounced as the boot
+ * predicts, a run SIGKILLed between repeats.  No time is asserted.
  * Usage: kmemlab-dma-test [--module-dir DIR]
  */
 #define _GNU_SOURCE
@@ -28,8 +32,10 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <grp.h>
 
 #include <kmemlab/dma.h>
 
@@ -45,6 +51,8 @@
 #define DEV "/dev/kmemlab/dma"
 #define MODNAME "kmemlab_dma"
 #define PARAM_DIR "/sys/module/kmemlab_dma/parameters/"
+#define NOBODY 65534
+#define KiB 1024ULL
 
 /* The methods COPY offers, in the core's numbers. */
 static const uint32_t methods[] = {
@@ -211,11 +219,33 @@ static void answer_info(const struct argsz_case *ac, const void *arg, size_t len
 			    (unsigned long long)i.global_limit);
 }
 
+/* A 64-byte map_single BENCH of 4 loops, 2 repeats. */
+static void prep_bench(void *arg, void *ctx)
+{
+	struct kmemlab_bench_run *r = arg;
+
+	(void)ctx;
+	r->series = KMEMLAB_BENCH_MAP_SINGLE;
+	r->param = 64;
+	r->loops = 4;
+	r->repeats = 2;
+}
+
+static void answer_bench(const struct argsz_case *c, const void *arg, size_t len)
+{
+	const struct kmemlab_bench_run *r = arg;
+
+	(void)len;
+	EXPECT_TRUE(r->ops_per_loop == 1 && r->total_ns[0] > 0 && r->total_ns[1] > 0 &&
+		    r->total_ns[2] == 0,
+		    "%s: the answer: one transfer per loop, two positive totals, no third", c->name);
+}
+
 /*
  * The extensible-struct checks of tests/argsz.h on COPY and INFO (each
- * has grown since its first version), and what they do not look at, the
- * answers: a COPY from an older or a newer header carries the data, an
- * INFO of either has its fields filled.
+ * has grown since its first version) and BENCH, and what they do not look
+ * at, the answers: a COPY from an older or a newer header carries the
+ * data, an INFO of either has its fields filled, a BENCH its totals.
  */
 static void test_argsz(int fd)
 {
@@ -224,6 +254,8 @@ static void test_argsz(int fd)
 		  KMEMLAB_DMACORE_ROUND_TRIP_SIZE_VER0, prep_copy, NULL, NULL, answer_copy },
 		{ "INFO", KMEMLAB_DMA_IOC_INFO, sizeof(struct kmemlab_dma_info),
 		  KMEMLAB_DMA_INFO_SIZE_VER0, NULL, NULL, NULL, answer_info },
+		{ "BENCH", KMEMLAB_DMA_IOC_BENCH, sizeof(struct kmemlab_bench_run),
+		  KMEMLAB_BENCH_RUN_SIZE_VER0, prep_bench, NULL, NULL, answer_bench },
 	};
 	size_t k;
 
@@ -526,6 +558,252 @@ out:
 		close(uffd);
 }
 
+/* --- BENCH: chapter 5.6 timed ------------------------------------------------ */
+
+static int bench(int fd, uint32_t series, uint64_t param, uint32_t loops, uint32_t repeats,
+		 struct kmemlab_bench_run *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->argsz = sizeof(*r);
+	r->series = series;
+	r->param = param;
+	r->loops = loops;
+	r->repeats = repeats;
+	return ioctl(fd, KMEMLAB_DMA_IOC_BENCH, r);
+}
+
+struct bench_bad {
+	const char *name;
+	uint32_t series;
+	uint64_t param;
+	uint32_t loops, repeats, flags, reserved;
+	int err;
+};
+
+static const struct bench_bad bench_bad_cases[] = {
+	{ "series 0", 0, 64, 1, 1, 0, 0, EINVAL },
+	{ "kmalloc (5.1: kmemlab_bench's)", KMEMLAB_BENCH_KMALLOC, 64, 1, 1, 0, 0, EINVAL },
+	{ "kmem_cache_bulk (5.3: kmemlab_bench's)", KMEMLAB_BENCH_KMEM_CACHE_BULK, 16, 1, 1, 0, 0,
+	  EINVAL },
+	{ "series past the last", KMEMLAB_BENCH_SERIES_COUNT, 64, 1, 1, 0, 0, EINVAL },
+	{ "series ~0", ~0U, 64, 1, 1, 0, 0, EINVAL },
+	{ "flags 1", KMEMLAB_BENCH_MAP_SINGLE, 64, 1, 1, 1, 0, EINVAL },
+	{ "reserved top bit", KMEMLAB_BENCH_KEPT_SYNC, 64, 1, 1, 0, 1U << 31, EINVAL },
+	{ "map_single 63 bytes", KMEMLAB_BENCH_MAP_SINGLE, 63, 1, 1, 0, 0, EINVAL },
+	{ "coherent 0 bytes", KMEMLAB_BENCH_COHERENT, 0, 1, 1, 0, 0, EINVAL },
+	{ "kept_sync 256 KiB + 1", KMEMLAB_BENCH_KEPT_SYNC, 256 * KiB + 1, 1, 1, 0, 0, EINVAL },
+	{ "coherent 2^32 + 64 bytes", KMEMLAB_BENCH_COHERENT, (1ULL << 32) + 64, 1, 1, 0, 0,
+	  EINVAL },
+	{ "loops 0", KMEMLAB_BENCH_MAP_SINGLE, 64, 0, 1, 0, 0, EINVAL },
+	{ "loops past the maximum", KMEMLAB_BENCH_MAP_SINGLE, 64, KMEMLAB_BENCH_MAX_LOOPS + 1, 1,
+	  0, 0, EINVAL },
+	{ "repeats 0", KMEMLAB_BENCH_COHERENT, 64, 1, 0, 0, 0, EINVAL },
+	{ "repeats 32", KMEMLAB_BENCH_COHERENT, 64, 1, KMEMLAB_BENCH_MAX_REPEATS + 1, 0, 0,
+	  EINVAL },
+	{ "map_single 256 KiB x 1025 loops: past the bytes a repeat may move",
+	  KMEMLAB_BENCH_MAP_SINGLE, 256 * KiB, 1025, 1, 0, 0, EINVAL },
+};
+
+static void test_bench_bad(int fd)
+{
+	struct kmemlab_bench_run r;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(bench_bad_cases) / sizeof(bench_bad_cases[0]); i++) {
+		const struct bench_bad *c = &bench_bad_cases[i];
+
+		memset(&r, 0, sizeof(r));
+		r.argsz = sizeof(r);
+		r.series = c->series;
+		r.param = c->param;
+		r.loops = c->loops;
+		r.repeats = c->repeats;
+		r.flags = c->flags;
+		r.reserved = c->reserved;
+		EXPECT_ERRNO(ioctl(fd, KMEMLAB_DMA_IOC_BENCH, &r), c->err, "BENCH, %s: %s", c->name,
+			     strerror(c->err));
+	}
+	EXPECT_ERRNO(ioctl(fd, KMEMLAB_DMA_IOC_BENCH, NULL), EFAULT, "BENCH with a NULL argument: EFAULT");
+	/* E2BIG is a size above dma_max_mapping_size(): at least 256 KiB,
+	 * the axis' end, wherever swiotlb's segments are the default's.
+	 */
+	tap_skip("dma_max_mapping_size() is not below 256 KiB on this kernel",
+		 "BENCH, a size the device cannot map: E2BIG");
+	/* The largest valid requests are accepted (kept short: one loop). */
+	EXPECT_OK(bench(fd, KMEMLAB_BENCH_KEPT_SYNC, 256 * KiB, 1, KMEMLAB_BENCH_MAX_REPEATS, &r),
+		  "BENCH kept_sync 256 KiB, 31 repeats: accepted");
+	EXPECT_OK(bench(fd, KMEMLAB_BENCH_COHERENT, 256 * KiB, 1024, 1, &r),
+		  "BENCH coherent 256 KiB x 1024 loops (256 MiB, the bound): accepted");
+}
+
+/*
+ * Whether this boot predicts the streaming series' bounces: 1 (swiotlb=force:
+ * every mapping bounces), 0 (no RAM above the 32-bit mask: none does), -1
+ * (RAM above 4 GiB: a buffer bounces or not as it lies).
+ */
+static int bench_bounce_prediction(int forced)
+{
+	char line[256];
+	unsigned long long start, end, top = 0;
+	FILE *f;
+
+	if (forced)
+		return 1;
+	f = fopen("/proc/iomem", "re");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%llx-%llx", &start, &end) == 2 && strstr(line, " : System RAM"))
+			top = end > top ? end : top;
+	fclose(f);
+	return top && top < (1ULL << 32) ? 0 : -1;
+}
+
+static void test_bench_runs(int fd, int forced)
+{
+	static const struct {
+		const char *name;
+		uint32_t series;
+		bool streaming;
+	} series[] = {
+		{ "map_single", KMEMLAB_BENCH_MAP_SINGLE, true },
+		{ "kept_sync", KMEMLAB_BENCH_KEPT_SYNC, true },
+		{ "coherent", KMEMLAB_BENCH_COHERENT, false },
+	};
+	static const uint64_t sizes[] = { 64, 4 * KiB, 4 * KiB + 1, 256 * KiB };
+	int predict = bench_bounce_prediction(forced);
+	struct kmemlab_bench_run r;
+	unsigned int i, j, k, positive, zero_after, cycles;
+
+	for (i = 0; i < sizeof(series) / sizeof(series[0]); i++) {
+		for (j = 0; j < sizeof(sizes) / sizeof(sizes[0]); j++) {
+			int want = series[i].streaming ? predict : 0;
+			bool bounced;
+
+			if (!EXPECT_OK(bench(fd, series[i].series, sizes[j], 8, 5, &r),
+				       "BENCH %s %llu bytes, 8 loops, 5 repeats", series[i].name,
+				       (unsigned long long)sizes[j]))
+				continue;
+			for (k = positive = zero_after = cycles = 0; k < KMEMLAB_BENCH_MAX_REPEATS; k++) {
+				if (k < 5) {
+					positive += r.total_ns[k] > 0;
+					cycles += r.total_cycles[k] > 0;
+				} else {
+					zero_after += !r.total_ns[k] && !r.total_cycles[k];
+				}
+			}
+			EXPECT_TRUE(positive == 5 && zero_after == KMEMLAB_BENCH_MAX_REPEATS - 5 &&
+				    (cycles == 0 || cycles == 5) && r.ops_per_loop == 1,
+				    "  5 positive totals (cycles in all or none), the other %d slots zero, one transfer per loop (%u, %u, %u, %u)",
+				    KMEMLAB_BENCH_MAX_REPEATS - 5, positive, zero_after, cycles,
+				    r.ops_per_loop);
+			bounced = r.out_flags & KMEMLAB_BENCH_OUT_BOUNCED;
+			if (want < 0)
+				tap_skip("RAM above 4 GiB: a buffer bounces or not as it lies",
+					 "  bounced as the boot predicts (it says %d)", bounced);
+			else
+				EXPECT_TRUE(bounced == want && !(r.out_flags & ~KMEMLAB_BENCH_OUT_BOUNCED),
+					    "  out_flags %#x: %s", r.out_flags,
+					    want ? "bounced (swiotlb=force)" :
+					    series[i].streaming ? "not bounced (no swiotlb=force, RAM below 4 GiB)" :
+					    "not bounced (coherent memory never is)");
+		}
+	}
+}
+
+/* Without CAP_SYS_ADMIN, BENCH is EPERM, even to a process that may open the node. */
+static void test_bench_unprivileged(void)
+{
+	struct stat sb;
+	int p[2], status, got = -1;
+	pid_t pid;
+
+	if (stat(DEV, &sb) || pipe(p)) {
+		tap_skip("cannot stat the node or make a pipe", "unprivileged BENCH: EPERM");
+		return;
+	}
+	ASSERT_OK(chmod(DEV, 0666), "let other users open %s for this test (chmod 0666)", DEV);
+	pid = fork();
+	if (pid == 0) {
+		struct kmemlab_bench_run r;
+		int fd, err;
+
+		close(p[0]);
+		if (setgroups(0, NULL) || setresgid(NOBODY, NOBODY, NOBODY) ||
+		    setresuid(NOBODY, NOBODY, NOBODY))
+			err = -2;
+		else if ((fd = open(DEV, O_RDWR | O_CLOEXEC)) < 0)
+			err = -3;
+		else
+			err = bench(fd, KMEMLAB_BENCH_MAP_SINGLE, 64, 1, 1, &r) ? errno : 0;
+		if (write(p[1], &err, sizeof(err)) != sizeof(err))
+			_exit(1);
+		_exit(0);
+	}
+	close(p[1]);
+	if (pid < 0 || read(p[0], &got, sizeof(got)) != sizeof(got))
+		got = -1;
+	close(p[0]);
+	if (pid > 0)
+		waitpid(pid, &status, 0);
+	EXPECT_OK(chmod(DEV, sb.st_mode & 07777), "mode of %s restored (%04o)", DEV,
+		  (unsigned int)(sb.st_mode & 07777));
+	EXPECT_EQ(got, EPERM, "uid %d opens the node, its BENCH: EPERM (no CAP_SYS_ADMIN)", NOBODY);
+}
+
+/*
+ * Two processes running long BENCH runs (one running, one waiting for it),
+ * SIGKILLed: both die of it, and the next run and COPY find nothing left.
+ */
+static void test_bench_killed(int fd)
+{
+	struct kmemlab_dmacore_round_trip c;
+	struct kmemlab_bench_run r;
+	int k, killed = 0, status, pipefd[2];
+	pid_t pids[2];
+	char b;
+
+	for (k = 0; k < 2; k++) {
+		if (pipe2(pipefd, O_CLOEXEC)) {
+			pids[k] = -1;
+			continue;
+		}
+		pids[k] = fork();
+		if (pids[k] == 0) {
+			struct kmemlab_bench_run cr;
+			int cfd = open(DEV, O_RDWR | O_CLOEXEC), n;
+
+			close(pipefd[0]);
+			signal(SIGPIPE, SIG_IGN);
+			for (n = 0; cfd >= 0; n++) {
+				if (bench(cfd, k ? KMEMLAB_BENCH_KEPT_SYNC : KMEMLAB_BENCH_MAP_SINGLE,
+					  64 * KiB, 16, KMEMLAB_BENCH_MAX_REPEATS, &cr))
+					_exit(errno);
+				if (n == 0)
+					tell_parent(pipefd[1]);
+			}
+			_exit(100);
+		}
+		close(pipefd[1]);
+		/* Its first run done: the kill lands in a later one. */
+		if (pids[k] > 0 && read(pipefd[0], &b, 1) != 1)
+			tap_diag("  bench child %d ended before its first run", k);
+		close(pipefd[0]);
+	}
+	for (k = 0; k < 2; k++)
+		if (pids[k] > 0)
+			kill(pids[k], SIGKILL);
+	for (k = 0; k < 2; k++)
+		killed += pids[k] > 0 && waitpid(pids[k], &status, 0) == pids[k] &&
+			  WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
+	EXPECT_EQ(killed, 2, "2 processes looping BENCH runs die of SIGKILL");
+	EXPECT_OK(bench(fd, KMEMLAB_BENCH_KEPT_SYNC, 4 * KiB, 8, 3, &r),
+		  "a BENCH run after the killed ones: the module answers");
+	if (!EXPECT_EQ(check_copy(fd, KMEMLAB_DMACORE_SINGLE, 4096, 4, &c), 0,
+		       "and a COPY through the engine: intact"))
+		tap_diag("  %s", copy_seen);
+}
+
 static void test_unload(const char *module_path)
 {
 	int progress;
@@ -562,7 +840,11 @@ int main(int argc, char **argv)
 	test_every_size(fd, cmdline_has("swiotlb=force"));
 	test_scatter_gather(fd);
 	test_killed(fd);
+	test_bench_bad(fd);
+	test_bench_runs(fd, cmdline_has("swiotlb=force"));
+	test_bench_killed(fd);
 	close(fd);
+	test_bench_unprivileged();
 	test_processes();
 	test_budget(module_path);
 	test_unload(module_path);

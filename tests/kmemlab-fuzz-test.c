@@ -132,12 +132,19 @@ static const int percpu_ioctl_errnos[] = {
 	EFAULT, EINVAL, ENOTTY, E2BIG, EBUSY, EPERM, EINTR, ENOMEM, 0
 };
 
-static const unsigned long dma_cmds[] = { KMEMLAB_DMA_IOC_COPY, KMEMLAB_DMA_IOC_INFO };
+static const unsigned long dma_cmds[] = {
+	KMEMLAB_DMA_IOC_COPY, KMEMLAB_DMA_IOC_INFO, KMEMLAB_DMA_IOC_BENCH,
+};
 static const size_t dma_sizes[] = {
 	sizeof(struct kmemlab_dmacore_round_trip), sizeof(struct kmemlab_dma_info),
+	sizeof(struct kmemlab_bench_run),
 };
-/* include/uapi/kmemlab/dma.h */
-static const int dma_ioctl_errnos[] = { EFAULT, EINVAL, ENOTTY, E2BIG, ENOMEM, ENOSPC, EINTR, 0 };
+/* include/uapi/kmemlab/dma.h (BENCH: EPERM only if the fuzzer has lost
+ * CAP_SYS_ADMIN; EIO if the engine read other bytes than the CPU wrote)
+ */
+static const int dma_ioctl_errnos[] = {
+	EFAULT, EINVAL, ENOTTY, E2BIG, ENOMEM, ENOSPC, EINTR, EPERM, EIO, 0
+};
 
 static const unsigned long mmap_cmds[] = {
 	KMEMLAB_MMAP_IOC_FILL, KMEMLAB_MMAP_IOC_CHECK, KMEMLAB_MMAP_IOC_STATS,
@@ -190,7 +197,7 @@ static const struct device_model models[] = {
 	{ "percpu", percpu_cmds, percpu_sizes, 3, percpu_ioctl_errnos, no_rw_errnos,
 	  no_mmap_errnos, no_seek_errnos, 0 },
 	/* "edu" matches edu0, edu1, ...: one node per device */
-	{ "dma", dma_cmds, dma_sizes, 2, dma_ioctl_errnos, no_rw_errnos,
+	{ "dma", dma_cmds, dma_sizes, 3, dma_ioctl_errnos, no_rw_errnos,
 	  no_mmap_errnos, no_seek_errnos, 0 },
 	{ "mmap", mmap_cmds, mmap_sizes, 3, mmap_ioctl_errnos, no_rw_errnos,
 	  mmap_mmap_errnos, no_seek_errnos, 0 },

@@ -26,6 +26,9 @@ struct bench_totals {
 	uint64_t ops_per_loop;			/* operations one loop makes */
 	double ns[BENCH_MAX_REPEATS];		/* each repeat's total time */
 	double cycles[BENCH_MAX_REPEATS];	/* each repeat's cycles, or 0 */
+	int bounced;				/* DMA (5.6): the mappings bounced
+						 * (1) or not (0); -1: not said
+						 */
 };
 
 struct bench_series;
@@ -73,6 +76,7 @@ struct bench_chapter {
 /* The chapters' tables, one file each (bench-*.c). */
 extern const struct bench_chapter bench_alloc_chapter;	/* bench-alloc.c: 5.1, 5.3 */
 extern const struct bench_chapter bench_percpu_chapter;	/* bench-percpu.c: 5.4 */
+extern const struct bench_chapter bench_dma_chapter;	/* bench-dma.c: 5.6 */
 
 /* cmd-bench.c */
 const char *bench_errno_name(int err);

@@ -26,6 +26,8 @@
  * With no chapter named, the chapters whose driver is not loaded are
  * skipped and named (exit 3 at the end, as the tour does); a chapter
  * named needs its driver.
+ * A DMA series (5.6) also says whether its streaming mappings bounced:
+ * "bounced" (true or false) in each point and in the series (any point).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -42,6 +44,7 @@
 static const struct bench_chapter *const chapters[] = {
 	&bench_alloc_chapter,
 	&bench_percpu_chapter,
+	&bench_dma_chapter,
 };
 
 const char *bench_errno_name(int err)
@@ -134,6 +137,7 @@ static unsigned int bench_series_run(int fd, const struct bench_series *s, uint3
 	unsigned int i, nref = 0, failed = 0, nx = s->nx;
 	const uint64_t *xs = s->xs;
 	uint64_t own_xs[BENCH_MAX_POINTS];
+	int bounced = -1;
 	char buf[32];
 	int got;
 
@@ -165,6 +169,7 @@ static unsigned int bench_series_run(int fd, const struct bench_series *s, uint3
 		uint32_t loops, k;
 		int err;
 
+		t.bounced = -1;
 		err = calibrate(fd, s, xs[i], target_ns, &loops);
 		if (!err)
 			err = s->backend->run(fd, s, xs[i], loops, repeats, &t);
@@ -198,9 +203,17 @@ static unsigned int bench_series_run(int fd, const struct bench_series *s, uint3
 		out_double("ns_max", ns[repeats - 1], 2);
 		out_cell("%.0f", median(cyc, repeats));
 		out_double("cycles_median", median(cyc, repeats), 1);
+		if (t.bounced >= 0) {
+			out_bool("bounced", t.bounced);
+			bounced = bounced > 0 || t.bounced;
+		}
 		out_row_end();
 	}
 	out_close();
+	if (bounced >= 0) {
+		out_bool("bounced", bounced);
+		out_text("  streaming mappings bounced (swiotlb): %s\n", bounced ? "yes" : "no");
+	}
 	out_array("refused");
 	for (i = 0; i < nref; i++) {
 		out_object(NULL);

@@ -17,7 +17,12 @@
  *    DMA addresses are I/O virtual addresses that only the IOMMU
  *    translates: probe refuses that case;
  *  - a coherent buffer kept for the device's life (dmam_alloc_coherent()),
- *    shared by every caller.
+ *    shared by every caller;
+ *  - chapter 5.6 measured (BENCH, "kmemlab bench 5.6"): what one transfer
+ *    to the device costs by size with dma_map_single() per transfer, with
+ *    a kept mapping and syncs, and with coherent memory; under
+ *    swiotlb=force, what bouncing adds.  The engine reads each transfer
+ *    by its jobs' own path, called in the ioctl's task.
  *
  * Between users (the node is shared by every process that may open it):
  *  - one engine job at a time (engine_lock), each waited for to the end:
@@ -42,6 +47,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/capability.h>
 #include <linux/completion.h>
 #include <linux/device.h>
 #include <linux/dma-direct.h>
@@ -51,11 +57,15 @@
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/platform_device.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
+#include <linux/timex.h>
 #include <linux/uaccess.h>
 #include <linux/workqueue.h>
 
 #include <kmemlab/dma.h>
+#include "kmemlab_bench_rules.h"
 #include "kmemlab_budget.h"
 #include "kmemlab_compat.h"
 #include "kmemlab_dmacore.h"
@@ -102,26 +112,36 @@ struct kmemlab_dma {
 
 	void *coherent;			/* KMEMLAB_DMA_COHERENT_SIZE bytes, under engine_lock */
 	dma_addr_t coherent_dma;
+
+	struct mutex bench_lock;	/* one BENCH run at a time */
 };
 
-/* The "device": it sees only the job's DMA address. */
+/*
+ * The "device" at work: it sees only the job's DMA address.  0, or -EIO
+ * when the address leads to no memory it can reach.
+ */
+static int kmemlab_dma_engine_run(struct kmemlab_dma *kd, const struct kmemlab_dma_job *job)
+{
+	void *ram;
+
+	/* A DMA address is not a physical address: translate it back. */
+	ram = memremap(dma_to_phys(kd->dev, job->addr), job->len, MEMREMAP_WB);
+	if (!ram)
+		return -EIO;
+	if (job->dir == DMA_TO_DEVICE)
+		memcpy(kd->mem + job->offset, ram, job->len);
+	else
+		memcpy(ram, kd->mem + job->offset, job->len);
+	memunmap(ram);
+	return 0;
+}
+
+/* The engine's jobs, one at a time, as a work item (COPY). */
 static void kmemlab_dma_engine(struct work_struct *work)
 {
 	struct kmemlab_dma *kd = container_of(work, struct kmemlab_dma, engine_work);
-	struct kmemlab_dma_job *job = &kd->job;
-	void *ram;
 
-	job->status = -EIO;
-	/* A DMA address is not a physical address: translate it back. */
-	ram = memremap(dma_to_phys(kd->dev, job->addr), job->len, MEMREMAP_WB);
-	if (ram) {
-		if (job->dir == DMA_TO_DEVICE)
-			memcpy(kd->mem + job->offset, ram, job->len);
-		else
-			memcpy(ram, kd->mem + job->offset, job->len);
-		memunmap(ram);
-		job->status = 0;
-	}
+	kd->job.status = kmemlab_dma_engine_run(kd, &kd->job);
 	complete(&kd->job_done);
 }
 
@@ -188,6 +208,260 @@ out_release:
 	return ret;
 }
 
+/* --- 5.6 measured: BENCH ----------------------------------------------------- */
+
+/* One BENCH run: its series, the transfer size and the one buffer. */
+struct kmemlab_dma_bench {
+	u32 series;
+	u32 size;
+	void *buf;		/* kmalloc() (streaming) or dma_alloc_coherent() */
+	dma_addr_t dma;		/* KEPT_SYNC's mapping, COHERENT's handle */
+	bool bounced;		/* a streaming mapping of the run bounced */
+};
+
+/* Every 256 transfers: let the CPU go if it is wanted (engine_lock is a
+ * mutex: sleeping under it is allowed).
+ */
+static inline void kmemlab_dma_bench_yield(u32 i)
+{
+	if ((i & 255) == 255)
+		cond_resched();
+}
+
+/*
+ * The device reads one transfer of @len bytes at DMA address @addr, a
+ * window (its 4 KiB) at a time, by its jobs' own path but called here, in
+ * the caller's task.  The last byte of each chunk must be the one the CPU
+ * wrote (@byte), else a mapping or a sync was wrong: -EIO.
+ */
+static int kmemlab_dma_bench_read(struct kmemlab_dma *kd, dma_addr_t addr, u32 len, u8 byte)
+{
+	struct kmemlab_dma_job job = { .offset = 0, .dir = DMA_TO_DEVICE };
+	u32 off;
+	int ret;
+
+	lockdep_assert_held(&kd->engine_lock);
+	if (WARN_ON_ONCE(!kmemlab_dmacore_addr_ok(addr, len, kd->dc.mask)))
+		return -EINVAL;
+	for (off = 0; off < len; off += job.len) {
+		job.addr = addr + off;
+		job.len = min_t(u32, len - off, KMEMLAB_DMA_WINDOW);
+		ret = kmemlab_dma_engine_run(kd, &job);
+		if (ret)
+			return ret;
+		if (kd->mem[job.len - 1] != byte)
+			return -EIO;
+	}
+	return 0;
+}
+
+/* MAP_SINGLE: a mapping per transfer; unmapping gives the buffer back. */
+static int kmemlab_dma_bench_map_single(struct kmemlab_dma *kd, struct kmemlab_dma_bench *b,
+					u32 loops)
+{
+	struct device *dev = kd->dev;
+	dma_addr_t dma;
+	u32 i;
+	int ret;
+
+	for (i = 0; i < loops; i++) {
+		memset(b->buf, (u8)i, b->size);
+		dma = dma_map_single(dev, b->buf, b->size, DMA_TO_DEVICE);
+		if (dma_mapping_error(dev, dma))
+			return -ENOMEM;
+		b->bounced |= kmemlab_dmacore_bounced(&kd->dc, virt_to_phys(b->buf), dma);
+		ret = kmemlab_dma_bench_read(kd, dma, b->size, (u8)i);
+		dma_unmap_single(dev, dma, b->size, DMA_TO_DEVICE);
+		if (ret)
+			return ret;
+		kmemlab_dma_bench_yield(i);
+	}
+	return 0;
+}
+
+/* KEPT_SYNC: the run's one mapping, owned by turns; the CPU owns it between. */
+static int kmemlab_dma_bench_kept_sync(struct kmemlab_dma *kd, struct kmemlab_dma_bench *b,
+				       u32 loops)
+{
+	struct device *dev = kd->dev;
+	u32 i;
+	int ret;
+
+	for (i = 0; i < loops; i++) {
+		memset(b->buf, (u8)i, b->size);
+		dma_sync_single_for_device(dev, b->dma, b->size, DMA_TO_DEVICE);
+		ret = kmemlab_dma_bench_read(kd, b->dma, b->size, (u8)i);
+		dma_sync_single_for_cpu(dev, b->dma, b->size, DMA_TO_DEVICE);
+		if (ret)
+			return ret;
+		kmemlab_dma_bench_yield(i);
+	}
+	return 0;
+}
+
+/*
+ * COHERENT: CPU and device see the same memory; nothing to hand over.  (A
+ * real device would be started by an MMIO write, whose writel() orders the
+ * CPU's stores before it; here the engine runs in the same task.)
+ */
+static int kmemlab_dma_bench_coherent(struct kmemlab_dma *kd, struct kmemlab_dma_bench *b,
+				      u32 loops)
+{
+	u32 i;
+	int ret;
+
+	for (i = 0; i < loops; i++) {
+		memset(b->buf, (u8)i, b->size);
+		ret = kmemlab_dma_bench_read(kd, b->dma, b->size, (u8)i);
+		if (ret)
+			return ret;
+		kmemlab_dma_bench_yield(i);
+	}
+	return 0;
+}
+
+static int kmemlab_dma_bench_loops(struct kmemlab_dma *kd, struct kmemlab_dma_bench *b,
+				   u32 loops)
+{
+	switch (b->series) {
+	case KMEMLAB_BENCH_MAP_SINGLE:
+		return kmemlab_dma_bench_map_single(kd, b, loops);
+	case KMEMLAB_BENCH_KEPT_SYNC:
+		return kmemlab_dma_bench_kept_sync(kd, b, loops);
+	case KMEMLAB_BENCH_COHERENT:
+		return kmemlab_dma_bench_coherent(kd, b, loops);
+	default:
+		return -EINVAL;
+	}
+}
+
+/*
+ * The run's buffer, before the repeats: kmalloc() memory for the streaming
+ * series (KEPT_SYNC also maps it, and takes it for the CPU), coherent
+ * memory for COHERENT.  Undone by kmemlab_dma_bench_put(); on failure
+ * nothing is left.
+ */
+static int kmemlab_dma_bench_get(struct kmemlab_dma *kd, struct kmemlab_dma_bench *b)
+{
+	struct device *dev = kd->dev;
+
+	if (b->series == KMEMLAB_BENCH_COHERENT) {
+		b->buf = dma_alloc_coherent(dev, b->size, &b->dma, GFP_KERNEL | __GFP_NOWARN);
+		return b->buf ? 0 : -ENOMEM;
+	}
+	/* More than the device can map (the largest bounce buffer). */
+	if (b->size > dma_max_mapping_size(dev))
+		return -E2BIG;
+	b->buf = kmalloc(b->size, GFP_KERNEL | __GFP_NOWARN);
+	if (!b->buf)
+		return -ENOMEM;
+	if (b->series != KMEMLAB_BENCH_KEPT_SYNC)
+		return 0;
+	b->dma = dma_map_single(dev, b->buf, b->size, DMA_TO_DEVICE);
+	if (dma_mapping_error(dev, b->dma))
+		goto err_free_buf;
+	b->bounced = kmemlab_dmacore_bounced(&kd->dc, virt_to_phys(b->buf), b->dma);
+	/* The device owns a new mapping: the CPU takes it to write first. */
+	dma_sync_single_for_cpu(dev, b->dma, b->size, DMA_TO_DEVICE);
+	return 0;
+
+err_free_buf:
+	kfree(b->buf);
+	b->buf = NULL;
+	return -ENOMEM;
+}
+
+static void kmemlab_dma_bench_put(struct kmemlab_dma *kd, struct kmemlab_dma_bench *b)
+{
+	if (b->series == KMEMLAB_BENCH_COHERENT) {
+		dma_free_coherent(kd->dev, b->size, b->buf, b->dma);
+		return;
+	}
+	if (b->series == KMEMLAB_BENCH_KEPT_SYNC)
+		dma_unmap_single(kd->dev, b->dma, b->size, DMA_TO_DEVICE);
+	kfree(b->buf);
+}
+
+/*
+ * The repeats, each holding the engine (COPY requests wait between two);
+ * a fatal signal ends the run between two repeats.
+ */
+static int kmemlab_dma_bench_repeats(struct kmemlab_dma *kd, struct kmemlab_dma_bench *b,
+				     struct kmemlab_bench_run *run)
+{
+	u64 t0, t1;
+	cycles_t c0, c1;
+	u32 r;
+	int ret;
+
+	for (r = 0; r < run->repeats; r++) {
+		if (fatal_signal_pending(current))
+			return -EINTR;
+		cond_resched();
+		if (mutex_lock_killable(&kd->engine_lock))
+			return -EINTR;
+		t0 = ktime_get_ns();
+		c0 = get_cycles();
+		ret = kmemlab_dma_bench_loops(kd, b, run->loops);
+		c1 = get_cycles();
+		t1 = ktime_get_ns();
+		mutex_unlock(&kd->engine_lock);
+		if (ret)
+			return ret;
+		run->total_ns[r] = t1 - t0;
+		run->total_cycles[r] = c0 || c1 ? (u64)(c1 - c0) : 0;
+	}
+	return 0;
+}
+
+static int kmemlab_dma_ioctl_bench(struct kmemlab_dma *kd, void __user *uarg)
+{
+	struct kmemlab_dma_bench b = { };
+	struct kmemlab_bench_run *run;
+	u32 argsz;
+	int ret;
+
+	/* A run occupies a CPU: not for every member of the node's group. */
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	run = kzalloc(sizeof(*run), GFP_KERNEL);
+	if (!run)
+		return -ENOMEM;
+	ret = kmemlab_get_arg(run, sizeof(*run), KMEMLAB_BENCH_RUN_SIZE_VER0, uarg, &argsz);
+	if (ret)
+		goto out_free_run;
+	/* Chapter 5.6 only: 5.1 and 5.3 are kmemlab_bench's (EINVAL here). */
+	ret = kmemlab_bench_check_run(run, KMEMLAB_BENCH_CH_5_6);
+	if (ret)
+		goto out_free_run;
+	/* Out fields: whatever the caller sent in them is not echoed. */
+	run->ops_per_loop = kmemlab_bench_ops_per_loop(run);
+	run->out_flags = 0;
+	memset(run->total_ns, 0, sizeof(run->total_ns));
+	memset(run->total_cycles, 0, sizeof(run->total_cycles));
+	b.series = run->series;
+	b.size = run->param;
+
+	if (mutex_lock_killable(&kd->bench_lock)) {
+		ret = -EINTR;
+		goto out_free_run;
+	}
+	ret = kmemlab_dma_bench_get(kd, &b);
+	if (ret)
+		goto out_unlock;
+	ret = kmemlab_dma_bench_repeats(kd, &b, run);
+	kmemlab_dma_bench_put(kd, &b);
+	if (b.bounced)
+		run->out_flags |= KMEMLAB_BENCH_OUT_BOUNCED;
+out_unlock:
+	mutex_unlock(&kd->bench_lock);
+	if (!ret)
+		ret = kmemlab_put_arg(uarg, run, sizeof(*run), argsz);
+out_free_run:
+	kfree(run);
+	return ret;
+}
+
 static long kmemlab_dma_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	struct kmemlab_dma *kd = container_of(file->private_data, struct kmemlab_dma, misc);
@@ -210,6 +484,8 @@ static long kmemlab_dma_ioctl(struct file *file, unsigned int cmd, unsigned long
 		size = sizeof(u.info);
 		size_ver0 = KMEMLAB_DMA_INFO_SIZE_VER0;
 		break;
+	case KMEMLAB_IOC_BASE(KMEMLAB_DMA_IOC_BENCH):
+		return kmemlab_dma_ioctl_bench(kd, uarg);
 	default:
 		return -ENOTTY;
 	}
@@ -282,6 +558,7 @@ static int kmemlab_dma_setup(struct platform_device *pdev)
 	if (!kd->mem)
 		return -ENOMEM;
 	mutex_init(&kd->engine_lock);
+	mutex_init(&kd->bench_lock);
 	INIT_WORK(&kd->engine_work, kmemlab_dma_engine);
 	init_completion(&kd->job_done);
 	ret = devm_add_action_or_reset(dev, kmemlab_dma_flush_engine, &kd->engine_work);

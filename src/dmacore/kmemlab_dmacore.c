@@ -51,10 +51,16 @@
  * physical address: dma_to_phys() undoes what the platform adds (a bus
  * offset, a memory-encryption bit).
  */
+bool kmemlab_dmacore_bounced(struct kmemlab_dmacore *dc, phys_addr_t phys, dma_addr_t dma)
+{
+	return dma_to_phys(dc->dev, dma) != phys;
+}
+
+/* The same, counted in the device's bounced (the drivers' INFO). */
 static bool kmemlab_dmacore_note_bounce(struct kmemlab_dmacore *dc, phys_addr_t phys,
 					dma_addr_t dma)
 {
-	if (dma_to_phys(dc->dev, dma) == phys)
+	if (!kmemlab_dmacore_bounced(dc, phys, dma))
 		return false;
 	atomic64_inc(&dc->bounced);
 	return true;

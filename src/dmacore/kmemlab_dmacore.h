@@ -93,6 +93,8 @@ void kmemlab_dmacore_exit(struct kmemlab_dmacore *dc);
 
 int kmemlab_dmacore_move(struct kmemlab_dmacore *dc, dma_addr_t addr, u32 offset,
 			 u32 len, enum dma_data_direction dir);
+/* Whether the memory at @phys, mapped at @dma, bounced (not counted). */
+bool kmemlab_dmacore_bounced(struct kmemlab_dmacore *dc, phys_addr_t phys, dma_addr_t dma);
 
 int kmemlab_dmacore_request(struct kmemlab_dmacore *dc, struct kmemlab_dmacore_req *r,
 			    const struct kmemlab_dmacore_round_trip *rt);

@@ -24,11 +24,37 @@
  * the bytes held and the limit).  A COPY that would pass it fails with
  * ENOSPC: other COPY requests hold the rest; try again when they are done.
  *
+ * BENCH (chapter 5.6; "kmemlab bench 5.6") times streaming DMA: it takes
+ * kmemlab/bench.h's RUN struct with series MAP_SINGLE, KEPT_SYNC or
+ * COHERENT and param the bytes of one transfer (KMEMLAB_BENCH_DMA_MIN_BYTES
+ * to KMEMLAB_BENCH_DMA_MAX_BYTES, 64 B to 256 KiB); any other series
+ * (kmemlab_bench's) is EINVAL.  A transfer: the CPU writes param bytes
+ * into a buffer, hands it to the device (MAP_SINGLE: dma_map_single();
+ * KEPT_SYNC: dma_sync_single_for_device() on a mapping made before the
+ * repeats; COHERENT: nothing, the buffer is dma_alloc_coherent()'s), the
+ * engine reads them through the DMA address, 4 KiB at a time, by the path
+ * its jobs take, but called in the ioctl's own task (a work item's
+ * scheduling would be most of the figure), then the CPU takes the buffer
+ * back (dma_unmap_single(), dma_sync_single_for_cpu(), nothing).  The
+ * engine checks the last chunk it read holds what the CPU wrote (EIO if
+ * not).  A size dma_max_mapping_size() refuses (bouncing through swiotlb:
+ * above 256 KiB) is E2BIG for MAP_SINGLE and KEPT_SYNC.  out_flags gets
+ * KMEMLAB_BENCH_OUT_BOUNCED when the run's streaming mappings bounced.
+ * One run at a time (a second waits: EINTR if killed meanwhile); each
+ * repeat holds the engine (COPY requests wait for it) and a fatal signal
+ * ends the run between two repeats (EINTR).  Its buffers, at most
+ * 256 KiB, are allocated and mapped before the repeats and freed after,
+ * whatever the outcome; they are not charged to the budget, and BENCH's
+ * transfers are not counted in INFO.  Needs CAP_SYS_ADMIN (EPERM
+ * otherwise): a run keeps a CPU busy.
+ *
  * Conventions as in kmemlab/alloc.h: __u32 argsz first, the size of the
  * caller's struct (below *_SIZE_VER0: EINVAL; larger than the driver's:
  * the unknown tail must be zero, else E2BIG; above 4096: E2BIG),
  * reserved fields must be zero (EINVAL).  Errors: those of a round trip
- * (kmemlab/dmacore.h) for COPY; EFAULT bad pointer, ENOTTY unknown ioctl.
+ * (kmemlab/dmacore.h) for COPY; those of kmemlab/bench.h's RUN for BENCH
+ * (EPERM, EINVAL, E2BIG, ENOMEM, EINTR, and EIO above); EFAULT bad
+ * pointer, ENOTTY unknown ioctl.
  * The node is root-only (the packages give it to group kmemlab, 0660).
  */
 #ifndef _UAPI_KMEMLAB_DMA_H
@@ -37,6 +63,7 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
+#include <kmemlab/bench.h>
 #include <kmemlab/dmacore.h>
 
 #define KMEMLAB_DMA_MAX		KMEMLAB_DMACORE_MAX		/* bytes per COPY */
@@ -75,5 +102,7 @@ struct kmemlab_dma_info {
 /* A round trip through the software engine (the DMA core's request). */
 #define KMEMLAB_DMA_IOC_COPY	_IOWR(KMEMLAB_DMA_IOC_MAGIC, 1, struct kmemlab_dmacore_round_trip)
 #define KMEMLAB_DMA_IOC_INFO	_IOWR(KMEMLAB_DMA_IOC_MAGIC, 2, struct kmemlab_dma_info)
+/* Time chapter 5.6's transfers (kmemlab/bench.h's RUN, above). */
+#define KMEMLAB_DMA_IOC_BENCH	_IOWR(KMEMLAB_DMA_IOC_MAGIC, 3, struct kmemlab_bench_run)
 
 #endif /* _UAPI_KMEMLAB_DMA_H */
