@@ -106,40 +106,24 @@ const struct command commands[] = {
 		.name = "bench", .chapter = "5.1,5.3,5.4,5.6", .run = cmd_bench,
 		.synopsis = "[5.1|5.3|5.4|5.6] [--quick]",
 		.summary = "what each chapter's choices cost, measured",
-		.help = "Chapter 5.1: kmalloc, kvmalloc, vmalloc and alloc_pages, alloc+free by size
-"
-			"(64 B to 8 MiB); chapter 5.3: a 256-byte object from a kmem_cache one by
-"
-			"one and in bulk, from kmalloc and from a mempool, per object by batch (1
-"
-			"to 256); chapter 5.4 (kmemlab_percpu): one increment of a shared atomic64,
-"
-			"a spinlock, DEFINE_PER_CPU, alloc_percpu and a percpu_counter, per thread,
-"
-			"by CPUs counting at once (1 to all online); chapter 5.6 (kmemlab_dma): one
-"
-			"transfer to the device by size (64 B to 256 KiB) with dma_map_single per
-"
-			"transfer, a kept mapping and syncs, or coherent memory, and whether the
-"
-			"mappings bounced (boot with swiotlb=force to see bouncing). Timed by the
-"
-			"kernel (ktime_get_ns, get_cycles) over loops that last about 10 ms, 5
-"
-			"repeats: ns per operation min/median/max, cycles median; sizes an
-"
-			"allocator or the device refuses are named. Root only (CAP_SYS_ADMIN): a
-"
-			"run keeps a CPU busy. With no chapter named, a chapter whose driver is
-"
-			"not loaded is skipped and named (exit 3 at the end).
-"
-			"
-"
-			"  5.1 | 5.3 | 5.4 | 5.6   one chapter's series (default: all)
-"
-			"  --quick                 3 repeats of about 1 ms each (for CI)
-",
+		.help = "Chapter 5.1: kmalloc, kvmalloc, vmalloc and alloc_pages, alloc+free by size\n"
+			"(64 B to 8 MiB); chapter 5.3: a 256-byte object from a kmem_cache one by\n"
+			"one and in bulk, from kmalloc and from a mempool, per object by batch (1\n"
+			"to 256); chapter 5.4 (kmemlab_percpu): one increment of a shared atomic64,\n"
+			"a spinlock, DEFINE_PER_CPU, alloc_percpu and a percpu_counter, per thread,\n"
+			"by CPUs counting at once (1 to all online); chapter 5.6 (kmemlab_dma): one\n"
+			"transfer to the device by size (64 B to 256 KiB) with dma_map_single per\n"
+			"transfer, a kept mapping and syncs, or coherent memory, and whether the\n"
+			"mappings bounced (boot with swiotlb=force to see bouncing). Timed by the\n"
+			"kernel (ktime_get_ns, get_cycles) over loops that last about 10 ms, 5\n"
+			"repeats: ns per operation min/median/max, cycles median; sizes an\n"
+			"allocator or the device refuses are named. 5.1, 5.3 and 5.6 need\n"
+			"CAP_SYS_ADMIN (root): a run keeps a CPU busy. With no chapter named, a\n"
+			"chapter whose driver is not loaded is skipped and named (exit 3 at the\n"
+			"end).\n"
+			"\n"
+			"  5.1 | 5.3 | 5.4 | 5.6   one chapter's series (default: all)\n"
+			"  --quick                 3 repeats of about 1 ms each (for CI)\n",
 		.node = BENCH_DEV, .module = "kmemlab_bench",
 	},
 	{
