@@ -365,6 +365,26 @@ static unsigned int count_of(const char *s, const char *needle)
 	return n;
 }
 
+/*
+ * Cut @json off at the first series of a chapter other than 5.1 and 5.3:
+ * those chapters' series come first (cmd-bench.c's chapters[]), and the
+ * later ones are other drivers' (5.8: kmemlab_mmap), checked by
+ * tests/bench/check-bench-output.
+ */
+static void cut_other_chapters(char *json)
+{
+	static const char key[] = "\"chapter\": \"";
+	char *p = json;
+
+	while ((p = strstr(p, key))) {
+		if (strncmp(p + strlen(key), "5.1\"", 4) && strncmp(p + strlen(key), "5.3\"", 4)) {
+			*p = '\0';
+			return;
+		}
+		p += strlen(key);
+	}
+}
+
 static void test_tool(void)
 {
 	static const char *const names[] = {
@@ -384,6 +404,7 @@ static void test_tool(void)
 	status = tool_run(0, (const char *const[]){ "bench", "--quick", "--json", NULL });
 	EXPECT_TRUE(status == 0 && json_valid(out),
 		    "kmemlab bench --quick --json: exit 0, one valid JSON value (exit %d)", status);
+	cut_other_chapters(out);
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		missing += !strstr(out, names[i]);
 	EXPECT_TRUE(!missing && strstr(out, "\"kernel\": ") && strstr(out, "\"cpus\": ") &&

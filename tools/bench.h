@@ -62,6 +62,7 @@ struct bench_chapter {
 
 /* The chapters' tables, one file each (bench-*.c). */
 extern const struct bench_chapter bench_alloc_chapter;	/* bench-alloc.c: 5.1, 5.3 */
+extern const struct bench_chapter bench_mmap_chapter;	/* bench-mmap.c: 5.8 */
 
 /* cmd-bench.c */
 const char *bench_errno_name(int err);

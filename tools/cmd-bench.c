@@ -36,6 +36,7 @@
 /* Every chapter's table, in the order "kmemlab bench" runs them. */
 static const struct bench_chapter *const chapters[] = {
 	&bench_alloc_chapter,
+	&bench_mmap_chapter,
 };
 
 const char *bench_errno_name(int err)

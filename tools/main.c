@@ -103,7 +103,8 @@ const struct command commands[] = {
 		.node = MMAP_DEV, .module = "kmemlab_mmap", .tour = &mmap_tour,
 	},
 	{
-		.name = "bench", .chapter = "5.1,5.3", .run = cmd_bench, .synopsis = "[5.1|5.3] [--quick]",
+		.name = "bench", .chapter = "5.1,5.3,5.8", .run = cmd_bench,
+		.synopsis = "[5.1|5.3|5.8] [--quick]",
 		.summary = "what the allocators cost, timed in the kernel",
 		.help = "Chapter 5.1: kmalloc, kvmalloc, vmalloc and alloc_pages, alloc+free by size\n"
 			"(64 B to 8 MiB); chapter 5.3: a 256-byte object from a kmem_cache one by\n"
@@ -112,8 +113,11 @@ const struct command commands[] = {
 			"last about 10 ms, 5 repeats: ns per operation min/median/max, cycles\n"
 			"median; sizes an allocator refuses are named. Root only (CAP_SYS_ADMIN):\n"
 			"a run keeps a CPU busy.\n"
+			"Chapter 5.8: a kernel buffer (kmemlab_mmap) read by this process, 4 KiB\n"
+			"to 4 MiB, by pread() (a copy) and through each mmap() way, and the .fault\n"
+			"way's first touch; ns per buffer, timed here in user space (cycles 0).\n"
 			"\n"
-			"  5.1 | 5.3   one chapter's series (default: both)\n"
+			"  5.1 | 5.3 | 5.8   one chapter's series (default: all)\n"
 			"  --quick     3 repeats of about 1 ms each (for CI)\n",
 		.node = BENCH_DEV, .module = "kmemlab_bench",
 	},
