@@ -105,7 +105,7 @@ const struct command commands[] = {
 	{
 		.name = "bench", .chapter = "5.1,5.3,5.8", .run = cmd_bench,
 		.synopsis = "[5.1|5.3|5.8] [--quick]",
-		.summary = "what the allocators cost, timed in the kernel",
+		.summary = "what the allocators cost, and mmap against read()",
 		.help = "Chapter 5.1: kmalloc, kvmalloc, vmalloc and alloc_pages, alloc+free by size\n"
 			"(64 B to 8 MiB); chapter 5.3: a 256-byte object from a kmem_cache one by\n"
 			"one and in bulk, from kmalloc and from a mempool, per object by batch (1\n"
@@ -118,7 +118,7 @@ const struct command commands[] = {
 			"way's first touch; ns per buffer, timed here in user space (cycles 0).\n"
 			"\n"
 			"  5.1 | 5.3 | 5.8   one chapter's series (default: all)\n"
-			"  --quick     3 repeats of about 1 ms each (for CI)\n",
+			"  --quick           3 repeats of about 1 ms each (for CI)\n",
 		.node = BENCH_DEV, .module = "kmemlab_bench",
 	},
 	{
