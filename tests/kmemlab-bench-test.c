@@ -333,16 +333,23 @@ static void test_tool(void)
 		"\"kmem_cache_bulk\"", "\"kmalloc_256\"", "\"mempool\"",
 	};
 	static const char *const names56[] = { "\"map_single\"", "\"kept_sync\"", "\"coherent\"" };
+	static const char *const names58[] = {
+		"\"read\"", "\"remap_pfn\"", "\"map_pages\"", "\"vmalloc\"", "\"fault\"",
+		"\"fault_first_touch\"",
+	};
 	static const char *const names54[] = {
 		"\"atomic64\"", "\"spinlock\"", "\"define_per_cpu\"", "\"alloc_percpu\"",
 		"\"percpu_counter\"",
 	};
 	unsigned int i, missing = 0, online = sysconf(_SC_NPROCESSORS_ONLN);
-	/* "kmemlab bench" runs 5.4 and 5.6 when their drivers are loaded. */
+	/* "kmemlab bench" runs 5.4, 5.6 and 5.8 when their drivers are loaded. */
 	bool percpu = access("/dev/kmemlab/percpu", F_OK) == 0;
 	bool dma = access("/dev/kmemlab/dma", F_OK) == 0;
-	unsigned int nseries = 8 + (percpu ? 5 : 0) + (dma ? 3 : 0);
+	bool mmap = access("/dev/kmemlab/mmap", F_OK) == 0;
+	bool all = percpu && dma && mmap;
+	unsigned int nseries = 8 + (percpu ? 5 : 0) + (dma ? 3 : 0) + (mmap ? 6 : 0);
 	unsigned int percpu_points = percpu ? 5 * online : 0, dma_points = dma ? 3 * 7 : 0;
+	unsigned int mmap_points = mmap ? 6 * 6 : 0;
 	char last_x[32];
 	struct stat sb;
 	const char *p;
@@ -354,21 +361,25 @@ static void test_tool(void)
 		return;
 	}
 	status = tool_run(0, (const char *const[]){ "bench", "--quick", "--json", NULL });
-	EXPECT_TRUE(status == (percpu && dma ? 0 : 3) && json_valid(out),
-		    "kmemlab bench --quick --json: exit %d (a driver not loaded: 3), one valid "
-		    "JSON value (exit %d)", percpu && dma ? 0 : 3, status);
+	EXPECT_TRUE(status == (all ? 0 : 3) && json_valid(out) &&
+		    (!all || strstr(out, "\"skipped\": []")),
+		    "kmemlab bench --quick --json: exit %d (a driver not loaded: 3, and named), one "
+		    "valid JSON value (exit %d)", all ? 0 : 3, status);
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		missing += !strstr(out, names[i]);
 	for (i = 0; percpu && i < sizeof(names54) / sizeof(names54[0]); i++)
 		missing += !strstr(out, names54[i]);
 	for (i = 0; dma && i < sizeof(names56) / sizeof(names56[0]); i++)
 		missing += !strstr(out, names56[i]);
+	for (i = 0; mmap && i < sizeof(names58) / sizeof(names58[0]); i++)
+		missing += !strstr(out, names58[i]);
 	EXPECT_TRUE(!missing && strstr(out, "\"kernel\": ") && strstr(out, "\"cpus\": ") &&
 		    strstr(out, "\"repeats\": 3"),
 		    "  kernel, cpus, repeats 3, and all %u series (%u missing)", nseries, missing);
 	/* 5.4: a point per CPU online (up to 16), for each of its 5 series. */
 	EXPECT_EQ(count_of(out, "\"ns_median\": "),
-		  4 * 10 + 4 * 9 + percpu_points + dma_points - count_of(out, "\"errno\": "),
+		  4 * 10 + 4 * 9 + percpu_points + dma_points + mmap_points -
+		  count_of(out, "\"errno\": "),
 		  "  a point per size, batch and CPU, each with ns_median, but the refused ones");
 	EXPECT_TRUE(count_of(out, "\"points\": ") == nseries &&
 		    count_of(out, "\"refused\": ") == nseries &&

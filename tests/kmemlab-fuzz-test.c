@@ -148,18 +148,26 @@ static const int dma_ioctl_errnos[] = {
 
 static const unsigned long mmap_cmds[] = {
 	KMEMLAB_MMAP_IOC_FILL, KMEMLAB_MMAP_IOC_CHECK, KMEMLAB_MMAP_IOC_STATS,
+	KMEMLAB_MMAP_IOC_SIZE,
 };
 static const size_t mmap_sizes[] = {
 	sizeof(struct kmemlab_mmap_fill), sizeof(struct kmemlab_mmap_check),
-	sizeof(struct kmemlab_mmap_stats),
+	sizeof(struct kmemlab_mmap_stats), sizeof(struct kmemlab_mmap_size),
 };
 /* include/uapi/kmemlab/mmap.h; mmap() itself: EINVAL for anything outside
  * a shared mapping inside one way's buffer, EPERM for PROT_EXEC, ENOSPC at
  * the module-wide limit (mmap(2) adds EOVERFLOW, ENOMEM, and EACCES for a
- * writable shared map of a read-only file).
+ * writable shared map of a read-only file).  SIZE: EBUSY once the way's
+ * buffer exists.  read(): EINVAL past the last way, EFAULT, and a new
+ * buffer's ENOSPC, ENOMEM; write(): EINVAL (none); lseek(): EINVAL past
+ * the last way (fixed_size_llseek).
  */
-static const int mmap_ioctl_errnos[] = { EFAULT, EINVAL, ENOTTY, E2BIG, ENOMEM, ENOSPC, 0 };
+static const int mmap_ioctl_errnos[] = {
+	EFAULT, EINVAL, ENOTTY, E2BIG, ENOMEM, ENOSPC, EBUSY, 0
+};
+static const int mmap_rw_errnos[] = { EINVAL, EFAULT, ENOMEM, ENOSPC, 0 };
 static const int mmap_mmap_errnos[] = { EINVAL, EPERM, EACCES, EOVERFLOW, ENOMEM, ENOSPC, 0 };
+static const int mmap_seek_errnos[] = { EINVAL, 0 };
 
 static const unsigned long edu_cmds[] = {
 	KMEMLAB_EDU_IOC_INFO, KMEMLAB_EDU_IOC_LIVENESS, KMEMLAB_EDU_IOC_FACTORIAL,
@@ -199,8 +207,8 @@ static const struct device_model models[] = {
 	/* "edu" matches edu0, edu1, ...: one node per device */
 	{ "dma", dma_cmds, dma_sizes, 3, dma_ioctl_errnos, no_rw_errnos,
 	  no_mmap_errnos, no_seek_errnos, 0 },
-	{ "mmap", mmap_cmds, mmap_sizes, 3, mmap_ioctl_errnos, no_rw_errnos,
-	  mmap_mmap_errnos, no_seek_errnos, 0 },
+	{ "mmap", mmap_cmds, mmap_sizes, 4, mmap_ioctl_errnos, mmap_rw_errnos,
+	  mmap_mmap_errnos, mmap_seek_errnos, 0 },
 	/* Every DMA command takes the edu device 100 ms: past a few thousand
 	 * calls the fuzzer would only wait on it.
 	 */

@@ -77,6 +77,7 @@ struct bench_chapter {
 extern const struct bench_chapter bench_alloc_chapter;	/* bench-alloc.c: 5.1, 5.3 */
 extern const struct bench_chapter bench_percpu_chapter;	/* bench-percpu.c: 5.4 */
 extern const struct bench_chapter bench_dma_chapter;	/* bench-dma.c: 5.6 */
+extern const struct bench_chapter bench_mmap_chapter;	/* bench-mmap.c: 5.8 */
 
 /* cmd-bench.c */
 const char *bench_errno_name(int err);

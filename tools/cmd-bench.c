@@ -45,6 +45,7 @@ static const struct bench_chapter *const chapters[] = {
 	&bench_alloc_chapter,
 	&bench_percpu_chapter,
 	&bench_dma_chapter,
+	&bench_mmap_chapter,
 };
 
 const char *bench_errno_name(int err)

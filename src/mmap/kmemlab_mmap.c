@@ -32,6 +32,12 @@
  *    kernel clears VM_SHARED), never executable (VM_EXEC refused,
  *    VM_MAYEXEC cleared), inside the buffer; VM_DONTEXPAND (no mremap()
  *    growth) and VM_DONTDUMP;
+ *  - read() and pread() of the same buffers at the same offsets, a copy
+ *    (copy_to_user()) where a mapping shares the pages: chapter 5.8's
+ *    benchmark (kmemlab bench 5.8) times one against the other;
+ *  - each way's buffer size, per open file: 64 KiB unless the SIZE ioctl
+ *    chose another power-of-two number of pages (up to 4 MiB) before the
+ *    buffer's first use;
  *  - buffers zeroed before they can be mapped, charged to the caller's
  *    memory cgroup (__GFP_ACCOUNT, where the allocator takes GFP flags)
  *    and to a module-wide budget (max_total_percent of RAM; ENOSPC);
@@ -41,9 +47,10 @@
  *    module.
  *
  * What you will see: /dev/kmemlab/mmap (root only); the FILL ioctl writes
- * a pattern that the process reads through its mapping, CHECK verifies
- * what the process wrote; STATS counts buffers, mappings, faults and
- * refaults, and the module-wide bytes against the limit.  One dmesg line
+ * a pattern that the process reads through its mapping (or read()), CHECK
+ * verifies what the process wrote; SIZE sets or reports a way's size;
+ * STATS counts buffers, mappings, faults and refaults, and the
+ * module-wide bytes against the limit.  One dmesg line
  * at load.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -63,8 +70,6 @@
 #include "kmemlab_compat.h"
 #include "kmemlab_ioctl.h"
 
-#define BUF_PAGES	(KMEMLAB_MMAP_BUF_SIZE >> PAGE_SHIFT)
-#define BUF_ORDER	get_order(KMEMLAB_MMAP_BUF_SIZE)
 #define STRIDE_PAGES	(KMEMLAB_MMAP_STRIDE >> PAGE_SHIFT)
 
 static unsigned int max_total_percent = KMEMLAB_BUDGET_DEFAULT_PERCENT;
@@ -83,9 +88,11 @@ struct kmemlab_mmap_buf {
 	struct kref ref;
 	const struct kmemlab_mmap_way *way;
 	unsigned int method;
+	size_t size;			/* bytes: a power-of-two number of pages */
+	unsigned long npages;
 	void *vaddr;			/* the kernel's contiguous view, or NULL */
-	struct page *pages[BUF_PAGES];	/* page i of the buffer, in every way */
 	atomic64_t mappings, faults, refaults;
+	struct page *pages[];		/* page i of the buffer, in every way */
 };
 
 /* How one way's buffer is allocated and freed, whatever maps it. */
@@ -96,21 +103,29 @@ struct kmemlab_mmap_way {
 };
 
 struct kmemlab_mmap_file {
-	struct mutex lock;		/* bufs[] */
+	struct mutex lock;		/* bufs[], sizes[] */
 	struct kmemlab_mmap_buf *bufs[KMEMLAB_MMAP_METHODS];
+	/* Each way's buffer size: SIZE may change it until the buffer exists. */
+	size_t sizes[KMEMLAB_MMAP_METHODS];
 };
 
 /* --- the buffers: allocated in the caller's context, on its request ----- */
 
-/* REMAP_PFN: one physically contiguous block of 2^BUF_ORDER pages. */
+/*
+ * REMAP_PFN: one physically contiguous block of 2^order pages.  A large
+ * block (up to KMEMLAB_MMAP_MAX_SIZE) may not be found on a fragmented
+ * machine: that is ENOMEM for the caller, not a warning in the log that
+ * user space could provoke at will (__GFP_NOWARN).
+ */
 static int kmemlab_mmap_block_alloc(struct kmemlab_mmap_buf *buf)
 {
-	struct page *block = alloc_pages(GFP_KERNEL_ACCOUNT | __GFP_ZERO, BUF_ORDER);
-	unsigned int i;
+	struct page *block = alloc_pages(GFP_KERNEL_ACCOUNT | __GFP_ZERO | __GFP_NOWARN,
+					 get_order(buf->size));
+	unsigned long i;
 
 	if (!block)
 		return -ENOMEM;
-	for (i = 0; i < BUF_PAGES; i++)
+	for (i = 0; i < buf->npages; i++)
 		buf->pages[i] = block + i;
 	buf->vaddr = page_address(block);
 	return 0;
@@ -118,23 +133,23 @@ static int kmemlab_mmap_block_alloc(struct kmemlab_mmap_buf *buf)
 
 static void kmemlab_mmap_block_free(struct kmemlab_mmap_buf *buf)
 {
-	__free_pages(buf->pages[0], BUF_ORDER);
+	__free_pages(buf->pages[0], get_order(buf->size));
 }
 
 /* MAP_PAGES, FAULT: pages one by one, wherever the allocator finds them. */
 static void kmemlab_mmap_pages_free(struct kmemlab_mmap_buf *buf)
 {
-	unsigned int i;
+	unsigned long i;
 
-	for (i = 0; i < BUF_PAGES && buf->pages[i]; i++)
+	for (i = 0; i < buf->npages && buf->pages[i]; i++)
 		__free_page(buf->pages[i]);
 }
 
 static int kmemlab_mmap_pages_alloc(struct kmemlab_mmap_buf *buf)
 {
-	unsigned int i;
+	unsigned long i;
 
-	for (i = 0; i < BUF_PAGES; i++) {
+	for (i = 0; i < buf->npages; i++) {
 		buf->pages[i] = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
 		if (!buf->pages[i]) {
 			kmemlab_mmap_pages_free(buf);	/* those before i */
@@ -151,12 +166,12 @@ static int kmemlab_mmap_pages_alloc(struct kmemlab_mmap_buf *buf)
  */
 static int kmemlab_mmap_vmalloc_alloc(struct kmemlab_mmap_buf *buf)
 {
-	unsigned int i;
+	unsigned long i;
 
-	buf->vaddr = vmalloc_user(KMEMLAB_MMAP_BUF_SIZE);
+	buf->vaddr = vmalloc_user(buf->size);
 	if (!buf->vaddr)
 		return -ENOMEM;
-	for (i = 0; i < BUF_PAGES; i++)
+	for (i = 0; i < buf->npages; i++)
 		buf->pages[i] = vmalloc_to_page((u8 *)buf->vaddr + i * PAGE_SIZE);
 	return 0;
 }
@@ -169,10 +184,11 @@ static void kmemlab_mmap_vmalloc_free(struct kmemlab_mmap_buf *buf)
 static void kmemlab_mmap_buf_free(struct kref *ref)
 {
 	struct kmemlab_mmap_buf *buf = container_of(ref, struct kmemlab_mmap_buf, ref);
+	size_t size = buf->size;
 
 	buf->way->free(buf);
-	kfree(buf);
-	kmemlab_budget_uncharge(&kmemlab_mmap_budget, KMEMLAB_MMAP_BUF_SIZE);
+	kvfree(buf);
+	kmemlab_budget_uncharge(&kmemlab_mmap_budget, size);
 	atomic64_dec(&kmemlab_mmap_live_buffers);
 }
 
@@ -229,7 +245,7 @@ static vm_fault_t kmemlab_mmap_insert(struct vm_fault *vmf, struct kmemlab_mmap_
 	unsigned long index = vmf->pgoff - buf->method * STRIDE_PAGES;
 	vm_fault_t ret;
 
-	if (index >= BUF_PAGES)
+	if (index >= buf->npages)
 		return VM_FAULT_SIGBUS;
 	ret = vmf_insert_page(vmf->vma, vmf->address, buf->pages[index]);
 	if (ret == VM_FAULT_NOPAGE)
@@ -261,19 +277,22 @@ static vm_fault_t kmemlab_mmap_vm_refault(struct vm_fault *vmf)
 /* --- the file's buffers --------------------------------------------------- */
 
 /*
- * A zeroed buffer for @method (user space must never see stale data),
- * charged to the module-wide budget before anything is allocated: the
- * buffer, or ERR_PTR(-ENOSPC) past the budget, ERR_PTR(-ENOMEM).
+ * A zeroed buffer of @size bytes for @method (user space must never see
+ * stale data), charged to the module-wide budget before anything is
+ * allocated: the buffer, or ERR_PTR(-ENOSPC) past the budget,
+ * ERR_PTR(-ENOMEM).  Its page array grows with the size (1024 pointers
+ * at 4 MiB): kvzalloc().
  */
-static struct kmemlab_mmap_buf *kmemlab_mmap_buf_alloc(unsigned int method)
+static struct kmemlab_mmap_buf *kmemlab_mmap_buf_alloc(unsigned int method, size_t size)
 {
+	unsigned long npages = size >> PAGE_SHIFT;
 	struct kmemlab_mmap_buf *buf;
 	int ret;
 
-	ret = kmemlab_budget_charge(&kmemlab_mmap_budget, KMEMLAB_MMAP_BUF_SIZE);
+	ret = kmemlab_budget_charge(&kmemlab_mmap_budget, size);
 	if (ret)
 		return ERR_PTR(ret);
-	buf = kzalloc(sizeof(*buf), GFP_KERNEL_ACCOUNT);
+	buf = kvzalloc(struct_size(buf, pages, npages), GFP_KERNEL_ACCOUNT);
 	if (!buf) {
 		ret = -ENOMEM;
 		goto err_uncharge;
@@ -281,6 +300,8 @@ static struct kmemlab_mmap_buf *kmemlab_mmap_buf_alloc(unsigned int method)
 	kref_init(&buf->ref);
 	buf->way = &kmemlab_mmap_ways[method];
 	buf->method = method;
+	buf->size = size;
+	buf->npages = npages;
 	ret = buf->way->alloc(buf);
 	if (ret)
 		goto err_free_buf;
@@ -288,22 +309,30 @@ static struct kmemlab_mmap_buf *kmemlab_mmap_buf_alloc(unsigned int method)
 	return buf;
 
 err_free_buf:
-	kfree(buf);
+	kvfree(buf);
 err_uncharge:
-	kmemlab_budget_uncharge(&kmemlab_mmap_budget, KMEMLAB_MMAP_BUF_SIZE);
+	kmemlab_budget_uncharge(&kmemlab_mmap_budget, size);
 	return ERR_PTR(ret);
 }
 
-/* The file's buffer for @method, allocated on first use; or an ERR_PTR. */
+/*
+ * The file's buffer for @method, allocated on first use with the size
+ * the file holds for it; or an ERR_PTR.  @need: how many bytes from the
+ * buffer's start the caller will use (an mmap() request's end; 0 for
+ * the ioctls and read()): more than the size is -EINVAL, checked under
+ * the lock that SIZE takes, before anything is allocated.
+ */
 static struct kmemlab_mmap_buf *kmemlab_mmap_get_buf(struct kmemlab_mmap_file *mf,
-						     unsigned int method)
+						     unsigned int method, u64 need)
 {
 	struct kmemlab_mmap_buf *buf;
 
 	mutex_lock(&mf->lock);
 	buf = mf->bufs[method];
-	if (!buf) {
-		buf = kmemlab_mmap_buf_alloc(method);
+	if (need > mf->sizes[method]) {
+		buf = ERR_PTR(-EINVAL);
+	} else if (!buf) {
+		buf = kmemlab_mmap_buf_alloc(method, mf->sizes[method]);
 		if (!IS_ERR(buf))
 			mf->bufs[method] = buf;
 	}
@@ -320,34 +349,39 @@ static struct kmemlab_mmap_buf *kmemlab_mmap_get_buf(struct kmemlab_mmap_file *m
  * kernel clears VM_SHARED for a MAP_SHARED mapping of a read-only
  * descriptor (which cannot write anyway), and a private copy-on-write
  * view of driver pages has nothing to teach.  The offset selects a way and
- * a first page, and the length must stay inside that way's buffer
- * (-EINVAL).
+ * a first page; *@need is the bytes of the buffer the mapping reaches,
+ * which kmemlab_mmap_get_buf() checks against the way's size (-EINVAL
+ * past it; a request past the stride is refused here already).
  */
 static int kmemlab_mmap_check_request(unsigned long pgoff, unsigned long count,
 				      bool may_share, bool exec,
-				      unsigned int *method, unsigned long *first)
+				      unsigned int *method, unsigned long *first, u64 *need)
 {
 	if (exec)
 		return -EPERM;
 	*method = pgoff / STRIDE_PAGES;
 	*first = pgoff % STRIDE_PAGES;
-	if (!may_share || *method >= KMEMLAB_MMAP_METHODS || *first >= BUF_PAGES ||
-	    count > BUF_PAGES - *first)
+	if (!may_share || *method >= KMEMLAB_MMAP_METHODS || count > STRIDE_PAGES - *first)
 		return -EINVAL;
+	*need = (u64)(*first + count) << PAGE_SHIFT;
 	return 0;
 }
 
 /* --- the file ----------------------------------------------------------------- */
 
+/* A seekable file (read() and pread() have offsets): no nonseekable_open(). */
 static int kmemlab_mmap_open(struct inode *inode, struct file *file)
 {
 	struct kmemlab_mmap_file *mf = kzalloc(sizeof(*mf), GFP_KERNEL_ACCOUNT);
+	unsigned int m;
 
 	if (!mf)
 		return -ENOMEM;
 	mutex_init(&mf->lock);
+	for (m = 0; m < KMEMLAB_MMAP_METHODS; m++)
+		mf->sizes[m] = KMEMLAB_MMAP_BUF_SIZE;
 	file->private_data = mf;
-	return nonseekable_open(inode, file);
+	return 0;
 }
 
 /* The file lets go of its buffers; mappings may still hold them. */
@@ -361,6 +395,73 @@ static int kmemlab_mmap_release(struct inode *inode, struct file *file)
 			kref_put(&mf->bufs[m]->ref, kmemlab_mmap_buf_free);
 	kfree(mf);
 	return 0;
+}
+
+/* The kernel's address of byte @off of @buf (all its pages are lowmem). */
+static u8 *kmemlab_mmap_byte(struct kmemlab_mmap_buf *buf, size_t off)
+{
+	if (buf->vaddr)
+		return (u8 *)buf->vaddr + off;
+	return (u8 *)page_address(buf->pages[off >> PAGE_SHIFT]) + offset_in_page(off);
+}
+
+/*
+ * read() and pread(): the other way to get at a buffer, a copy
+ * (copy_to_user()) where a mapping shares the pages; chapter 5.8's
+ * benchmark compares the two.  The file offset addresses the buffers as
+ * mmap() does, method * KMEMLAB_MMAP_STRIDE + offset: an unknown method is
+ * -EINVAL, at or past the end of the buffer 0 bytes (end of file), and a
+ * read is short there as on any file; a buffer is allocated on first use
+ * as for FILL (-ENOSPC, -ENOMEM).  A fault in the middle returns what was
+ * copied, -EFAULT if nothing was.  The VFS answers an O_WRONLY descriptor
+ * with -EBADF and a negative offset with -EINVAL before this is called,
+ * so neither is checked here.  Bounded by KMEMLAB_MMAP_MAX_SIZE, with a
+ * cond_resched() per page.
+ */
+static ssize_t kmemlab_mmap_read(struct file *file, char __user *ubuf, size_t count,
+				 loff_t *ppos)
+{
+	struct kmemlab_mmap_file *mf = file->private_data;
+	struct kmemlab_mmap_buf *buf;
+	size_t off, done = 0;
+	unsigned int method;
+
+	if (*ppos >= (loff_t)KMEMLAB_MMAP_METHODS * KMEMLAB_MMAP_STRIDE)
+		return -EINVAL;
+	/* Below 64 MiB: 32-bit division, on every architecture. */
+	method = (u32)*ppos / KMEMLAB_MMAP_STRIDE;
+	off = (u32)*ppos % KMEMLAB_MMAP_STRIDE;
+	buf = kmemlab_mmap_get_buf(mf, method, 0);
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+	if (off >= buf->size)
+		return 0;
+	count = min_t(size_t, count, buf->size - off);
+	while (done < count) {
+		size_t chunk = min_t(size_t, count - done, PAGE_SIZE - offset_in_page(off));
+		size_t left = copy_to_user(ubuf + done, kmemlab_mmap_byte(buf, off), chunk);
+
+		done += chunk - left;
+		off += chunk - left;
+		if (left)
+			break;
+		cond_resched();
+	}
+	if (!done && count)
+		return -EFAULT;
+	*ppos += done;
+	return done;
+}
+
+/*
+ * lseek(): positions as read() takes them, up to the end of the last
+ * method's stride (SEEK_END counts from there); the VFS's
+ * fixed_size_llseek() refuses anything outside with -EINVAL.
+ */
+static loff_t kmemlab_mmap_llseek(struct file *file, loff_t offset, int whence)
+{
+	return fixed_size_llseek(file, offset, whence,
+				 (loff_t)KMEMLAB_MMAP_METHODS * KMEMLAB_MMAP_STRIDE);
 }
 
 /* --- mmap(): the interface this kernel has, chosen once ------------------- */
@@ -472,15 +573,16 @@ static int kmemlab_mmap_mmap_prepare(struct vm_area_desc *desc)
 	struct kmemlab_mmap_buf *buf;
 	unsigned int method;
 	unsigned long first;
+	u64 need;
 	int ret;
 
 	ret = kmemlab_mmap_check_request(desc->pgoff, vma_desc_pages(desc),
 					 vma_desc_test(desc, VMA_MAYSHARE_BIT),
-					 vma_desc_test(desc, VMA_EXEC_BIT), &method, &first);
+					 vma_desc_test(desc, VMA_EXEC_BIT), &method, &first, &need);
 	if (ret)
 		return ret;
 	/* The file's buffer (allocated once, held by the file), not the VMA's. */
-	buf = kmemlab_mmap_get_buf(mf, method);
+	buf = kmemlab_mmap_get_buf(mf, method, need);
 	if (IS_ERR(buf))
 		return PTR_ERR(buf);
 
@@ -498,9 +600,10 @@ static const struct file_operations kmemlab_mmap_fops = {
 	.open = kmemlab_mmap_open,
 	.release = kmemlab_mmap_release,
 	.mmap_prepare = kmemlab_mmap_mmap_prepare,
+	.read = kmemlab_mmap_read,
 	.unlocked_ioctl = kmemlab_mmap_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
-	.llseek = kmemlab_no_llseek,
+	.llseek = kmemlab_mmap_llseek,
 };
 #else
 /* f_op->mmap: the VMA exists; map the buffer into it, here and now. */
@@ -584,14 +687,15 @@ static int kmemlab_mmap_mmap(struct file *file, struct vm_area_struct *vma)
 	struct kmemlab_mmap_buf *buf;
 	unsigned int method;
 	unsigned long first;
+	u64 need;
 	int ret;
 
 	ret = kmemlab_mmap_check_request(vma->vm_pgoff, vma_pages(vma),
 					 vma->vm_flags & VM_MAYSHARE,
-					 vma->vm_flags & VM_EXEC, &method, &first);
+					 vma->vm_flags & VM_EXEC, &method, &first, &need);
 	if (ret)
 		return ret;
-	buf = kmemlab_mmap_get_buf(mf, method);
+	buf = kmemlab_mmap_get_buf(mf, method, need);
 	if (IS_ERR(buf))
 		return PTR_ERR(buf);
 
@@ -613,21 +717,14 @@ static const struct file_operations kmemlab_mmap_fops = {
 	.open = kmemlab_mmap_open,
 	.release = kmemlab_mmap_release,
 	.mmap = kmemlab_mmap_mmap,
+	.read = kmemlab_mmap_read,
 	.unlocked_ioctl = kmemlab_mmap_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
-	.llseek = kmemlab_no_llseek,
+	.llseek = kmemlab_mmap_llseek,
 };
 #endif /* KMEMLAB_HAVE_MMAP_PREPARE */
 
 /* --- ioctls ----------------------------------------------------------------- */
-
-/* The kernel's address of byte @off of @buf (all its pages are lowmem). */
-static u8 *kmemlab_mmap_byte(struct kmemlab_mmap_buf *buf, size_t off)
-{
-	if (buf->vaddr)
-		return (u8 *)buf->vaddr + off;
-	return (u8 *)page_address(buf->pages[off >> PAGE_SHIFT]) + offset_in_page(off);
-}
 
 static u8 kmemlab_mmap_pattern(size_t i, u32 seed)
 {
@@ -642,15 +739,18 @@ static int kmemlab_mmap_fill_check(struct kmemlab_mmap_file *mf, u32 method, u32
 
 	if (method >= KMEMLAB_MMAP_METHODS)
 		return -EINVAL;
-	buf = kmemlab_mmap_get_buf(mf, method);
+	buf = kmemlab_mmap_get_buf(mf, method, 0);
 	if (IS_ERR(buf))
 		return PTR_ERR(buf);
 	if (c) {
 		c->mismatches = 0;
-		c->first_mismatch = KMEMLAB_MMAP_BUF_SIZE;
+		c->first_mismatch = buf->size;
 	}
-	for (i = 0; i < KMEMLAB_MMAP_BUF_SIZE; i++) {
+	for (i = 0; i < buf->size; i++) {
 		u8 *p = kmemlab_mmap_byte(buf, i);
+
+		if (!offset_in_page(i))
+			cond_resched();	/* up to KMEMLAB_MMAP_MAX_SIZE bytes */
 
 		if (fill) {
 			*p = kmemlab_mmap_pattern(i, seed);
@@ -660,6 +760,33 @@ static int kmemlab_mmap_fill_check(struct kmemlab_mmap_file *mf, u32 method, u32
 		}
 	}
 	return 0;
+}
+
+/*
+ * SIZE: a size of 0 asks for the way's size (the default, or the one set);
+ * any other sets it, while the buffer does not exist yet (-EBUSY after
+ * its first use): a power-of-two number of pages up to
+ * KMEMLAB_MMAP_MAX_SIZE, else -EINVAL.  The budget is charged when the
+ * buffer is allocated, not here.
+ */
+static int kmemlab_mmap_set_size(struct kmemlab_mmap_file *mf, struct kmemlab_mmap_size *s)
+{
+	int ret = 0;
+
+	if (s->method >= KMEMLAB_MMAP_METHODS || s->reserved)
+		return -EINVAL;
+	if (s->size && (s->size < PAGE_SIZE || s->size > KMEMLAB_MMAP_MAX_SIZE ||
+			!is_power_of_2((unsigned long)s->size)))
+		return -EINVAL;
+	mutex_lock(&mf->lock);
+	if (!s->size)
+		s->size = mf->sizes[s->method];
+	else if (mf->bufs[s->method])
+		ret = -EBUSY;
+	else
+		mf->sizes[s->method] = s->size;
+	mutex_unlock(&mf->lock);
+	return ret;
 }
 
 static void kmemlab_mmap_stats(struct kmemlab_mmap_file *mf, struct kmemlab_mmap_stats *s)
@@ -691,6 +818,7 @@ static long kmemlab_mmap_ioctl(struct file *file, unsigned int cmd, unsigned lon
 		struct kmemlab_mmap_fill fill;
 		struct kmemlab_mmap_check check;
 		struct kmemlab_mmap_stats stats;
+		struct kmemlab_mmap_size sz;
 	} u;
 	size_t size, size_ver0;
 	u32 argsz;
@@ -709,6 +837,10 @@ static long kmemlab_mmap_ioctl(struct file *file, unsigned int cmd, unsigned lon
 	case KMEMLAB_IOC_BASE(KMEMLAB_MMAP_IOC_STATS):
 		size = sizeof(u.stats);
 		size_ver0 = KMEMLAB_MMAP_STATS_SIZE_VER0;
+		break;
+	case KMEMLAB_IOC_BASE(KMEMLAB_MMAP_IOC_SIZE):
+		size = sizeof(u.sz);
+		size_ver0 = KMEMLAB_MMAP_SIZE_SIZE_VER0;
 		break;
 	default:
 		return -ENOTTY;
@@ -729,6 +861,9 @@ static long kmemlab_mmap_ioctl(struct file *file, unsigned int cmd, unsigned lon
 	case KMEMLAB_IOC_BASE(KMEMLAB_MMAP_IOC_STATS):
 		kmemlab_mmap_stats(mf, &u.stats);
 		u.stats.argsz = argsz;
+		break;
+	case KMEMLAB_IOC_BASE(KMEMLAB_MMAP_IOC_SIZE):
+		ret = kmemlab_mmap_set_size(mf, &u.sz);
 		break;
 	}
 	if (ret)

@@ -6,13 +6,15 @@
  *
  *   offset = method * KMEMLAB_MMAP_STRIDE + offset in the buffer
  *
- * Each open file has one buffer of KMEMLAB_MMAP_BUF_SIZE bytes per method,
- * its own: another open() of the node, by this process or another, never
- * sees it (a fork()ed child shares the parent's open file, and so its
- * buffers and mappings).  A buffer is allocated (and zeroed) on first use
- * by mmap(), FILL or CHECK, and freed when the file is closed and no
- * mapping of it is left, in whichever order (munmap(), close(), exit(),
- * of a parent or a fork()ed child).
+ * Each open file has one buffer per method, its own: another open() of
+ * the node, by this process or another, never sees it (a fork()ed child
+ * shares the parent's open file, and so its buffers and mappings).  A
+ * buffer has KMEMLAB_MMAP_BUF_SIZE bytes, unless the SIZE ioctl set
+ * another size for that method before the buffer's first use.  It is
+ * allocated (and zeroed) on first use by mmap(), read(), FILL or CHECK,
+ * and freed when the file is closed and no mapping of it is left, in
+ * whichever order (munmap(), close(), exit(), of a parent or a fork()ed
+ * child).
  *
  * mmap() rules, the same for every method:
  *  - MAP_SHARED only: MAP_PRIVATE is EINVAL.  A MAP_SHARED, PROT_READ
@@ -36,8 +38,25 @@
  *  - ENOSPC: all open files' buffers together would pass the module-wide
  *    limit (module parameter max_total_percent of RAM, default 10; STATS
  *    module_bytes and module_limit).  A new buffer is charged by mmap(),
- *    FILL or CHECK, whichever comes first; ENOMEM: the allocation failed.
+ *    read(), FILL or CHECK, whichever comes first; ENOMEM: the allocation
+ *    failed (a large remap_pfn_range buffer needs that many physically
+ *    contiguous pages).
  *  - An unknown method is EINVAL.
+ *
+ * read() and pread() copy a buffer's bytes (copy_to_user()), addressed
+ * by the file offset as mmap() addresses them:
+ *  - offset = method * KMEMLAB_MMAP_STRIDE + offset in the buffer, any
+ *    byte (no alignment); at or past the buffer's end a read returns 0
+ *    (end of file), and one that crosses it is short; an unknown method
+ *    (offset at or past KMEMLAB_MMAP_METHODS * KMEMLAB_MMAP_STRIDE) is
+ *    EINVAL; a bad user buffer EFAULT (or a short read, if some bytes
+ *    were copied); the first read of a buffer allocates it (ENOSPC,
+ *    ENOMEM as for mmap()).
+ *  - the kernel's own rules: EBADF for a descriptor opened O_WRONLY,
+ *    EINVAL for a negative pread() offset; write() is EINVAL (the node
+ *    has no write()).
+ *  - lseek(): SEEK_SET, SEEK_CUR up to KMEMLAB_MMAP_METHODS *
+ *    KMEMLAB_MMAP_STRIDE, SEEK_END from there; outside that EINVAL.
  *
  * The methods are the same on every kernel; how the module sets them up
  * is not: kernels with f_op->mmap_prepare (7.2) describe the mapping
@@ -49,7 +68,10 @@
  * driver's: the unknown tail must be zero, else E2BIG), reserved
  * fields zero (EINVAL); EFAULT bad pointer, ENOTTY unknown ioctl, ENOMEM;
  * FILL and CHECK of a method whose buffer does not exist yet allocate it:
- * ENOSPC as for mmap().  The node is root-only.
+ * ENOSPC as for mmap().  SIZE: EINVAL for an unknown method or a size
+ * that is not a power-of-two number of pages from one page to
+ * KMEMLAB_MMAP_MAX_SIZE, EBUSY once the method's buffer exists.  The node
+ * is root-only.
  */
 #ifndef _UAPI_KMEMLAB_MMAP_H
 #define _UAPI_KMEMLAB_MMAP_H
@@ -65,7 +87,8 @@ enum kmemlab_mmap_method {
 	KMEMLAB_MMAP_METHODS	/* (first unknown method) */
 };
 
-#define KMEMLAB_MMAP_BUF_SIZE	(64 * 1024)
+#define KMEMLAB_MMAP_BUF_SIZE	(64 * 1024)		/* a buffer's default size */
+#define KMEMLAB_MMAP_MAX_SIZE	(4 * 1024 * 1024)	/* the largest SIZE */
 #define KMEMLAB_MMAP_STRIDE	(16 * 1024 * 1024)
 
 /* FILL: the kernel writes a pattern over the whole buffer. */
@@ -121,6 +144,24 @@ struct kmemlab_mmap_stats {
 #define KMEMLAB_MMAP_STATS_SIZE_VER0	40	/* up to reserved */
 #define KMEMLAB_MMAP_STATS_SIZE_VER1	64
 
+/*
+ * SIZE: a method's buffer size in this open file.  size 0 asks (any time);
+ * any other size sets it, only before the buffer's first use (mmap(),
+ * read(), FILL, CHECK): after, EBUSY.  The buffer is charged against the
+ * module-wide limit (ENOSPC) when it is allocated, as any buffer is.
+ */
+struct kmemlab_mmap_size {
+	__u32 argsz;		/* in: sizeof(struct kmemlab_mmap_size) */
+	__u32 method;		/* in: enum kmemlab_mmap_method */
+	__u64 size;		/* in: 0 to ask, or bytes: a power-of-two
+				 * number of pages, at most
+				 * KMEMLAB_MMAP_MAX_SIZE; out: the size
+				 */
+	__u64 reserved;		/* in: 0 */
+};
+
+#define KMEMLAB_MMAP_SIZE_SIZE_VER0	24
+
 /* How the module builds its mappings on this kernel. */
 enum kmemlab_mmap_api {
 	KMEMLAB_MMAP_API_MMAP,		/* f_op->mmap(file, vma) */
@@ -132,5 +173,6 @@ enum kmemlab_mmap_api {
 #define KMEMLAB_MMAP_IOC_FILL	_IOW(KMEMLAB_MMAP_IOC_MAGIC, 1, struct kmemlab_mmap_fill)
 #define KMEMLAB_MMAP_IOC_CHECK	_IOWR(KMEMLAB_MMAP_IOC_MAGIC, 2, struct kmemlab_mmap_check)
 #define KMEMLAB_MMAP_IOC_STATS	_IOWR(KMEMLAB_MMAP_IOC_MAGIC, 3, struct kmemlab_mmap_stats)
+#define KMEMLAB_MMAP_IOC_SIZE	_IOWR(KMEMLAB_MMAP_IOC_MAGIC, 4, struct kmemlab_mmap_size)
 
 #endif /* _UAPI_KMEMLAB_MMAP_H */
