@@ -585,6 +585,24 @@ static void test_errors(const char *percpu_path)
 	EXPECT_TRUE(status == 3 && strstr(out, "skipped: /dev/kmemlab/percpu is missing") &&
 		    strstr(out, "1 skipped"),
 		    "the tour skips that chapter and says how to load it (exit %d)", status);
+	status = RUN("bench", "5.4", "--quick");
+	EXPECT_TRUE(status == 3 && strstr(err, "modprobe kmemlab_percpu"),
+		    "kmemlab bench 5.4, its driver not loaded: exit 3 and the modprobe command "
+		    "(exit %d)", status);
+	if (access("/dev/kmemlab/bench", F_OK)) {
+		tap_skip("kmemlab_bench is not loaded", "kmemlab bench skips chapter 5.4");
+	} else {
+		status = RUN("bench", "--quick", "--json");
+		if (!EXPECT_TRUE(status == 3 && json_valid(out) &&
+				 strstr(out, "\"skipped\": [") &&
+				 strstr(out, "\"module\": \"kmemlab_percpu\"") &&
+				 !strstr(out, "\"atomic64\"") && strstr(out, "\"kmalloc\"") &&
+				 strstr(out, "\"errors\": []"),
+				 "kmemlab bench with no chapter: the others run, 5.4 skipped and named "
+				 "in \"skipped\", exit 3 at the end (exit %d)", status))
+			tap_diag("valid %d, the end of stdout: %s", json_valid(out),
+				 out + (strlen(out) > 700 ? strlen(out) - 700 : 0));
+	}
 	EXPECT_KMODULE(kmodule_load_wait(percpu_path, "", "/dev/kmemlab/percpu"),
 		       "load kmemlab_percpu back");
 }
