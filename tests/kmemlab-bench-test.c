@@ -28,6 +28,7 @@
 #include <kmemlab/bench.h>
 
 #include "argsz.h"
+#include "bench-run.h"
 #include "child.h"
 #include "json-valid.h"
 #include "kmodule.h"
@@ -44,26 +45,12 @@ static char module_path[4096];
 static int bench(int fd, uint32_t series, uint64_t param, uint32_t loops, uint32_t repeats,
 		 struct kmemlab_bench_run *r)
 {
-	memset(r, 0, sizeof(*r));
-	r->argsz = sizeof(*r);
-	r->series = series;
-	r->param = param;
-	r->loops = loops;
-	r->repeats = repeats;
-	return ioctl(fd, KMEMLAB_BENCH_IOC_RUN, r);
+	return bench_run(fd, KMEMLAB_BENCH_IOC_RUN, series, param, loops, repeats, r);
 }
 
 /* --- bad input ------------------------------------------------------------ */
 
-struct bad_case {
-	const char *name;
-	uint32_t series;
-	uint64_t param;
-	uint32_t loops, repeats, flags, reserved;
-	int err;
-};
-
-static const struct bad_case bad_cases[] = {
+static const struct bench_bad bad_cases[] = {
 	{ "series 0", 0, 64, 1, 1, 0, 0, EINVAL },
 	{ "series past the last", KMEMLAB_BENCH_SERIES_COUNT, 64, 1, 1, 0, 0, EINVAL },
 	{ "series ~0", ~0U, 64, 1, 1, 0, 0, EINVAL },
@@ -97,22 +84,10 @@ static const struct bad_case bad_cases[] = {
 static void test_bad_input(int fd)
 {
 	struct kmemlab_bench_run r;
-	unsigned int i;
 
-	for (i = 0; i < sizeof(bad_cases) / sizeof(bad_cases[0]); i++) {
-		const struct bad_case *c = &bad_cases[i];
-
-		memset(&r, 0, sizeof(r));
-		r.argsz = sizeof(r);
-		r.series = c->series;
-		r.param = c->param;
-		r.loops = c->loops;
-		r.repeats = c->repeats;
-		r.flags = c->flags;
-		r.reserved = c->reserved;
-		EXPECT_ERRNO(ioctl(fd, KMEMLAB_BENCH_IOC_RUN, &r), c->err, "RUN, %s: %s", c->name,
-			     strerror(c->err));
-	}
+	bench_run_bad(fd, KMEMLAB_BENCH_IOC_RUN, "RUN", bad_cases,
+		      sizeof(bad_cases) / sizeof(bad_cases[0]));
+	memset(&r, 0, sizeof(r));
 	EXPECT_ERRNO(ioctl(fd, _IOWR(KMEMLAB_BENCH_IOC_MAGIC, 2, struct kmemlab_bench_run), &r),
 		     ENOTTY, "an unknown ioctl number: ENOTTY");
 	EXPECT_ERRNO(ioctl(fd, KMEMLAB_BENCH_IOC_RUN, NULL), EFAULT, "RUN with a NULL argument: EFAULT");

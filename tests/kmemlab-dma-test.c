@@ -40,6 +40,7 @@
 #include <kmemlab/dma.h>
 
 #include "argsz.h"
+#include "bench-run.h"
 #include "dmacore.h"
 #include "kmodule.h"
 #include "pattern.h"
@@ -563,22 +564,8 @@ out:
 static int bench(int fd, uint32_t series, uint64_t param, uint32_t loops, uint32_t repeats,
 		 struct kmemlab_bench_run *r)
 {
-	memset(r, 0, sizeof(*r));
-	r->argsz = sizeof(*r);
-	r->series = series;
-	r->param = param;
-	r->loops = loops;
-	r->repeats = repeats;
-	return ioctl(fd, KMEMLAB_DMA_IOC_BENCH, r);
+	return bench_run(fd, KMEMLAB_DMA_IOC_BENCH, series, param, loops, repeats, r);
 }
-
-struct bench_bad {
-	const char *name;
-	uint32_t series;
-	uint64_t param;
-	uint32_t loops, repeats, flags, reserved;
-	int err;
-};
 
 static const struct bench_bad bench_bad_cases[] = {
 	{ "series 0", 0, 64, 1, 1, 0, 0, EINVAL },
@@ -607,22 +594,9 @@ static const struct bench_bad bench_bad_cases[] = {
 static void test_bench_bad(int fd)
 {
 	struct kmemlab_bench_run r;
-	unsigned int i;
 
-	for (i = 0; i < sizeof(bench_bad_cases) / sizeof(bench_bad_cases[0]); i++) {
-		const struct bench_bad *c = &bench_bad_cases[i];
-
-		memset(&r, 0, sizeof(r));
-		r.argsz = sizeof(r);
-		r.series = c->series;
-		r.param = c->param;
-		r.loops = c->loops;
-		r.repeats = c->repeats;
-		r.flags = c->flags;
-		r.reserved = c->reserved;
-		EXPECT_ERRNO(ioctl(fd, KMEMLAB_DMA_IOC_BENCH, &r), c->err, "BENCH, %s: %s", c->name,
-			     strerror(c->err));
-	}
+	bench_run_bad(fd, KMEMLAB_DMA_IOC_BENCH, "BENCH", bench_bad_cases,
+		      sizeof(bench_bad_cases) / sizeof(bench_bad_cases[0]));
 	EXPECT_ERRNO(ioctl(fd, KMEMLAB_DMA_IOC_BENCH, NULL), EFAULT, "BENCH with a NULL argument: EFAULT");
 	/* E2BIG is a size above dma_max_mapping_size(): at least 256 KiB,
 	 * the axis' end, wherever swiotlb's segments are the default's.
