@@ -4,15 +4,12 @@
  * timed in the kernel by kmemlab_bench's RUN (kmemlab/bench.h), which
  * makes the repeats itself and reports each one's nanoseconds and cycles.
  */
-#include <errno.h>
 #include <string.h>
-#include <sys/ioctl.h>
 
 #include <kmemlab/bench.h>
 
 #include "bench.h"
 #include "kmemlab.h"
-#include "output.h"
 
 /* Every series runs in the ioctl's own task (kmemlab/bench.h). */
 #define ALLOC_CONTEXT "process, interrupts on"
@@ -40,35 +37,7 @@ static uint32_t alloc_max_loops(const struct bench_series *s, uint64_t x)
 static int alloc_run(int fd, const struct bench_series *s, uint64_t x, uint32_t loops,
 		     uint32_t repeats, struct bench_totals *t)
 {
-	struct kmemlab_bench_run r;
-	uint32_t k;
-
-	memset(&r, 0, sizeof(r));
-	r.argsz = sizeof(r);
-	r.series = s->id;
-	r.param = x;
-	r.loops = loops;
-	r.repeats = repeats;
-	if (ioctl(fd, KMEMLAB_BENCH_IOC_RUN, &r)) {
-		if (errno == EPERM) {
-			out_error("%s: RUN: permission denied: a benchmark needs CAP_SYS_ADMIN (root).\n"
-				  "A run keeps a CPU busy for its whole length, so the group kmemlab,\n"
-				  "which may use the other devices, may not start one. Run it as root\n"
-				  "(sudo kmemlab bench).", BENCH_DEV);
-			out_exit(EXIT_NODEV);
-		}
-		if (errno == EINTR) {
-			out_error("%s: RUN: interrupted", BENCH_DEV);
-			out_exit(EXIT_REFUSED);
-		}
-		return errno;
-	}
-	t->ops_per_loop = r.ops_per_loop ? r.ops_per_loop : 1;
-	for (k = 0; k < repeats; k++) {
-		t->ns[k] = r.total_ns[k];
-		t->cycles[k] = r.total_cycles[k];
-	}
-	return 0;
+	return bench_ioctl_run(fd, KMEMLAB_BENCH_IOC_RUN, "RUN", s, x, loops, repeats, t, NULL);
 }
 
 static const struct bench_backend alloc_backend = {

@@ -7,15 +7,10 @@
  * memory.  The driver says whether the run's mappings bounced (swiotlb),
  * which the series reports.
  */
-#include <errno.h>
-#include <string.h>
-#include <sys/ioctl.h>
-
 #include <kmemlab/dma.h>
 
 #include "bench.h"
 #include "kmemlab.h"
-#include "output.h"
 
 /* What runs: the ioctl's task writes, maps or syncs, and the software
  * engine reads through the DMA address in that same task (kmemlab/dma.h).
@@ -40,36 +35,14 @@ static uint32_t dma_max_loops(const struct bench_series *s, uint64_t x)
 static int dma_run(int fd, const struct bench_series *s, uint64_t x, uint32_t loops,
 		   uint32_t repeats, struct bench_totals *t)
 {
-	struct kmemlab_bench_run r;
-	uint32_t k;
+	uint32_t out_flags;
+	int err;
 
-	memset(&r, 0, sizeof(r));
-	r.argsz = sizeof(r);
-	r.series = s->id;
-	r.param = x;
-	r.loops = loops;
-	r.repeats = repeats;
-	if (ioctl(fd, KMEMLAB_DMA_IOC_BENCH, &r)) {
-		if (errno == EPERM) {
-			out_error("%s: BENCH: permission denied: a benchmark needs CAP_SYS_ADMIN (root).\n"
-				  "A run keeps a CPU busy for its whole length, so the group kmemlab,\n"
-				  "which may use the other devices, may not start one. Run it as root\n"
-				  "(sudo kmemlab bench).", DMA_DEV);
-			out_exit(EXIT_NODEV);
-		}
-		if (errno == EINTR) {
-			out_error("%s: BENCH: interrupted", DMA_DEV);
-			out_exit(EXIT_REFUSED);
-		}
-		return errno;
-	}
-	t->ops_per_loop = r.ops_per_loop ? r.ops_per_loop : 1;
-	t->bounced = !!(r.out_flags & KMEMLAB_BENCH_OUT_BOUNCED);
-	for (k = 0; k < repeats; k++) {
-		t->ns[k] = r.total_ns[k];
-		t->cycles[k] = r.total_cycles[k];
-	}
-	return 0;
+	err = bench_ioctl_run(fd, KMEMLAB_DMA_IOC_BENCH, "BENCH", s, x, loops, repeats, t,
+			      &out_flags);
+	if (!err)
+		t->bounced = !!(out_flags & KMEMLAB_BENCH_OUT_BOUNCED);
+	return err;
 }
 
 static const struct bench_backend dma_backend = {

@@ -81,5 +81,15 @@ extern const struct bench_chapter bench_mmap_chapter;	/* bench-mmap.c: 5.8 */
 
 /* cmd-bench.c */
 const char *bench_errno_name(int err);
+/*
+ * The RUN of kmemlab/bench.h, for a back end whose driver takes it: @s's
+ * id at @x, @loops loops, @repeats repeats, sent through ioctl @cmd
+ * (@name in messages) on the back end's node; the totals in @t, the
+ * driver's out_flags in *@out_flags unless it is NULL.  0 or an errno;
+ * EPERM and EINTR end the command here.
+ */
+int bench_ioctl_run(int fd, unsigned long cmd, const char *name, const struct bench_series *s,
+		    uint64_t x, uint32_t loops, uint32_t repeats, struct bench_totals *t,
+		    uint32_t *out_flags);
 
 #endif /* KMEMLAB_TOOL_BENCH_H */

@@ -33,6 +33,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -62,6 +63,44 @@ const char *bench_errno_name(int err)
 		snprintf(buf, sizeof(buf), "E%d", err);
 		return buf;
 	}
+}
+
+int bench_ioctl_run(int fd, unsigned long cmd, const char *name, const struct bench_series *s,
+		    uint64_t x, uint32_t loops, uint32_t repeats, struct bench_totals *t,
+		    uint32_t *out_flags)
+{
+	const char *node = s->backend->node;
+	struct kmemlab_bench_run r;
+	uint32_t k;
+
+	memset(&r, 0, sizeof(r));
+	r.argsz = sizeof(r);
+	r.series = s->id;
+	r.param = x;
+	r.loops = loops;
+	r.repeats = repeats;
+	if (ioctl(fd, cmd, &r)) {
+		if (errno == EPERM) {
+			out_error("%s: %s: permission denied: a benchmark needs CAP_SYS_ADMIN (root).\n"
+				  "A run keeps a CPU busy for its whole length, so the group kmemlab,\n"
+				  "which may use the other devices, may not start one. Run it as root\n"
+				  "(sudo kmemlab bench).", node, name);
+			out_exit(EXIT_NODEV);
+		}
+		if (errno == EINTR) {
+			out_error("%s: %s: interrupted", node, name);
+			out_exit(EXIT_REFUSED);
+		}
+		return errno;
+	}
+	t->ops_per_loop = r.ops_per_loop ? r.ops_per_loop : 1;
+	for (k = 0; k < repeats; k++) {
+		t->ns[k] = r.total_ns[k];
+		t->cycles[k] = r.total_cycles[k];
+	}
+	if (out_flags)
+		*out_flags = r.out_flags;
+	return 0;
 }
 
 /*
