@@ -29,7 +29,6 @@
 
 #include "argsz.h"
 #include "bench-run.h"
-#include "child.h"
 #include "json-valid.h"
 #include "kmodule.h"
 #include "tap.h"
@@ -41,12 +40,6 @@
 #define MiB (1ULL << 20)
 
 static char module_path[4096];
-
-static int bench(int fd, uint32_t series, uint64_t param, uint32_t loops, uint32_t repeats,
-		 struct kmemlab_bench_run *r)
-{
-	return bench_run(fd, KMEMLAB_BENCH_IOC_RUN, series, param, loops, repeats, r);
-}
 
 /* --- bad input ------------------------------------------------------------ */
 
@@ -93,40 +86,24 @@ static void test_bad_input(int fd)
 	EXPECT_ERRNO(ioctl(fd, KMEMLAB_BENCH_IOC_RUN, NULL), EFAULT, "RUN with a NULL argument: EFAULT");
 	EXPECT_TRUE(read(fd, &r, 8) == -1, "read() is not a way in");
 	/* The largest valid requests are accepted (kept short: one loop). */
-	EXPECT_OK(bench(fd, KMEMLAB_BENCH_KVMALLOC, 8 * MiB, 1, 1, &r), "RUN kvmalloc 8 MiB: accepted");
-	EXPECT_OK(bench(fd, KMEMLAB_BENCH_KMEM_CACHE_BULK, KMEMLAB_BENCH_MAX_BATCH, 1,
-			KMEMLAB_BENCH_MAX_REPEATS, &r),
+	EXPECT_OK(bench_run(fd, KMEMLAB_BENCH_IOC_RUN, KMEMLAB_BENCH_KVMALLOC, 8 * MiB, 1, 1, &r),
+		  "RUN kvmalloc 8 MiB: accepted");
+	EXPECT_OK(bench_run(fd, KMEMLAB_BENCH_IOC_RUN, KMEMLAB_BENCH_KMEM_CACHE_BULK,
+			    KMEMLAB_BENCH_MAX_BATCH, 1, KMEMLAB_BENCH_MAX_REPEATS, &r),
 		  "RUN kmem_cache_bulk batch 256, 31 repeats: accepted");
 }
 
 /* --- argsz ------------------------------------------------------------------ */
 
-static void prep_run(void *arg, void *ctx)
-{
-	struct kmemlab_bench_run *r = arg;
-
-	(void)ctx;
-	r->series = KMEMLAB_BENCH_KMALLOC;
-	r->param = 64;
-	r->loops = 4;
-	r->repeats = 2;
-}
-
-static void answer_run(const struct argsz_case *c, const void *arg, size_t len)
-{
-	const struct kmemlab_bench_run *r = arg;
-
-	(void)len;
-	EXPECT_TRUE(r->ops_per_loop == 1 && r->total_ns[0] > 0 && r->total_ns[1] > 0 &&
-		    r->total_ns[2] == 0,
-		    "%s: the answer: one op per loop, two positive totals, no third", c->name);
-}
+/* A 64-byte kmalloc RUN of 4 loops, 2 repeats. */
+static struct bench_argsz argsz_run = { KMEMLAB_BENCH_KMALLOC, "op" };
 
 static void test_argsz(int fd)
 {
 	static const struct argsz_case c = {
 		"RUN", KMEMLAB_BENCH_IOC_RUN, sizeof(struct kmemlab_bench_run),
-		KMEMLAB_BENCH_RUN_SIZE_VER0, prep_run, NULL, NULL, answer_run,
+		KMEMLAB_BENCH_RUN_SIZE_VER0, bench_argsz_prepare, NULL, &argsz_run,
+		bench_argsz_answer,
 	};
 
 	EXPECT_EQ(sizeof(struct kmemlab_bench_run), KMEMLAB_BENCH_RUN_SIZE_VER0,
@@ -156,20 +133,14 @@ static void test_runs(int fd)
 		{ "mempool batch 64", KMEMLAB_BENCH_MEMPOOL, 64, 64 },
 	};
 	struct kmemlab_bench_run r;
-	unsigned int i, k, positive, zero_after, cycles;
+	unsigned int i, positive, zero_after, cycles;
 
 	for (i = 0; i < sizeof(runs) / sizeof(runs[0]); i++) {
-		if (!EXPECT_OK(bench(fd, runs[i].series, runs[i].param, 8, 5, &r),
+		if (!EXPECT_OK(bench_run(fd, KMEMLAB_BENCH_IOC_RUN, runs[i].series, runs[i].param,
+					 8, 5, &r),
 			       "RUN %s, 8 loops, 5 repeats", runs[i].name))
 			continue;
-		for (k = positive = zero_after = cycles = 0; k < KMEMLAB_BENCH_MAX_REPEATS; k++) {
-			if (k < 5) {
-				positive += r.total_ns[k] > 0;
-				cycles += r.total_cycles[k] > 0;
-			} else {
-				zero_after += !r.total_ns[k] && !r.total_cycles[k];
-			}
-		}
+		bench_run_count(&r, 5, &positive, &cycles, &zero_after);
 		EXPECT_TRUE(positive == 5 && zero_after == KMEMLAB_BENCH_MAX_REPEATS - 5,
 			    "  %s: 5 positive totals, the other %d slots zero (%u, %u)", runs[i].name,
 			    KMEMLAB_BENCH_MAX_REPEATS - 5, positive, zero_after);
@@ -187,37 +158,10 @@ static void test_runs(int fd)
 
 /* --- who may run ------------------------------------------------------------ */
 
-/* In a child: open the node as uid NOBODY and RUN; the errno, or -2/-3. */
-static void run_unprivileged(void *arg, void *report)
-{
-	struct kmemlab_bench_run r;
-	int *err = report, fd;
-
-	(void)arg;
-	if (child_become(NOBODY))
-		*err = -2;
-	else if ((fd = open(DEV, O_RDWR | O_CLOEXEC)) < 0)
-		*err = -3;
-	else
-		*err = bench(fd, KMEMLAB_BENCH_KMALLOC, 64, 1, 1, &r) ? errno : 0;
-}
-
 /* A process that may open the node but lacks CAP_SYS_ADMIN: EPERM. */
 static void test_unprivileged(void)
 {
-	struct stat sb;
-	int got = -1;
-
-	if (stat(DEV, &sb)) {
-		tap_skip("cannot stat the node", "unprivileged RUN: EPERM");
-		return;
-	}
-	ASSERT_OK(chmod(DEV, 0666), "let other users open %s for this test (chmod 0666)", DEV);
-	if (child_report(run_unprivileged, NULL, &got, sizeof(got)))
-		got = -1;
-	EXPECT_OK(chmod(DEV, sb.st_mode & 07777), "mode of %s restored (%04o)", DEV,
-		  (unsigned int)(sb.st_mode & 07777));
-	EXPECT_EQ(got, EPERM, "uid %d opens the node, its RUN: EPERM (no CAP_SYS_ADMIN)", NOBODY);
+	bench_run_unprivileged(DEV, KMEMLAB_BENCH_IOC_RUN, "RUN", KMEMLAB_BENCH_KMALLOC, NOBODY);
 }
 
 /* --- one run at a time, killed runs --------------------------------------- */
@@ -234,7 +178,8 @@ static pid_t run_child(int n, uint32_t loops, uint32_t repeats)
 		if (fd < 0)
 			_exit(100);
 		for (i = 0; i < n || n < 0; i++)
-			if (bench(fd, KMEMLAB_BENCH_VMALLOC, MiB, loops, repeats, &r))
+			if (bench_run(fd, KMEMLAB_BENCH_IOC_RUN, KMEMLAB_BENCH_VMALLOC, MiB, loops,
+				      repeats, &r))
 				_exit(errno);
 		_exit(0);
 	}
@@ -276,7 +221,7 @@ static void test_concurrency(int fd)
 	EXPECT_TRUE(ra == 1000 + SIGKILL && rb == 1000 + SIGKILL,
 		    "two looping runs, SIGKILLed (one running, one waiting): both die of it (%d, %d)",
 		    ra, rb);
-	EXPECT_OK(bench(fd, KMEMLAB_BENCH_KMEM_CACHE_BULK, 8, 8, 3, &r),
+	EXPECT_OK(bench_run(fd, KMEMLAB_BENCH_IOC_RUN, KMEMLAB_BENCH_KMEM_CACHE_BULK, 8, 8, 3, &r),
 		  "a run after the killed ones: the module answers");
 }
 

@@ -35,7 +35,6 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <grp.h>
 
 #include <kmemlab/dma.h>
 
@@ -221,26 +220,7 @@ static void answer_info(const struct argsz_case *ac, const void *arg, size_t len
 }
 
 /* A 64-byte map_single BENCH of 4 loops, 2 repeats. */
-static void prep_bench(void *arg, void *ctx)
-{
-	struct kmemlab_bench_run *r = arg;
-
-	(void)ctx;
-	r->series = KMEMLAB_BENCH_MAP_SINGLE;
-	r->param = 64;
-	r->loops = 4;
-	r->repeats = 2;
-}
-
-static void answer_bench(const struct argsz_case *c, const void *arg, size_t len)
-{
-	const struct kmemlab_bench_run *r = arg;
-
-	(void)len;
-	EXPECT_TRUE(r->ops_per_loop == 1 && r->total_ns[0] > 0 && r->total_ns[1] > 0 &&
-		    r->total_ns[2] == 0,
-		    "%s: the answer: one transfer per loop, two positive totals, no third", c->name);
-}
+static struct bench_argsz argsz_bench = { KMEMLAB_BENCH_MAP_SINGLE, "transfer" };
 
 /*
  * The extensible-struct checks of tests/argsz.h on COPY and INFO (each
@@ -256,7 +236,8 @@ static void test_argsz(int fd)
 		{ "INFO", KMEMLAB_DMA_IOC_INFO, sizeof(struct kmemlab_dma_info),
 		  KMEMLAB_DMA_INFO_SIZE_VER0, NULL, NULL, NULL, answer_info },
 		{ "BENCH", KMEMLAB_DMA_IOC_BENCH, sizeof(struct kmemlab_bench_run),
-		  KMEMLAB_BENCH_RUN_SIZE_VER0, prep_bench, NULL, NULL, answer_bench },
+		  KMEMLAB_BENCH_RUN_SIZE_VER0, bench_argsz_prepare, NULL, &argsz_bench,
+		  bench_argsz_answer },
 	};
 	size_t k;
 
@@ -561,12 +542,6 @@ out:
 
 /* --- BENCH: chapter 5.6 timed ------------------------------------------------ */
 
-static int bench(int fd, uint32_t series, uint64_t param, uint32_t loops, uint32_t repeats,
-		 struct kmemlab_bench_run *r)
-{
-	return bench_run(fd, KMEMLAB_DMA_IOC_BENCH, series, param, loops, repeats, r);
-}
-
 static const struct bench_bad bench_bad_cases[] = {
 	{ "series 0", 0, 64, 1, 1, 0, 0, EINVAL },
 	{ "kmalloc (5.1: kmemlab_bench's)", KMEMLAB_BENCH_KMALLOC, 64, 1, 1, 0, 0, EINVAL },
@@ -604,9 +579,11 @@ static void test_bench_bad(int fd)
 	tap_skip("dma_max_mapping_size() is not below 256 KiB on this kernel",
 		 "BENCH, a size the device cannot map: E2BIG");
 	/* The largest valid requests are accepted (kept short: one loop). */
-	EXPECT_OK(bench(fd, KMEMLAB_BENCH_KEPT_SYNC, 256 * KiB, 1, KMEMLAB_BENCH_MAX_REPEATS, &r),
+	EXPECT_OK(bench_run(fd, KMEMLAB_DMA_IOC_BENCH, KMEMLAB_BENCH_KEPT_SYNC, 256 * KiB, 1,
+			    KMEMLAB_BENCH_MAX_REPEATS, &r),
 		  "BENCH kept_sync 256 KiB, 31 repeats: accepted");
-	EXPECT_OK(bench(fd, KMEMLAB_BENCH_COHERENT, 256 * KiB, 1024, 1, &r),
+	EXPECT_OK(bench_run(fd, KMEMLAB_DMA_IOC_BENCH, KMEMLAB_BENCH_COHERENT, 256 * KiB, 1024, 1,
+			    &r),
 		  "BENCH coherent 256 KiB x 1024 loops (256 MiB, the bound): accepted");
 }
 
@@ -647,25 +624,19 @@ static void test_bench_runs(int fd, int forced)
 	static const uint64_t sizes[] = { 64, 4 * KiB, 4 * KiB + 1, 256 * KiB };
 	int predict = bench_bounce_prediction(forced);
 	struct kmemlab_bench_run r;
-	unsigned int i, j, k, positive, zero_after, cycles;
+	unsigned int i, j, positive, zero_after, cycles;
 
 	for (i = 0; i < sizeof(series) / sizeof(series[0]); i++) {
 		for (j = 0; j < sizeof(sizes) / sizeof(sizes[0]); j++) {
 			int want = series[i].streaming ? predict : 0;
 			bool bounced;
 
-			if (!EXPECT_OK(bench(fd, series[i].series, sizes[j], 8, 5, &r),
+			if (!EXPECT_OK(bench_run(fd, KMEMLAB_DMA_IOC_BENCH, series[i].series, sizes[j],
+						 8, 5, &r),
 				       "BENCH %s %llu bytes, 8 loops, 5 repeats", series[i].name,
 				       (unsigned long long)sizes[j]))
 				continue;
-			for (k = positive = zero_after = cycles = 0; k < KMEMLAB_BENCH_MAX_REPEATS; k++) {
-				if (k < 5) {
-					positive += r.total_ns[k] > 0;
-					cycles += r.total_cycles[k] > 0;
-				} else {
-					zero_after += !r.total_ns[k] && !r.total_cycles[k];
-				}
-			}
+			bench_run_count(&r, 5, &positive, &cycles, &zero_after);
 			EXPECT_TRUE(positive == 5 && zero_after == KMEMLAB_BENCH_MAX_REPEATS - 5 &&
 				    (cycles == 0 || cycles == 5) && r.ops_per_loop == 1,
 				    "  5 positive totals (cycles in all or none), the other %d slots zero, one transfer per loop (%u, %u, %u, %u)",
@@ -688,41 +659,7 @@ static void test_bench_runs(int fd, int forced)
 /* Without CAP_SYS_ADMIN, BENCH is EPERM, even to a process that may open the node. */
 static void test_bench_unprivileged(void)
 {
-	struct stat sb;
-	int p[2], status, got = -1;
-	pid_t pid;
-
-	if (stat(DEV, &sb) || pipe(p)) {
-		tap_skip("cannot stat the node or make a pipe", "unprivileged BENCH: EPERM");
-		return;
-	}
-	ASSERT_OK(chmod(DEV, 0666), "let other users open %s for this test (chmod 0666)", DEV);
-	pid = fork();
-	if (pid == 0) {
-		struct kmemlab_bench_run r;
-		int fd, err;
-
-		close(p[0]);
-		if (setgroups(0, NULL) || setresgid(NOBODY, NOBODY, NOBODY) ||
-		    setresuid(NOBODY, NOBODY, NOBODY))
-			err = -2;
-		else if ((fd = open(DEV, O_RDWR | O_CLOEXEC)) < 0)
-			err = -3;
-		else
-			err = bench(fd, KMEMLAB_BENCH_MAP_SINGLE, 64, 1, 1, &r) ? errno : 0;
-		if (write(p[1], &err, sizeof(err)) != sizeof(err))
-			_exit(1);
-		_exit(0);
-	}
-	close(p[1]);
-	if (pid < 0 || read(p[0], &got, sizeof(got)) != sizeof(got))
-		got = -1;
-	close(p[0]);
-	if (pid > 0)
-		waitpid(pid, &status, 0);
-	EXPECT_OK(chmod(DEV, sb.st_mode & 07777), "mode of %s restored (%04o)", DEV,
-		  (unsigned int)(sb.st_mode & 07777));
-	EXPECT_EQ(got, EPERM, "uid %d opens the node, its BENCH: EPERM (no CAP_SYS_ADMIN)", NOBODY);
+	bench_run_unprivileged(DEV, KMEMLAB_DMA_IOC_BENCH, "BENCH", KMEMLAB_BENCH_MAP_SINGLE, NOBODY);
 }
 
 /*
@@ -750,8 +687,9 @@ static void test_bench_killed(int fd)
 			close(pipefd[0]);
 			signal(SIGPIPE, SIG_IGN);
 			for (n = 0; cfd >= 0; n++) {
-				if (bench(cfd, k ? KMEMLAB_BENCH_KEPT_SYNC : KMEMLAB_BENCH_MAP_SINGLE,
-					  64 * KiB, 16, KMEMLAB_BENCH_MAX_REPEATS, &cr))
+				if (bench_run(cfd, KMEMLAB_DMA_IOC_BENCH,
+					      k ? KMEMLAB_BENCH_KEPT_SYNC : KMEMLAB_BENCH_MAP_SINGLE,
+					      64 * KiB, 16, KMEMLAB_BENCH_MAX_REPEATS, &cr))
 					_exit(errno);
 				if (n == 0)
 					tell_parent(pipefd[1]);
@@ -771,7 +709,7 @@ static void test_bench_killed(int fd)
 		killed += pids[k] > 0 && waitpid(pids[k], &status, 0) == pids[k] &&
 			  WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
 	EXPECT_EQ(killed, 2, "2 processes looping BENCH runs die of SIGKILL");
-	EXPECT_OK(bench(fd, KMEMLAB_BENCH_KEPT_SYNC, 4 * KiB, 8, 3, &r),
+	EXPECT_OK(bench_run(fd, KMEMLAB_DMA_IOC_BENCH, KMEMLAB_BENCH_KEPT_SYNC, 4 * KiB, 8, 3, &r),
 		  "a BENCH run after the killed ones: the module answers");
 	if (!EXPECT_EQ(check_copy(fd, KMEMLAB_DMACORE_SINGLE, 4096, 4, &c), 0,
 		       "and a COPY through the engine: intact"))

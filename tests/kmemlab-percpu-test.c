@@ -19,7 +19,6 @@
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <getopt.h>
-#include <grp.h>
 #include <signal.h>
 #include <stdint.h>
 #include <sys/ioctl.h>
@@ -31,6 +30,7 @@
 #include <kmemlab/percpu.h>
 
 #include "argsz.h"
+#include "child.h"
 #include "kmodule.h"
 #include "sysfs.h"
 #include "tap.h"
@@ -362,7 +362,7 @@ static void test_processes(void)
 	close(fd);
 }
 
-/* What an unprivileged process saw, sent back through a pipe. */
+/* What an unprivileged process saw, sent back by child_report(). */
 struct unpriv_report {
 	int setup_errno;	/* dropping privileges or open failed */
 	int reset_errno;
@@ -371,51 +371,44 @@ struct unpriv_report {
 	int totals_errno;
 };
 
+/* In a child: open the node as uid NOBODY, then RESET, RUN and TOTALS. */
+static void run_unprivileged(void *arg, void *report)
+{
+	struct unpriv_report *rep = report;
+	struct kmemlab_percpu_totals t;
+	struct kmemlab_percpu_run r;
+	int fd;
+
+	(void)arg;
+	rep->setup_errno = 0;
+	if (child_become(NOBODY))
+		rep->setup_errno = errno;
+	fd = rep->setup_errno ? -1 : open(DEV, O_RDWR | O_CLOEXEC);
+	if (fd < 0 && !rep->setup_errno)
+		rep->setup_errno = errno;
+	if (fd >= 0) {
+		rep->reset_errno = ioctl(fd, KMEMLAB_PERCPU_IOC_RESET) ? errno : 0;
+		rep->run_errno = run(fd, ALL_BUT_STATIC, 1000, &r) ? errno : 0;
+		rep->run_bad = rep->run_errno ? -1 : results_exact(&r, ALL_BUT_STATIC, 1000);
+		memset(&t, 0, sizeof(t));
+		t.argsz = sizeof(t);
+		rep->totals_errno = ioctl(fd, KMEMLAB_PERCPU_IOC_TOTALS, &t) ? errno : 0;
+	}
+}
+
 /* RESET clears every user's totals: refused to a process without CAP_SYS_ADMIN. */
 static void test_unprivileged(void)
 {
 	struct unpriv_report rep = { -1, -1, -1, -1, -1 };
 	struct stat sb;
-	int p[2], status;
-	pid_t pid;
 
-	if (stat(DEV, &sb) || pipe(p)) {
-		tap_skip("cannot stat the node or make a pipe", "unprivileged user: RESET");
+	if (stat(DEV, &sb)) {
+		tap_skip("cannot stat the node", "unprivileged user: RESET");
 		return;
 	}
 	ASSERT_OK(chmod(DEV, 0666), "let other users open %s for this test (chmod 0666)", DEV);
-	pid = fork();
-	if (pid == 0) {
-		struct kmemlab_percpu_totals t;
-		struct kmemlab_percpu_run r;
-		int fd;
-
-		close(p[0]);
-		rep.setup_errno = 0;
-		if (setgroups(0, NULL) || setresgid(NOBODY, NOBODY, NOBODY) ||
-		    setresuid(NOBODY, NOBODY, NOBODY))
-			rep.setup_errno = errno;
-		fd = rep.setup_errno ? -1 : open(DEV, O_RDWR | O_CLOEXEC);
-		if (fd < 0 && !rep.setup_errno)
-			rep.setup_errno = errno;
-		if (fd >= 0) {
-			rep.reset_errno = ioctl(fd, KMEMLAB_PERCPU_IOC_RESET) ? errno : 0;
-			rep.run_errno = run(fd, ALL_BUT_STATIC, 1000, &r) ? errno : 0;
-			rep.run_bad = rep.run_errno ? -1 : results_exact(&r, ALL_BUT_STATIC, 1000);
-			memset(&t, 0, sizeof(t));
-			t.argsz = sizeof(t);
-			rep.totals_errno = ioctl(fd, KMEMLAB_PERCPU_IOC_TOTALS, &t) ? errno : 0;
-		}
-		if (write(p[1], &rep, sizeof(rep)) != sizeof(rep))
-			_exit(1);
-		_exit(0);
-	}
-	close(p[1]);
-	if (pid < 0 || read(p[0], &rep, sizeof(rep)) != sizeof(rep))
+	if (child_report(run_unprivileged, NULL, &rep, sizeof(rep)))
 		rep.setup_errno = -1;
-	close(p[0]);
-	if (pid > 0)
-		waitpid(pid, &status, 0);
 	EXPECT_OK(chmod(DEV, sb.st_mode & 07777), "mode of %s restored (%04o)", DEV,
 		  (unsigned int)(sb.st_mode & 07777));
 	ASSERT_TRUE(rep.setup_errno == 0, "uid %d opens the node (setup errno %d)", NOBODY,
