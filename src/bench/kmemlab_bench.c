@@ -8,7 +8,9 @@
  *    between two clock reads, long enough to dwarf the clock's own cost
  *    and resolution, repeated so that user space can take the minimum,
  *    median and maximum; ktime_get_ns() for time, get_cycles() for CPU
- *    cycles where the architecture has a counter (the TSC on x86);
+ *    cycles where the architecture has a counter (the TSC on x86).  The
+ *    timing and the RUN's intake are shared with kmemlab_dma, in
+ *    src/include/kmemlab_bench_run.h;
  *  - 5.1: kmalloc, kvmalloc, vmalloc and alloc_pages by size, 64 B to
  *    8 MiB, and where kmalloc and the page allocator stop;
  *  - 5.3: a 256-byte object from a kmem_cache one by one, in bulk, from
@@ -26,18 +28,14 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/capability.h>
 #include <linux/gfp.h>
-#include <linux/ktime.h>
 #include <linux/mempool.h>
 #include <linux/miscdevice.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/sched.h>
-#include <linux/sched/signal.h>
 #include <linux/slab.h>
-#include <linux/timex.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 
@@ -45,6 +43,7 @@
 #include "kmemlab_compat.h"
 #include "kmemlab_ioctl.h"
 #include "kmemlab_bench_rules.h"
+#include "kmemlab_bench_run.h"
 
 #define KMEMLAB_BENCH_CACHE_NAME	"kmemlab_bench_256"
 /* A whole batch in reserve: see kmemlab_bench_mempool(). */
@@ -252,30 +251,12 @@ static bool kmemlab_bench_too_big(const struct kmemlab_bench_run *run)
 	       run->param > KMALLOC_MAX_SIZE;
 }
 
-/* The repeats; under kmemlab_bench_lock. */
-static int kmemlab_bench_repeats(struct kmemlab_bench_run *run)
+/* One repeat's @loops loops of @ctx's run (under kmemlab_bench_lock). */
+static int kmemlab_bench_loops(void *ctx, u32 loops)
 {
-	const struct kmemlab_bench_ops *ops = &kmemlab_bench_series[run->series];
-	u64 t0, t1;
-	cycles_t c0, c1;
-	u32 r;
-	int ret;
+	const struct kmemlab_bench_run *run = ctx;
 
-	for (r = 0; r < run->repeats; r++) {
-		if (fatal_signal_pending(current))
-			return -EINTR;
-		cond_resched();
-		t0 = ktime_get_ns();
-		c0 = get_cycles();
-		ret = ops->run(run->param, run->loops);
-		c1 = get_cycles();
-		t1 = ktime_get_ns();
-		if (ret)
-			return ret;
-		run->total_ns[r] = t1 - t0;
-		run->total_cycles[r] = c0 || c1 ? (u64)(c1 - c0) : 0;
-	}
-	return 0;
+	return kmemlab_bench_series[run->series].run(run->param, loops);
 }
 
 static int kmemlab_bench_ioctl_run(void __user *uarg)
@@ -284,34 +265,20 @@ static int kmemlab_bench_ioctl_run(void __user *uarg)
 	u32 argsz;
 	int ret;
 
-	/* A run occupies a CPU: not for every member of the node's group. */
-	if (!capable(CAP_SYS_ADMIN))
-		return -EPERM;
-	run = kzalloc(sizeof(*run), GFP_KERNEL);
-	if (!run)
-		return -ENOMEM;
-	ret = kmemlab_get_arg(run, sizeof(*run), KMEMLAB_BENCH_RUN_SIZE_VER0, uarg, &argsz);
-	if (ret)
-		goto out_free;
 	/* Chapters 5.1 and 5.3; 5.6 is kmemlab_dma's (EINVAL here). */
-	ret = kmemlab_bench_check_run(run, KMEMLAB_BENCH_CH_5_1 | KMEMLAB_BENCH_CH_5_3);
-	if (ret)
-		goto out_free;
+	run = kmemlab_bench_get_run(uarg, KMEMLAB_BENCH_CH_5_1 | KMEMLAB_BENCH_CH_5_3, &argsz);
+	if (IS_ERR(run))
+		return PTR_ERR(run);
 	if (kmemlab_bench_too_big(run)) {
 		ret = -E2BIG;
 		goto out_free;
 	}
-	/* Out fields: whatever the caller sent in them is not echoed. */
-	run->ops_per_loop = kmemlab_bench_ops_per_loop(run);
-	run->out_flags = 0;
-	memset(run->total_ns, 0, sizeof(run->total_ns));
-	memset(run->total_cycles, 0, sizeof(run->total_cycles));
 
 	if (mutex_lock_killable(&kmemlab_bench_lock)) {
 		ret = -EINTR;
 		goto out_free;
 	}
-	ret = kmemlab_bench_repeats(run);
+	ret = kmemlab_bench_time_repeats(run, NULL, kmemlab_bench_loops, run);
 	mutex_unlock(&kmemlab_bench_lock);
 	if (!ret)
 		ret = kmemlab_put_arg(uarg, run, sizeof(*run), argsz);

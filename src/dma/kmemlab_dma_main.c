@@ -47,7 +47,6 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/capability.h>
 #include <linux/completion.h>
 #include <linux/device.h>
 #include <linux/dma-direct.h>
@@ -58,14 +57,13 @@
 #include <linux/mutex.h>
 #include <linux/platform_device.h>
 #include <linux/sched.h>
-#include <linux/sched/signal.h>
 #include <linux/slab.h>
-#include <linux/timex.h>
 #include <linux/uaccess.h>
 #include <linux/workqueue.h>
 
 #include <kmemlab/dma.h>
 #include "kmemlab_bench_rules.h"
+#include "kmemlab_bench_run.h"
 #include "kmemlab_budget.h"
 #include "kmemlab_compat.h"
 #include "kmemlab_dmacore.h"
@@ -210,8 +208,9 @@ out_release:
 
 /* --- 5.6 measured: BENCH ----------------------------------------------------- */
 
-/* One BENCH run: its series, the transfer size and the one buffer. */
+/* One BENCH run: the device, its series, the transfer size and the one buffer. */
 struct kmemlab_dma_bench {
+	struct kmemlab_dma *kd;
 	u32 series;
 	u32 size;
 	void *buf;		/* kmalloc() (streaming) or dma_alloc_coherent() */
@@ -320,9 +319,12 @@ static int kmemlab_dma_bench_coherent(struct kmemlab_dma *kd, struct kmemlab_dma
 	return 0;
 }
 
-static int kmemlab_dma_bench_loops(struct kmemlab_dma *kd, struct kmemlab_dma_bench *b,
-				   u32 loops)
+/* One repeat's @loops transfers of @ctx's run (a struct kmemlab_dma_bench). */
+static int kmemlab_dma_bench_loops(void *ctx, u32 loops)
 {
+	struct kmemlab_dma_bench *b = ctx;
+	struct kmemlab_dma *kd = b->kd;
+
 	switch (b->series) {
 	case KMEMLAB_BENCH_MAP_SINGLE:
 		return kmemlab_dma_bench_map_single(kd, b, loops);
@@ -382,63 +384,17 @@ static void kmemlab_dma_bench_put(struct kmemlab_dma *kd, struct kmemlab_dma_ben
 	kfree(b->buf);
 }
 
-/*
- * The repeats, each holding the engine (COPY requests wait between two);
- * a fatal signal ends the run between two repeats.
- */
-static int kmemlab_dma_bench_repeats(struct kmemlab_dma *kd, struct kmemlab_dma_bench *b,
-				     struct kmemlab_bench_run *run)
-{
-	u64 t0, t1;
-	cycles_t c0, c1;
-	u32 r;
-	int ret;
-
-	for (r = 0; r < run->repeats; r++) {
-		if (fatal_signal_pending(current))
-			return -EINTR;
-		cond_resched();
-		if (mutex_lock_killable(&kd->engine_lock))
-			return -EINTR;
-		t0 = ktime_get_ns();
-		c0 = get_cycles();
-		ret = kmemlab_dma_bench_loops(kd, b, run->loops);
-		c1 = get_cycles();
-		t1 = ktime_get_ns();
-		mutex_unlock(&kd->engine_lock);
-		if (ret)
-			return ret;
-		run->total_ns[r] = t1 - t0;
-		run->total_cycles[r] = c0 || c1 ? (u64)(c1 - c0) : 0;
-	}
-	return 0;
-}
-
 static int kmemlab_dma_ioctl_bench(struct kmemlab_dma *kd, void __user *uarg)
 {
-	struct kmemlab_dma_bench b = { };
+	struct kmemlab_dma_bench b = { .kd = kd };
 	struct kmemlab_bench_run *run;
 	u32 argsz;
 	int ret;
 
-	/* A run occupies a CPU: not for every member of the node's group. */
-	if (!capable(CAP_SYS_ADMIN))
-		return -EPERM;
-	run = kzalloc(sizeof(*run), GFP_KERNEL);
-	if (!run)
-		return -ENOMEM;
-	ret = kmemlab_get_arg(run, sizeof(*run), KMEMLAB_BENCH_RUN_SIZE_VER0, uarg, &argsz);
-	if (ret)
-		goto out_free_run;
 	/* Chapter 5.6 only: 5.1 and 5.3 are kmemlab_bench's (EINVAL here). */
-	ret = kmemlab_bench_check_run(run, KMEMLAB_BENCH_CH_5_6);
-	if (ret)
-		goto out_free_run;
-	/* Out fields: whatever the caller sent in them is not echoed. */
-	run->ops_per_loop = kmemlab_bench_ops_per_loop(run);
-	run->out_flags = 0;
-	memset(run->total_ns, 0, sizeof(run->total_ns));
-	memset(run->total_cycles, 0, sizeof(run->total_cycles));
+	run = kmemlab_bench_get_run(uarg, KMEMLAB_BENCH_CH_5_6, &argsz);
+	if (IS_ERR(run))
+		return PTR_ERR(run);
 	b.series = run->series;
 	b.size = run->param;
 
@@ -449,7 +405,11 @@ static int kmemlab_dma_ioctl_bench(struct kmemlab_dma *kd, void __user *uarg)
 	ret = kmemlab_dma_bench_get(kd, &b);
 	if (ret)
 		goto out_unlock;
-	ret = kmemlab_dma_bench_repeats(kd, &b, run);
+	/*
+	 * Each repeat holds the engine (COPY requests wait between two); a
+	 * fatal signal ends the run between two repeats.
+	 */
+	ret = kmemlab_bench_time_repeats(run, &kd->engine_lock, kmemlab_dma_bench_loops, &b);
 	kmemlab_dma_bench_put(kd, &b);
 	if (b.bounced)
 		run->out_flags |= KMEMLAB_BENCH_OUT_BOUNCED;
