@@ -1128,6 +1128,48 @@ static int room_for_files(unsigned long long need, char *why, size_t size)
 }
 
 /*
+ * Open files into @fds (at most @max_files) and take a buffer in each of
+ * their ways with @take (0, or -1 and errno) until the module refuses
+ * one: that errno, open()'s, or 0 when the files ran out first.  The files
+ * opened in *@files, the buffers taken in *@n, the last way tried in *@last.
+ */
+static int take_buffers(int *fds, unsigned long long max_files, int (*take)(int fd, uint32_t m),
+			unsigned int *files, unsigned int *n, uint32_t *last)
+{
+	uint32_t m;
+	int err = 0;
+
+	while (!err && *files < max_files) {
+		fds[*files] = open(DEV, O_RDWR | O_CLOEXEC);
+		if (fds[*files] < 0)
+			return errno;
+		for (m = 0; m < KMEMLAB_MMAP_METHODS && !err; m++) {
+			if (take(fds[*files], m))
+				err = errno;
+			else
+				(*n)++;
+			*last = m;
+		}
+		(*files)++;
+	}
+	return err;
+}
+
+/* A 64 KiB buffer: FILL in the even ways, CHECK in the odd ones. */
+static int take_small(int fd, uint32_t m)
+{
+	if (m % 2)
+		return check(fd, m, 0) < 0 ? -1 : 0;
+	return fill(fd, m, 0) ? -1 : 0;
+}
+
+/* A 4 MiB buffer: SIZE, then FILL. */
+static int take_large(int fd, uint32_t m)
+{
+	return set_size(fd, m, KMEMLAB_MMAP_MAX_SIZE, NULL) || fill(fd, m, 0) ? -1 : 0;
+}
+
+/*
  * The same limit with 4 MiB buffers (SIZE): limit / 4 MiB of them, then
  * ENOSPC; the refused way has no buffer, so SIZE still changes it, and a
  * page then fits.
@@ -1137,25 +1179,10 @@ static void budget_large(unsigned long long limit, int *fds, unsigned long long 
 	unsigned long long want = limit / KMEMLAB_MMAP_MAX_SIZE;
 	unsigned int n = 0, files = 0, i;
 	struct kmemlab_mmap_stats s;
-	uint32_t m, last = 0;
+	uint32_t last = 0;
 	int err = 0;
 
-	while (!err && files < max_files) {
-		fds[files] = open(DEV, O_RDWR | O_CLOEXEC);
-		if (fds[files] < 0) {
-			err = errno;
-			break;
-		}
-		for (m = 0; m < KMEMLAB_MMAP_METHODS && !err; m++) {
-			if (set_size(fds[files], m, KMEMLAB_MMAP_MAX_SIZE, NULL) ||
-			    fill(fds[files], m, 0))
-				err = errno;
-			else
-				n++;
-			last = m;
-		}
-		files++;
-	}
+	err = take_buffers(fds, max_files, take_large, &files, &n, &last);
 	if (!EXPECT_TRUE(err == ENOSPC && n == want,
 			 "SIZE 4 MiB, FILL: %u buffers of 4 MiB, then ENOSPC", n))
 		tap_diag("  want %llu (limit %llu); the last call: %s", want, limit,
@@ -1186,7 +1213,7 @@ static void test_budget(const char *module_path)
 	int fd, err = 0, *fds = NULL;
 	struct sysinfo si;
 	char why[160];
-	uint32_t m;
+	uint32_t last = 0;
 	void *p;
 
 	if (!module_path[0]) {
@@ -1223,20 +1250,7 @@ static void test_budget(const char *module_path)
 	}
 
 	/* Take buffers, four per file, until the module says ENOSPC. */
-	while (!err && files < max_files) {
-		fds[files] = open(DEV, O_RDWR | O_CLOEXEC);
-		if (fds[files] < 0) {
-			err = errno;
-			break;
-		}
-		for (m = 0; m < KMEMLAB_MMAP_METHODS && !err; m++) {
-			if (m % 2 ? check(fds[files], m, 0) < 0 : fill(fds[files], m, 0) != 0)
-				err = errno;
-			else
-				n++;
-		}
-		files++;
-	}
+	err = take_buffers(fds, max_files, take_small, &files, &n, &last);
 	if (!EXPECT_TRUE(err == ENOSPC && n == want,
 			 "FILL and CHECK took %u buffers of 64 KiB in %u files, then ENOSPC",
 			 n, files))
