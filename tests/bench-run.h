@@ -2,10 +2,10 @@
 /*
  * bench-run.h - the RUN request of kmemlab/bench.h as the tests of the
  * modules that take it send it (kmemlab_bench's RUN, kmemlab_dma's BENCH):
- * a request built and sent through a given ioctl, a table of bad
- * requests, each sent and expected to fail with its errno, the request
- * tests/argsz.h sends and its answer, and a request from a user without
- * CAP_SYS_ADMIN (EPERM).
+ * a request built and sent through a given ioctl, its totals counted, a
+ * table of bad requests, each sent and expected to fail with its errno,
+ * the request tests/argsz.h sends and its answer, and a request from a
+ * user without CAP_SYS_ADMIN (EPERM).
  */
 #ifndef KMEMLAB_BENCH_RUN_H
 #define KMEMLAB_BENCH_RUN_H
