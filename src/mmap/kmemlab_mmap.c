@@ -322,6 +322,17 @@ err_uncharge:
  * the ioctls and read()): more than the size is -EINVAL, checked under
  * the lock that SIZE takes, before anything is allocated.
  */
+/* The size @method's buffer has, or will have when it is allocated. */
+static size_t kmemlab_mmap_size(struct kmemlab_mmap_file *mf, unsigned int method)
+{
+	size_t size;
+
+	mutex_lock(&mf->lock);
+	size = mf->sizes[method];
+	mutex_unlock(&mf->lock);
+	return size;
+}
+
 static struct kmemlab_mmap_buf *kmemlab_mmap_get_buf(struct kmemlab_mmap_file *mf,
 						     unsigned int method, u64 need)
 {
@@ -409,9 +420,10 @@ static u8 *kmemlab_mmap_byte(struct kmemlab_mmap_buf *buf, size_t off)
  * read() and pread(): the other way to get at a buffer, a copy
  * (copy_to_user()) where a mapping shares the pages; chapter 5.8's
  * benchmark compares the two.  The file offset addresses the buffers as
- * mmap() does, method * KMEMLAB_MMAP_STRIDE + offset: an unknown method is
- * -EINVAL, at or past the end of the buffer 0 bytes (end of file), and a
- * read is short there as on any file; a buffer is allocated on first use
+ * mmap() does, method * KMEMLAB_MMAP_STRIDE + offset: at or past the end
+ * of the buffer, or of the last method's stride (the end lseek() gives),
+ * 0 bytes (end of file), and a read is short there as on any file; a
+ * buffer is allocated on its first read of at least one byte inside it,
  * as for FILL (-ENOSPC, -ENOMEM).  A fault in the middle returns what was
  * copied, -EFAULT if nothing was.  The VFS answers an O_WRONLY descriptor
  * with -EBADF and a negative offset with -EINVAL before this is called,
@@ -426,11 +438,15 @@ static ssize_t kmemlab_mmap_read(struct file *file, char __user *ubuf, size_t co
 	size_t off, done = 0;
 	unsigned int method;
 
+	/* The end of the file, as lseek(SEEK_END) says: 0, like any file's. */
 	if (*ppos >= (loff_t)KMEMLAB_MMAP_METHODS * KMEMLAB_MMAP_STRIDE)
-		return -EINVAL;
+		return 0;
 	/* Below 64 MiB: 32-bit division, on every architecture. */
 	method = (u32)*ppos / KMEMLAB_MMAP_STRIDE;
 	off = (u32)*ppos % KMEMLAB_MMAP_STRIDE;
+	/* A read of nothing allocates nothing (and leaves SIZE possible). */
+	if (!count || off >= kmemlab_mmap_size(mf, method))
+		return 0;
 	buf = kmemlab_mmap_get_buf(mf, method, 0);
 	if (IS_ERR(buf))
 		return PTR_ERR(buf);

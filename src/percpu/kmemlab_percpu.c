@@ -77,6 +77,7 @@
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/uaccess.h>
+#include <linux/wait_bit.h>
 
 #include <kmemlab/percpu.h>
 #include "kmemlab_compat.h"
@@ -94,6 +95,8 @@ MODULE_PARM_DESC(max_runs, "Most RUNs in progress at once, module-wide (1-1024, 
 /* The largest max_runs accepted at load. */
 #define KMEMLAB_PCPU_MAX_RUNS	1024
 
+/* How long a thread spins at the start barrier before it sleeps there. */
+#define KMEMLAB_PCPU_SPIN_NS	(100 * NSEC_PER_MSEC)
 /* A thread looks for a stop request every this many increments (a power of 2). */
 #define KMEMLAB_PCPU_POLL	1024
 
@@ -224,18 +227,32 @@ static void kmemlab_note_cycles(struct kmemlab_pcpu_job *job, u64 cycles, bool m
  * last one comes, which starts the clock and lets them all go at once: no
  * thread's wake-up (an IPI to an idle CPU, slow under an emulator) is in
  * the time.  A stop request lets them go too.  cond_resched(): two
- * threads moved to one CPU by CPU hotplug must both get there.
+ * threads moved to one CPU by CPU hotplug must both get there.  A thread
+ * whose CPU is kept from it (a real-time task hogging that CPU) would
+ * leave the others spinning for as long: past KMEMLAB_PCPU_SPIN_NS they
+ * sleep until the last one comes (that run's figures then include their
+ * wake-up, but no CPU burns for nothing).
  */
 static void kmemlab_start_barrier(struct kmemlab_pcpu_job *job)
 {
+	u64 until;
+
 	if (atomic_dec_and_test(&job->waiting)) {
 		job->start = ktime_get();
 		/* Pairs with the acquire below: job->start is seen set. */
 		smp_store_release(&job->go, true);
+		/* go stored before wake_up_var() looks for sleepers. */
+		smp_mb();
+		wake_up_var(&job->go);
 		return;
 	}
+	until = ktime_get_ns() + KMEMLAB_PCPU_SPIN_NS;
 	/* Pairs with the release above. */
 	while (!smp_load_acquire(&job->go) && !READ_ONCE(job->stop)) {
+		if (ktime_get_ns() > until) {
+			wait_var_event(&job->go, smp_load_acquire(&job->go) || READ_ONCE(job->stop));
+			return;
+		}
 		cpu_relax();
 		cond_resched();
 	}
@@ -435,6 +452,9 @@ static int kmemlab_run_method(struct kmemlab_pcpu_run_ctx *ctx, unsigned int met
 	if (ret) {
 		/* Killed: every thread stops within KMEMLAB_PCPU_POLL increments. */
 		WRITE_ONCE(job.stop, true);
+		/* stop stored before wake_up_var() looks for sleepers. */
+		smp_mb();
+		wake_up_var(&job.go);
 		ret = -EINTR;
 	} else {
 		res->nsec = ktime_to_ns(ktime_sub(job.end, job.start));

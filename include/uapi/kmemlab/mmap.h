@@ -46,12 +46,13 @@
  * read() and pread() copy a buffer's bytes (copy_to_user()), addressed
  * by the file offset as mmap() addresses them:
  *  - offset = method * KMEMLAB_MMAP_STRIDE + offset in the buffer, any
- *    byte (no alignment); at or past the buffer's end a read returns 0
- *    (end of file), and one that crosses it is short; an unknown method
- *    (offset at or past KMEMLAB_MMAP_METHODS * KMEMLAB_MMAP_STRIDE) is
- *    EINVAL; a bad user buffer EFAULT (or a short read, if some bytes
- *    were copied); the first read of a buffer allocates it (ENOSPC,
- *    ENOMEM as for mmap()).
+ *    byte (no alignment); at or past the buffer's end, or past the last
+ *    method (offset at or past KMEMLAB_MMAP_METHODS * KMEMLAB_MMAP_STRIDE,
+ *    the end lseek(SEEK_END) gives), a read returns 0 (end of file), and
+ *    one that crosses the buffer's end is short; a bad user buffer EFAULT
+ *    (or a short read, if some bytes were copied); the first read of at
+ *    least one byte inside a buffer allocates it (ENOSPC, ENOMEM as for
+ *    mmap()); a read of 0 bytes, or past the end, allocates nothing.
  *  - the kernel's own rules: EBADF for a descriptor opened O_WRONLY,
  *    EINVAL for a negative pread() offset; write() is EINVAL (the node
  *    has no write()).

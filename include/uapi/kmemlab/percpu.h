@@ -85,10 +85,15 @@ struct kmemlab_percpu_result {
  * version-0 caller gets), above the CPUs online now is EINVAL.  A CPU
  * going offline between the check and the making of the threads leaves
  * fewer: @threads says how many counted.  @cycles[] is each method's
- * longest thread's count of get_cycles() (the TSC on x86), read on the
- * thread's own CPU from its release to its last increment; 0 where the
- * architecture has no cycle counter or a thread was moved to another CPU
- * (CPU hotplug) during its loop, where two CPUs' counters would be mixed.
+ * longest thread's count of get_cycles() (the TSC on x86; some
+ * architectures count a fixed-rate timer instead, arm64's generic
+ * timer), read on the thread's own CPU from its release to its last
+ * increment; 0 where get_cycles() is always 0, or where a thread ended
+ * its loop on another CPU than it began it (CPU hotplug), since two CPUs'
+ * counters would be mixed.  (A thread moved away and back during its
+ * loop is not seen: its count may then mix two counters.)  Concurrent
+ * RUNs (up to max_runs) share the CPUs, so each one's figures include
+ * the others' load.
  */
 struct kmemlab_percpu_run {
 	__u32 argsz;		/* in: sizeof(struct kmemlab_percpu_run) */
