@@ -233,13 +233,20 @@ static void kmemlab_note_cycles(struct kmemlab_pcpu_job *job, u64 cycles, bool m
  * sleep until the last one comes (that run's figures then include their
  * wake-up, but no CPU burns for nothing).
  */
+/* May a thread leave the start barrier: the clock started, or a stop? */
+static bool kmemlab_barrier_open(struct kmemlab_pcpu_job *job)
+{
+	/* Pairs with the release in kmemlab_start_barrier(): job->start is set. */
+	return smp_load_acquire(&job->go) || READ_ONCE(job->stop);
+}
+
 static void kmemlab_start_barrier(struct kmemlab_pcpu_job *job)
 {
 	u64 until;
 
 	if (atomic_dec_and_test(&job->waiting)) {
 		job->start = ktime_get();
-		/* Pairs with the acquire below: job->start is seen set. */
+		/* Pairs with the acquire in kmemlab_barrier_open(). */
 		smp_store_release(&job->go, true);
 		/* go stored before wake_up_var() looks for sleepers. */
 		smp_mb();
@@ -247,10 +254,9 @@ static void kmemlab_start_barrier(struct kmemlab_pcpu_job *job)
 		return;
 	}
 	until = ktime_get_ns() + KMEMLAB_PCPU_SPIN_NS;
-	/* Pairs with the release above. */
-	while (!smp_load_acquire(&job->go) && !READ_ONCE(job->stop)) {
+	while (!kmemlab_barrier_open(job)) {
 		if (ktime_get_ns() > until) {
-			wait_var_event(&job->go, smp_load_acquire(&job->go) || READ_ONCE(job->stop));
+			wait_var_event(&job->go, kmemlab_barrier_open(job));
 			return;
 		}
 		cpu_relax();
