@@ -7,7 +7,9 @@
  * pattern comes back intact (dmacore_check), and one sweep of every
  * method a driver offers over a list of sizes (dmacore_sweep) asserting
  * what the core promises whatever the engine: the data intact, two moves
- * per chunk, a bounce exactly when swiotlb=force or beyond the mask.
+ * per chunk, a bounce exactly when swiotlb=force or beyond the mask (and
+ * never behind an IOMMU), the mapping reported as it was (direct, bounced,
+ * through an IOMMU: the device's IOMMU group says which, dmacore_translated).
  */
 #ifndef KMEMLAB_TESTS_DMACORE_H
 #define KMEMLAB_TESTS_DMACORE_H
@@ -23,6 +25,7 @@
 #include <kmemlab/dmacore.h>
 
 #include "pattern.h"
+#include "sysfs.h"
 #include "tap.h"
 
 static const char *const dmacore_method_names[KMEMLAB_DMACORE_METHODS] = {
@@ -114,6 +117,39 @@ out:
 	return verdict;
 }
 
+/*
+ * Whether the kernel maps for the device at sysfs path @dev (e.g.
+ * /sys/bus/pci/devices/0000:00:03.0) through an IOMMU's translation: its
+ * IOMMU group's default domain is a DMA one ("DMA", "DMA-FQ"), not
+ * "identity" (passthrough, iommu=pt) or "blocked"; no group, no IOMMU.
+ * A fact of the machine, from outside the driver that reports it.
+ */
+static inline bool dmacore_translated(const char *dev)
+{
+	char path[256], type[32];
+
+	snprintf(path, sizeof(path), "%s/iommu_group/type", dev);
+	if (read_file(path, type, sizeof(type)))
+		return false;
+	return strncmp(type, "DMA", 3) == 0;
+}
+
+static inline const char *dmacore_mapping_name(uint32_t mapping)
+{
+	switch (mapping) {
+	case KMEMLAB_DMACORE_MAP_DIRECT:
+		return "direct";
+	case KMEMLAB_DMACORE_MAP_BOUNCED:
+		return "bounced";
+	case KMEMLAB_DMACORE_MAP_IOMMU:
+		return "iommu";
+	case KMEMLAB_DMACORE_MAP_IOMMU_BOUNCED:
+		return "iommu-bounced";
+	default:
+		return "?";
+	}
+}
+
 /* A streaming mapping: of the caller's buffer (SINGLE, SG) or the core's
  * kept one (SYNC).  Only those may bounce. */
 static inline bool dmacore_streaming(uint32_t method)
@@ -137,12 +173,14 @@ struct dmacore_tally {
 	unsigned int wrong_moves;		/* not two moves a chunk */
 	unsigned int bounced, beyond;		/* bounced; beyond the DMA mask */
 	unsigned int mispredicted;		/* bounced other than predicted */
+	unsigned int wrong_mapping;		/* mapping other than predicted */
 	uint32_t largest;			/* the largest size sent */
 	uint32_t segments;			/* the most segments reported */
 	uint64_t moves, bytes;			/* for the driver's counters */
 	char seen[160];				/* the first not intact */
 	char moves_seen[96];			/* the first with wrong moves */
 	char bounce_seen[96];			/* the first mispredicted */
+	char mapping_seen[96];			/* the first wrong mapping */
 };
 
 /* One driver's round trips by each method it offers, at a list of sizes. */
@@ -159,6 +197,7 @@ struct dmacore_sweep {
 	uint32_t chunk;			/* the engine's chunk: two moves each */
 	const char *moves_are;		/* what one move is ("engine jobs") */
 	bool forced;			/* booted with swiotlb=force */
+	bool translated;		/* behind an IOMMU (dmacore_translated()) */
 	/* The driver's own checks of a method's tally, after the common
 	 * ones; may be NULL. */
 	void (*method_done)(const struct dmacore_sweep *s, uint32_t method,
@@ -192,6 +231,7 @@ static inline void dmacore_sweep_method(const struct dmacore_sweep *s, uint32_t 
 	struct kmemlab_dmacore_round_trip rt;
 	uint32_t k, len, want;
 	enum dmacore_verdict v;
+	uint32_t mapping;
 	bool bounce;
 
 	memset(t, 0, sizeof(*t));
@@ -218,12 +258,23 @@ static inline void dmacore_sweep_method(const struct dmacore_sweep *s, uint32_t 
 		t->beyond += rt.beyond_mask;
 		if (rt.segments > t->segments)
 			t->segments = rt.segments;
-		/* Predicted from the facts of the request, never the machine. */
-		bounce = dmacore_streaming(method) && (s->forced || rt.beyond_mask);
+		/* Predicted from the facts of the request and of the device
+		 * (behind an IOMMU or not), never from the machine's RAM: an
+		 * IOMMU gives the device I/O virtual addresses under its mask,
+		 * wherever the memory lies, and swiotlb=force does not apply.
+		 */
+		bounce = dmacore_streaming(method) && !s->translated &&
+			 (s->forced || rt.beyond_mask);
 		if (rt.bounced != bounce && !t->mispredicted++)
 			snprintf(t->bounce_seen, sizeof(t->bounce_seen),
 				 "%u bytes: bounced %u, beyond_mask %u", len, rt.bounced,
 				 rt.beyond_mask);
+		mapping = s->translated ? KMEMLAB_DMACORE_MAP_IOMMU : bounce ?
+			  KMEMLAB_DMACORE_MAP_BOUNCED : KMEMLAB_DMACORE_MAP_DIRECT;
+		if (rt.mapping != mapping && !t->wrong_mapping++)
+			snprintf(t->mapping_seen, sizeof(t->mapping_seen),
+				 "%u bytes: mapping %u (%s), bounced %u", len, rt.mapping,
+				 dmacore_mapping_name(rt.mapping), rt.bounced);
 	}
 }
 
@@ -244,7 +295,13 @@ static inline void dmacore_sweep_expect(const struct dmacore_sweep *s, uint32_t 
 		       s->who, name, s->moves_are, s->chunk, method == KMEMLAB_DMACORE_SG ?
 		       ", more where a chunk would cross a segment" : ""))
 		tap_diag("  first: %s", t->moves_seen);
-	if (dmacore_streaming(method)) {
+	if (dmacore_streaming(method) && s->translated) {
+		if (!EXPECT_EQ(t->mispredicted, 0, "%s%s: behind an IOMMU, never bounced, swiotlb=force "
+			       "(%s) or not, beyond the DMA mask (%u of %u requests) or not: "
+			       "%u bounced", s->who, name, s->forced ? "yes" : "no", t->beyond,
+			       t->tested, t->bounced))
+			tap_diag("  first: %s", t->bounce_seen);
+	} else if (dmacore_streaming(method)) {
 		if (!EXPECT_EQ(t->mispredicted, 0, "%s%s: bounced exactly when swiotlb=force (%s) "
 			       "or beyond the DMA mask (%u of %u requests): %u bounced", s->who,
 			       name, s->forced ? "yes" : "no", t->beyond, t->tested, t->bounced))
@@ -254,6 +311,10 @@ static inline void dmacore_sweep_expect(const struct dmacore_sweep *s, uint32_t 
 			    "bounces (%u bounced, %u beyond the mask)", s->who, name, t->bounced,
 			    t->beyond);
 	}
+	if (!EXPECT_EQ(t->wrong_mapping, 0, "%s%s: each mapping reported as it was (%s)", s->who,
+		       name, s->translated ? "iommu" : !dmacore_streaming(method) ? "direct" :
+		       s->forced ? "bounced" : "direct, bounced where beyond the mask"))
+		tap_diag("  first: %s", t->mapping_seen);
 }
 
 /*

@@ -36,6 +36,7 @@
 #include <linux/dma-direct.h>
 #include <linux/dma-mapping.h>
 #include <linux/dmapool.h>
+#include <linux/iommu.h>
 #include <linux/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/scatterlist.h>
@@ -46,15 +47,44 @@
 #include "kmemlab_dmacore.h"
 
 /*
- * A mapping bounced when its DMA address leads somewhere else (swiotlb's
- * buffer) than the memory that was mapped.  A DMA address is not a
- * physical address: dma_to_phys() undoes what the platform adds (a bus
- * offset, a memory-encryption bit).
+ * The IOMMU domain that translates the device's DMA addresses, if the DMA
+ * API maps for it through one (a DMA-API domain: dma-iommu allocates I/O
+ * virtual addresses); NULL when its DMA addresses are bus addresses: no
+ * IOMMU, or one in passthrough (an identity domain, iommu=pt).
  */
-static bool kmemlab_dmacore_note_bounce(struct kmemlab_dmacore *dc, phys_addr_t phys,
-					dma_addr_t dma)
+static struct iommu_domain *kmemlab_dmacore_domain(struct kmemlab_dmacore *dc)
 {
-	if (dma_to_phys(dc->dev, dma) == phys)
+	struct iommu_domain *domain = iommu_get_domain_for_dev(dc->dev);
+
+	if (domain && (domain->type & __IOMMU_DOMAIN_DMA_API))
+		return domain;
+	return NULL;
+}
+
+/*
+ * Where the device's DMA address @dma leads in memory.  A DMA address is
+ * not a physical address: behind an IOMMU it is an I/O virtual address
+ * that only the IOMMU's page table (@domain) translates; without one,
+ * dma_to_phys() undoes what the platform adds (a bus offset, a
+ * memory-encryption bit).
+ */
+static phys_addr_t kmemlab_dmacore_reached(struct kmemlab_dmacore *dc,
+					   struct iommu_domain *domain, dma_addr_t dma)
+{
+	if (domain)
+		return iommu_iova_to_phys(domain, dma);
+	return dma_to_phys(dc->dev, dma);
+}
+
+/*
+ * A mapping bounced when its DMA address leads somewhere else (swiotlb's
+ * buffer) than the memory that was mapped, whether directly or through
+ * the IOMMU (@domain: dma-iommu bounces too, for untrusted devices).
+ */
+static bool kmemlab_dmacore_note_bounce(struct kmemlab_dmacore *dc, struct iommu_domain *domain,
+					phys_addr_t phys, dma_addr_t dma)
+{
+	if (kmemlab_dmacore_reached(dc, domain, dma) == phys)
 		return false;
 	atomic64_inc(&dc->bounced);
 	return true;
@@ -207,8 +237,8 @@ static int kmemlab_dmacore_single(struct kmemlab_dmacore *dc, struct kmemlab_dma
 	}
 	r->beyond_mask = kmemlab_dmacore_beyond_mask(dc, virt_to_phys(r->in), r->len) |
 			 kmemlab_dmacore_beyond_mask(dc, virt_to_phys(r->out), r->len);
-	r->bounced = kmemlab_dmacore_note_bounce(dc, virt_to_phys(r->in), in_dma) |
-		     kmemlab_dmacore_note_bounce(dc, virt_to_phys(r->out), out_dma);
+	r->bounced = kmemlab_dmacore_note_bounce(dc, r->domain, virt_to_phys(r->in), in_dma) |
+		     kmemlab_dmacore_note_bounce(dc, r->domain, virt_to_phys(r->out), out_dma);
 	ret = kmemlab_dmacore_move_chunks(dc, in_dma, out_dma, r->len, &r->moves);
 	/* Unmapping hands r->out back to the CPU (and copies out of the
 	 * bounce buffer, if there was one).
@@ -342,16 +372,47 @@ static int kmemlab_dmacore_sg_move(struct kmemlab_dmacore *dc, struct sg_table *
 	return 0;
 }
 
-/* No IOMMU: dma-direct maps entry i to entry i, each bounced or not alone. */
-static bool kmemlab_dmacore_sg_bounced(struct kmemlab_dmacore *dc, struct sg_table *sgt)
+/* @phys lies in one of the table's entries (the pages the CPU filled). */
+static bool kmemlab_dmacore_sg_holds(struct sg_table *sgt, phys_addr_t phys)
 {
 	struct scatterlist *sg;
-	bool bounced = false;
 	unsigned int i;
 
-	for_each_sgtable_dma_sg(sgt, sg, i)
-		bounced |= kmemlab_dmacore_note_bounce(dc, sg_phys(sg), sg_dma_address(sg));
-	return bounced;
+	for_each_sgtable_sg(sgt, sg, i)
+		if (phys >= sg_phys(sg) && phys - sg_phys(sg) < sg->length)
+			return true;
+	return false;
+}
+
+/*
+ * The table bounced when a page of its DMA segments leads outside its own
+ * pages.  Page by page, because the segments need not match the entries:
+ * dma-direct maps entry i to segment i, but an IOMMU maps the entries
+ * into one run of I/O virtual addresses and merges them into fewer
+ * segments (dma_map_sgtable() returns fewer).  One table, one mapping:
+ * counted once.
+ */
+static bool kmemlab_dmacore_sg_bounced(struct kmemlab_dmacore *dc, struct iommu_domain *domain,
+				       struct sg_table *sgt)
+{
+	struct scatterlist *sg;
+	dma_addr_t addr;
+	unsigned int i;
+	u32 len, off, step;
+
+	for_each_sgtable_dma_sg(sgt, sg, i) {
+		addr = sg_dma_address(sg);
+		len = sg_dma_len(sg);
+		for (off = 0; off < len; off += step) {
+			step = min_t(u32, len - off, PAGE_SIZE - offset_in_page(addr + off));
+			if (!kmemlab_dmacore_sg_holds(sgt, kmemlab_dmacore_reached(dc, domain,
+										   addr + off))) {
+				atomic64_inc(&dc->bounced);
+				return true;
+			}
+		}
+	}
+	return false;
 }
 
 static bool kmemlab_dmacore_sg_beyond_mask(struct kmemlab_dmacore *dc, struct sg_table *sgt)
@@ -399,8 +460,8 @@ static int kmemlab_dmacore_sg(struct kmemlab_dmacore *dc, struct kmemlab_dmacore
 	r->segments = from.nents;
 	r->beyond_mask = kmemlab_dmacore_sg_beyond_mask(dc, &from) |
 			 kmemlab_dmacore_sg_beyond_mask(dc, &to);
-	r->bounced = kmemlab_dmacore_sg_bounced(dc, &from) |
-		     kmemlab_dmacore_sg_bounced(dc, &to);
+	r->bounced = kmemlab_dmacore_sg_bounced(dc, r->domain, &from) |
+		     kmemlab_dmacore_sg_bounced(dc, r->domain, &to);
 	ret = kmemlab_dmacore_sg_move(dc, &from, &to, r->len, &r->moves);
 	dma_unmap_sgtable(dev, &to, DMA_FROM_DEVICE, 0);
 	if (!ret)
@@ -520,6 +581,12 @@ int kmemlab_dmacore_reply(const struct kmemlab_dmacore_req *r,
 	rt->segments = r->segments;
 	rt->bounced = r->bounced;
 	rt->beyond_mask = r->beyond_mask;
+	if (r->domain)
+		rt->mapping = r->bounced ? KMEMLAB_DMACORE_MAP_IOMMU_BOUNCED :
+			      KMEMLAB_DMACORE_MAP_IOMMU;
+	else
+		rt->mapping = r->bounced ? KMEMLAB_DMACORE_MAP_BOUNCED :
+			      KMEMLAB_DMACORE_MAP_DIRECT;
 	if (copy_to_user(u64_to_user_ptr(rt->dst), r->out, r->len))
 		return -EFAULT;
 	return 0;
@@ -546,6 +613,7 @@ int kmemlab_dmacore_round_trip(struct kmemlab_dmacore *dc, struct kmemlab_dmacor
 	r->segments = 1;
 	r->bounced = false;
 	r->beyond_mask = false;
+	r->domain = kmemlab_dmacore_domain(dc);
 	if (r->method >= KMEMLAB_DMACORE_METHODS ||
 	    !(dc->engine->methods & KMEMLAB_DMACORE_BIT(r->method)))
 		return -EINVAL;
@@ -584,7 +652,7 @@ int kmemlab_dmacore_init(struct kmemlab_dmacore *dc, struct device *dev,
 	int ret;
 
 	BUILD_BUG_ON(sizeof(struct kmemlab_dmacore_round_trip) !=
-		     KMEMLAB_DMACORE_ROUND_TRIP_SIZE_VER1);
+		     KMEMLAB_DMACORE_ROUND_TRIP_SIZE_VER2);
 	dc->pool = NULL;
 	dc->stream = NULL;
 	if (WARN_ON(!engine->chunk || engine->chunk > engine->window ||
@@ -615,7 +683,8 @@ int kmemlab_dmacore_init(struct kmemlab_dmacore *dc, struct device *dev,
 	dc->stream_dma = dma_map_single(dev, dc->stream, engine->chunk, DMA_BIDIRECTIONAL);
 	if (dma_mapping_error(dev, dc->stream_dma))
 		goto err_free_stream;
-	dc->stream_bounced = kmemlab_dmacore_note_bounce(dc, virt_to_phys(dc->stream),
+	dc->stream_bounced = kmemlab_dmacore_note_bounce(dc, kmemlab_dmacore_domain(dc),
+							 virt_to_phys(dc->stream),
 							 dc->stream_dma);
 	return 0;
 

@@ -19,6 +19,7 @@
 #include <linux/bits.h>
 #include <linux/dma-mapping.h>
 #include <linux/dmapool.h>
+#include <linux/iommu.h>
 #include <linux/types.h>
 
 #include "kmemlab_budget.h"
@@ -84,6 +85,7 @@ struct kmemlab_dmacore_req {
 	u32 segments;			/* DMA segments of the source (SG), else 1 */
 	bool bounced;			/* a streaming mapping bounced */
 	bool beyond_mask;		/* a streaming buffer lay beyond the mask */
+	struct iommu_domain *domain;	/* the IOMMU's translation, or NULL */
 };
 
 int kmemlab_dmacore_init(struct kmemlab_dmacore *dc, struct device *dev,

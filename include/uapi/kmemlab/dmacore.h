@@ -24,14 +24,19 @@
  *    (dma_sync_single_for_cpu()/_for_device()), cleared after each use.
  *
  * What a round trip reports: the engine's moves (each one device command or
- * software job), the DMA segments of the source (SG; else 1), whether a
- * streaming mapping bounced through swiotlb (its DMA address does not lead,
- * by dma_to_phys(), to the memory mapped), and whether a streaming buffer
- * lay beyond the device's DMA mask (the reason a mapping must bounce on a
- * machine with RAM above the mask).  Without an IOMMU a mapping bounces
- * under swiotlb=force, beyond the mask, and in a guest whose memory is
- * encrypted.  No address, physical or DMA, is ever returned.  Coherent and
- * pool memory never bounces.
+ * software job), the DMA segments of the source (SG; else 1: behind an
+ * IOMMU fewer than the pages, often 1, as it maps them contiguously),
+ * whether a streaming mapping bounced through swiotlb (its DMA address
+ * does not lead, by dma_to_phys() or the IOMMU's page table, to the memory
+ * mapped), whether a streaming buffer lay beyond the device's DMA mask
+ * (the reason a mapping must bounce on a machine with RAM above the mask,
+ * without an IOMMU), and (since version 2) how the device reached the
+ * memory: mapping, enum kmemlab_dmacore_mapping (direct, bounced, through
+ * an IOMMU).  Without an IOMMU a mapping bounces under swiotlb=force,
+ * beyond the mask, and in a guest whose memory is encrypted; behind one
+ * it does not (the IOMMU gives the device addresses under its mask).  No
+ * address, physical or DMA, is ever returned.  Coherent and pool memory
+ * never bounces.
  *
  * Memory: while a round trip runs, its buffers are charged to its module's
  * budget: the two user-data buffers (len rounded up to a power of two,
@@ -51,7 +56,7 @@
  * struct (below KMEMLAB_DMACORE_ROUND_TRIP_SIZE_VER0: EINVAL; larger than
  * the driver's: the unknown tail must be zero, else E2BIG; above 4096:
  * E2BIG).  The errors of a round trip, for every driver:
- *  - EINVAL: flags, reserved or reserved2 not 0; a method that is not the
+ *  - EINVAL: flags, reserved, reserved2 or reserved3 not 0; a method that is not the
  *    core's or that the driver does not offer; len 0 or above the method's
  *    limit (KMEMLAB_DMACORE_MAX; POOL: KMEMLAB_DMACORE_POOL_BLOCK);
  *  - EFAULT: src not readable or dst not writable (len bytes), or the
@@ -85,6 +90,31 @@ enum kmemlab_dmacore_method {
 	KMEMLAB_DMACORE_METHODS		/* (first unknown method) */
 };
 
+/*
+ * How the device reached a round trip's memory (mapping): by the DMA
+ * addresses the kernel gave it, as the DMA core found them when it
+ * translated each one back (a DMA address is not a physical address):
+ *  - DIRECT: a bus address of the memory itself (no IOMMU, or one in
+ *    passthrough, iommu=pt): dma_to_phys() leads back to the buffer;
+ *  - BOUNCED: a bus address of a swiotlb bounce buffer, not of the memory
+ *    (swiotlb=force, a buffer beyond the mask, an encrypted guest): the
+ *    data was copied there and back (bounced is 1);
+ *  - IOMMU: an I/O virtual address that the IOMMU translates (its page
+ *    table leads back to the buffer); the device's mask limits the I/O
+ *    virtual addresses, not where the memory lies, so nothing bounces, and
+ *    a scatter-gather table may become fewer, contiguous DMA segments;
+ *  - IOMMU_BOUNCED: an I/O virtual address of a bounce buffer (the IOMMU
+ *    layer bounces for untrusted devices; bounced is 1).
+ * Coherent and pool memory report DIRECT or IOMMU.  For a request with
+ * several mappings, BOUNCED or IOMMU_BOUNCED when any of them bounced.
+ */
+enum kmemlab_dmacore_mapping {
+	KMEMLAB_DMACORE_MAP_DIRECT = 1,
+	KMEMLAB_DMACORE_MAP_BOUNCED,
+	KMEMLAB_DMACORE_MAP_IOMMU,
+	KMEMLAB_DMACORE_MAP_IOMMU_BOUNCED,
+};
+
 /* A method's bit in a driver's KMEMLAB_*_METHODS_OFFERED. */
 #define KMEMLAB_DMACORE_BIT(method)	(1U << (method))
 
@@ -109,9 +139,15 @@ struct kmemlab_dmacore_round_trip {
 				 * lay, in part, beyond the device's DMA mask
 				 */
 	__u32 reserved2;	/* in: 0 */
+	/* Since version 2: */
+	__u32 mapping;		/* out: enum kmemlab_dmacore_mapping: how the
+				 * device reached the request's memory
+				 */
+	__u32 reserved3;	/* in: 0 */
 };
 
 #define KMEMLAB_DMACORE_ROUND_TRIP_SIZE_VER0	48	/* up to reserved */
 #define KMEMLAB_DMACORE_ROUND_TRIP_SIZE_VER1	56
+#define KMEMLAB_DMACORE_ROUND_TRIP_SIZE_VER2	64
 
 #endif /* _UAPI_KMEMLAB_DMACORE_H */
