@@ -27,9 +27,11 @@
 #include <kmemlab/bench.h>
 
 #include "argsz.h"
+#include "child.h"
 #include "json-valid.h"
 #include "kmodule.h"
 #include "tap.h"
+#include "tool-run.h"
 
 #define DEV "/dev/kmemlab/bench"
 #define MODNAME "kmemlab_bench"
@@ -207,41 +209,34 @@ static void test_runs(int fd)
 
 /* --- who may run ------------------------------------------------------------ */
 
+/* In a child: open the node as uid NOBODY and RUN; the errno, or -2/-3. */
+static void run_unprivileged(void *arg, void *report)
+{
+	struct kmemlab_bench_run r;
+	int *err = report, fd;
+
+	(void)arg;
+	if (child_become(NOBODY))
+		*err = -2;
+	else if ((fd = open(DEV, O_RDWR | O_CLOEXEC)) < 0)
+		*err = -3;
+	else
+		*err = bench(fd, KMEMLAB_BENCH_KMALLOC, 64, 1, 1, &r) ? errno : 0;
+}
+
 /* A process that may open the node but lacks CAP_SYS_ADMIN: EPERM. */
 static void test_unprivileged(void)
 {
 	struct stat sb;
-	int p[2], status, got = -1;
-	pid_t pid;
+	int got = -1;
 
-	if (stat(DEV, &sb) || pipe(p)) {
-		tap_skip("cannot stat the node or make a pipe", "unprivileged RUN: EPERM");
+	if (stat(DEV, &sb)) {
+		tap_skip("cannot stat the node", "unprivileged RUN: EPERM");
 		return;
 	}
 	ASSERT_OK(chmod(DEV, 0666), "let other users open %s for this test (chmod 0666)", DEV);
-	pid = fork();
-	if (pid == 0) {
-		struct kmemlab_bench_run r;
-		int fd, err;
-
-		close(p[0]);
-		if (setgroups(0, NULL) || setresgid(NOBODY, NOBODY, NOBODY) ||
-		    setresuid(NOBODY, NOBODY, NOBODY))
-			err = -2;
-		else if ((fd = open(DEV, O_RDWR | O_CLOEXEC)) < 0)
-			err = -3;
-		else
-			err = bench(fd, KMEMLAB_BENCH_KMALLOC, 64, 1, 1, &r) ? errno : 0;
-		if (write(p[1], &err, sizeof(err)) != sizeof(err))
-			_exit(1);
-		_exit(0);
-	}
-	close(p[1]);
-	if (pid < 0 || read(p[0], &got, sizeof(got)) != sizeof(got))
+	if (child_report(run_unprivileged, NULL, &got, sizeof(got)))
 		got = -1;
-	close(p[0]);
-	if (pid > 0)
-		waitpid(pid, &status, 0);
 	EXPECT_OK(chmod(DEV, sb.st_mode & 07777), "mode of %s restored (%04o)", DEV,
 		  (unsigned int)(sb.st_mode & 07777));
 	EXPECT_EQ(got, EPERM, "uid %d opens the node, its RUN: EPERM (no CAP_SYS_ADMIN)", NOBODY);
@@ -311,47 +306,10 @@ static void test_concurrency(int fd)
 
 static char out[256 * 1024], err_out[16 * 1024];
 
-static void slurp(int fd, char *buf, size_t size)
-{
-	size_t len = 0;
-	ssize_t n;
-
-	while (len < size - 1 && (n = read(fd, buf + len, size - 1 - len)) > 0)
-		len += n;
-	buf[len] = '\0';
-}
-
 /* The tool with @args as @uid (0: root); its exit status, or -1. */
 static int tool_run(uid_t uid, const char *const *args)
 {
-	const char *tool = getenv("KMEMLAB_TOOL") ? getenv("KMEMLAB_TOOL") : "kmemlab";
-	const char *argv[8] = { tool };
-	int o[2], e[2], status, i;
-	pid_t pid;
-
-	for (i = 0; args[i] && i < 6; i++)
-		argv[i + 1] = args[i];
-	argv[i + 1] = NULL;
-	if (pipe(o) || pipe(e))
-		return -1;
-	pid = fork();
-	if (pid == 0) {
-		dup2(o[1], 1);
-		dup2(e[1], 2);
-		if (uid && (setgroups(0, NULL) || setgid(uid) || setuid(uid)))
-			_exit(126);
-		execvp(tool, (char *const *)argv);
-		_exit(127);
-	}
-	close(o[1]);
-	close(e[1]);
-	slurp(o[0], out, sizeof(out));
-	slurp(e[0], err_out, sizeof(err_out));
-	close(o[0]);
-	close(e[0]);
-	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
-		return -1;
-	return WEXITSTATUS(status);
+	return tool_run_as(tool_path(), uid, 0, args, out, sizeof(out), err_out, sizeof(err_out));
 }
 
 static unsigned int count_of(const char *s, const char *needle)

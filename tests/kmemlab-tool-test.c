@@ -35,23 +35,14 @@
 #include "kmodule.h"
 #include "sysfs.h"
 #include "tap.h"
+#include "tool-run.h"
 
 #define OUT_MAX (256 * 1024)
 #define SLAB_NODE "/dev/kmemlab/slab"
 #define MMAP_NODE "/dev/kmemlab/mmap"
 
-static const char *tool = "kmemlab";
+static const char *tool;
 static char out[OUT_MAX], err[OUT_MAX];
-
-static void slurp(int fd, char *buf)
-{
-	size_t len = 0;
-	ssize_t n;
-
-	while (len < OUT_MAX - 1 && (n = read(fd, buf + len, OUT_MAX - 1 - len)) > 0)
-		len += n;
-	buf[len] = '\0';
-}
 
 /*
  * Run the tool with @args (NULL-terminated) as @uid, with the one
@@ -59,34 +50,7 @@ static void slurp(int fd, char *buf)
  */
 static int run_as_group(uid_t uid, gid_t gid, const char *const *args)
 {
-	const char *argv[16] = { tool };
-	int o[2], e[2], status, i;
-	pid_t pid;
-
-	for (i = 0; args[i] && i < 14; i++)
-		argv[i + 1] = args[i];
-	argv[i + 1] = NULL;
-	if (pipe(o) || pipe(e))
-		return -1;
-	pid = fork();
-	if (pid == 0) {
-		dup2(o[1], 1);
-		dup2(e[1], 2);
-		/* Drop root completely: supplementary groups first. */
-		if (uid && (setgroups(gid ? 1 : 0, &gid) || setgid(uid) || setuid(uid)))
-			_exit(126);
-		execvp(tool, (char *const *)argv);
-		_exit(127);
-	}
-	close(o[1]);
-	close(e[1]);
-	slurp(o[0], out);
-	slurp(e[0], err);
-	close(o[0]);
-	close(e[0]);
-	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
-		return -1;
-	return WEXITSTATUS(status);
+	return tool_run_as(tool, uid, gid, args, out, sizeof(out), err, sizeof(err));
 }
 
 static int run_as(uid_t uid, const char *const *args)
@@ -637,8 +601,7 @@ int main(int argc, char **argv)
 	if (len > strlen("kmemlab_percpu.ko"))
 		snprintf(mmap_path, sizeof(mmap_path), "%.*skmemlab_mmap.ko",
 			 (int)(len - strlen("kmemlab_percpu.ko")), percpu_path);
-	if (getenv("KMEMLAB_TOOL"))
-		tool = getenv("KMEMLAB_TOOL");
+	tool = tool_path();
 	printf("TAP version 13\n");
 	if (RUN("--version") != 0) {
 		printf("1..0 # SKIP the kmemlab tool is not in PATH (set KMEMLAB_TOOL)\n");

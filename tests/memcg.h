@@ -14,9 +14,9 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
+#include "child.h"
 #include "sysfs.h"
 
 #define MEMCG_ROOT "/sys/fs/cgroup"
@@ -102,6 +102,26 @@ static inline int memcg_make(const char *name, char *dir, size_t len, const char
 	return 0;
 }
 
+struct memcg_step {
+	const char *dir, *key;
+	int (*step)(void *);
+	void *arg;
+};
+
+/* In the child: join the cgroup, read the charge, take the step, read again. */
+static inline void memcg_step_in_child(void *arg, void *report)
+{
+	const struct memcg_step *m = arg;
+	long long before, after = -1, *grew = report;
+
+	if (memcg_write(m->dir, "cgroup.procs", "0"))
+		return;
+	before = memcg_charged(m->dir, m->key);
+	if (before >= 0 && !m->step(m->arg))
+		after = memcg_charged(m->dir, m->key);
+	*grew = after < 0 ? -1 : after - before;
+}
+
 /*
  * Run @step(@arg) in a child moved into the cgroup @dir; return how many
  * bytes the charge @key (see memcg_charged()) grew while it ran (what the
@@ -110,31 +130,11 @@ static inline int memcg_make(const char *name, char *dir, size_t len, const char
 static inline long long memcg_growth(const char *dir, const char *key,
 				     int (*step)(void *), void *arg)
 {
+	struct memcg_step m = { dir, key, step, arg };
 	long long grew = -1;
-	int pipefd[2], status;
-	pid_t pid;
 
-	if (pipe(pipefd))
+	if (child_report(memcg_step_in_child, &m, &grew, sizeof(grew)))
 		return -1;
-	pid = fork();
-	if (pid == 0) {
-		long long before, after = -1;
-
-		close(pipefd[0]);
-		if (memcg_write(dir, "cgroup.procs", "0"))
-			_exit(1);
-		before = memcg_charged(dir, key);
-		if (before >= 0 && !step(arg))
-			after = memcg_charged(dir, key);
-		grew = after < 0 ? -1 : after - before;
-		_exit(write(pipefd[1], &grew, sizeof(grew)) == sizeof(grew) ? 0 : 1);
-	}
-	close(pipefd[1]);
-	if (pid < 0 || read(pipefd[0], &grew, sizeof(grew)) != sizeof(grew))
-		grew = -1;
-	close(pipefd[0]);
-	if (pid > 0)
-		waitpid(pid, &status, 0);
 	return grew;
 }
 
