@@ -9,7 +9,10 @@
  * what the core promises whatever the engine: the data intact, two moves
  * per chunk, a bounce exactly when swiotlb=force or beyond the mask (and
  * never behind an IOMMU), the mapping reported as it was (direct, bounced,
- * through an IOMMU: the device's IOMMU group says which, dmacore_translated).
+ * through an IOMMU: the device's IOMMU group says which, dmacore_translated),
+ * and the source's mapping seen from both ends (dmacore_view_ok: the DMA
+ * address the same number as the physical one exactly when direct, the
+ * addresses themselves for root only, dmacore_check_unprivileged).
  */
 #ifndef KMEMLAB_TESTS_DMACORE_H
 #define KMEMLAB_TESTS_DMACORE_H
@@ -21,9 +24,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <unistd.h>
 
 #include <kmemlab/dmacore.h>
 
+#include "child.h"
 #include "pattern.h"
 #include "sysfs.h"
 #include "tap.h"
@@ -174,6 +179,9 @@ struct dmacore_tally {
 	unsigned int bounced, beyond;		/* bounced; beyond the DMA mask */
 	unsigned int mispredicted;		/* bounced other than predicted */
 	unsigned int wrong_mapping;		/* mapping other than predicted */
+	unsigned int wrong_view;		/* addresses other than predicted */
+	unsigned int same;			/* DMA address = physical address */
+	uint64_t dma_max;			/* the highest DMA address seen (root) */
 	uint32_t largest;			/* the largest size sent */
 	uint32_t segments;			/* the most segments reported */
 	uint64_t moves, bytes;			/* for the driver's counters */
@@ -181,6 +189,7 @@ struct dmacore_tally {
 	char moves_seen[96];			/* the first with wrong moves */
 	char bounce_seen[96];			/* the first mispredicted */
 	char mapping_seen[96];			/* the first wrong mapping */
+	char view_seen[160];			/* the first wrong addresses */
 };
 
 /* One driver's round trips by each method it offers, at a list of sizes. */
@@ -198,6 +207,7 @@ struct dmacore_sweep {
 	const char *moves_are;		/* what one move is ("engine jobs") */
 	bool forced;			/* booted with swiotlb=force */
 	bool translated;		/* behind an IOMMU (dmacore_translated()) */
+	unsigned int mask_bits;		/* the device's DMA mask (INFO) */
 	/* The driver's own checks of a method's tally, after the common
 	 * ones; may be NULL. */
 	void (*method_done)(const struct dmacore_sweep *s, uint32_t method,
@@ -222,6 +232,58 @@ static inline bool dmacore_moves_ok(const struct dmacore_sweep *s, uint32_t meth
 	return rt->moves == *want;
 }
 
+/*
+ * The source's mapping seen from both ends (version 3 of the round trip),
+ * for a round trip of @len bytes by @method reported as @rt, predicted
+ * from the mapping it reported (itself checked elsewhere): the table's
+ * entries one per page (SG); the DMA address the same number as the
+ * physical one exactly when the mapping is direct (an x86 guest has no bus
+ * offset and no memory encryption), an IOMMU keeping the offset within the
+ * page; for root (CAP_SYS_ADMIN: the tests run as root) the addresses
+ * themselves, agreeing with the rest, the DMA address under the device's
+ * mask; for anyone else no address at all.  0 when all holds, else what
+ * is wrong in @why.
+ */
+static inline int dmacore_view_ok(const struct dmacore_sweep *s, uint32_t method, uint32_t len,
+				  const struct kmemlab_dmacore_round_trip *rt, char *why,
+				  size_t size)
+{
+	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
+	uint32_t entries = method == KMEMLAB_DMACORE_SG ? (uint32_t)((len + page - 1) / page) : 1;
+	bool direct = rt->mapping == KMEMLAB_DMACORE_MAP_DIRECT;
+	bool iommu = rt->mapping == KMEMLAB_DMACORE_MAP_IOMMU;
+	bool root = geteuid() == 0;
+
+	if (rt->entries != entries || rt->segments > rt->entries)
+		snprintf(why, size, "%u entries, %u segments (want %u entries, no more segments)",
+			 rt->entries, rt->segments, entries);
+	else if (rt->addr_same != direct)
+		snprintf(why, size, "addr_same %u for a mapping %s", rt->addr_same,
+			 dmacore_mapping_name(rt->mapping));
+	else if (rt->dma_offset >= page || rt->phys_offset >= page ||
+		 ((direct || iommu) && rt->dma_offset != rt->phys_offset))
+		snprintf(why, size, "offsets in the page: DMA %u, physical %u (mapping %s)",
+			 rt->dma_offset, rt->phys_offset, dmacore_mapping_name(rt->mapping));
+	else if (rt->addrs_shown != root)
+		snprintf(why, size, "addrs_shown %u for %s", rt->addrs_shown,
+			 root ? "root" : "a user");
+	else if (!root && (rt->dma_addr || rt->phys_addr))
+		snprintf(why, size, "addresses given to a user");
+	else if (root && (rt->dma_addr % page != rt->dma_offset ||
+			  rt->phys_addr % page != rt->phys_offset ||
+			  (rt->dma_addr == rt->phys_addr) != !!rt->addr_same || !rt->phys_addr))
+		snprintf(why, size, "DMA 0x%llx, physical 0x%llx disagree with same %u, "
+			 "offsets %u/%u", (unsigned long long)rt->dma_addr,
+			 (unsigned long long)rt->phys_addr, rt->addr_same, rt->dma_offset,
+			 rt->phys_offset);
+	else if (root && s->mask_bits && s->mask_bits < 64 && rt->dma_addr >> s->mask_bits)
+		snprintf(why, size, "DMA address 0x%llx above the %u-bit mask",
+			 (unsigned long long)rt->dma_addr, s->mask_bits);
+	else
+		return 0;
+	return -1;
+}
+
 /* @method at each of @s's sizes, into @t. */
 static inline void dmacore_sweep_method(const struct dmacore_sweep *s, uint32_t method,
 					struct dmacore_tally *t)
@@ -232,6 +294,7 @@ static inline void dmacore_sweep_method(const struct dmacore_sweep *s, uint32_t 
 	uint32_t k, len, want;
 	enum dmacore_verdict v;
 	uint32_t mapping;
+	char why[128];
 	bool bounce;
 
 	memset(t, 0, sizeof(*t));
@@ -275,6 +338,11 @@ static inline void dmacore_sweep_method(const struct dmacore_sweep *s, uint32_t 
 			snprintf(t->mapping_seen, sizeof(t->mapping_seen),
 				 "%u bytes: mapping %u (%s), bounced %u", len, rt.mapping,
 				 dmacore_mapping_name(rt.mapping), rt.bounced);
+		if (dmacore_view_ok(s, method, len, &rt, why, sizeof(why)) && !t->wrong_view++)
+			snprintf(t->view_seen, sizeof(t->view_seen), "%u bytes: %s", len, why);
+		t->same += rt.addr_same;
+		if (rt.dma_addr > t->dma_max)
+			t->dma_max = rt.dma_addr;
 	}
 }
 
@@ -315,6 +383,66 @@ static inline void dmacore_sweep_expect(const struct dmacore_sweep *s, uint32_t 
 		       name, s->translated ? "iommu" : !dmacore_streaming(method) ? "direct" :
 		       s->forced ? "bounced" : "direct, bounced where beyond the mask"))
 		tap_diag("  first: %s", t->mapping_seen);
+	if (!EXPECT_EQ(t->wrong_view, 0, "%s%s: the DMA address next to the physical one: the same "
+		       "number %s (%u of %u), offsets in the page, %s", s->who, name,
+		       s->translated ? "never (I/O virtual addresses)" :
+		       "exactly when mapped directly", t->same, t->tested,
+		       geteuid() ? "no address for a user" :
+		       "the addresses for root, under the DMA mask"))
+		tap_diag("  first: %s", t->view_seen);
+}
+
+struct dmacore_unprivileged {
+	int ret, err;
+	struct kmemlab_dmacore_round_trip rt;
+	bool intact;
+};
+
+/* As the user nobody: one SINGLE round trip on the open file @arg. */
+static inline void dmacore_unprivileged_step(void *arg, void *report)
+{
+	const struct dmacore_sweep *s = arg;
+	struct dmacore_unprivileged *u = report;
+
+	if (child_become(65534)) {
+		u->err = errno;
+		return;
+	}
+	u->ret = dmacore_check(s->fd, s->cmd, KMEMLAB_DMACORE_SINGLE, 100, 7, &u->rt, NULL, 0) ==
+		 DMACORE_INTACT ? 0 : -1;
+	u->err = u->ret ? errno : 0;
+}
+
+/*
+ * Where the kernel keeps the addresses from a user: at the call, not at
+ * open.  A file root opened, used by a process that dropped root (the
+ * user nobody, in a child): the round trip works and says same /
+ * different and the offsets, but addrs_shown is 0 and both addresses 0.
+ */
+static inline void dmacore_check_unprivileged(const struct dmacore_sweep *s)
+{
+	struct dmacore_unprivileged u = { .ret = -1, .err = -1 };
+
+	if (geteuid() != 0) {
+		tap_skip("the test is not root", "%saddresses kept from a user", s->who);
+		return;
+	}
+	if (!EXPECT_TRUE(child_report(dmacore_unprivileged_step, (void *)s, &u, sizeof(u)) == 0 &&
+			 u.ret == 0, "%sa round trip by a process that dropped root (on root's open "
+			 "file) works", s->who)) {
+		tap_diag("  ret %d, errno %d", u.ret, u.err);
+		return;
+	}
+	EXPECT_TRUE(u.rt.addrs_shown == 0 && u.rt.dma_addr == 0 && u.rt.phys_addr == 0,
+		    "%s... and gets no address (addrs_shown %u, DMA 0x%llx, physical 0x%llx): "
+		    "CAP_SYS_ADMIN is checked at the call", s->who, u.rt.addrs_shown,
+		    (unsigned long long)u.rt.dma_addr, (unsigned long long)u.rt.phys_addr);
+	EXPECT_TRUE(u.rt.addr_same == (u.rt.mapping == KMEMLAB_DMACORE_MAP_DIRECT) &&
+		    u.rt.dma_offset < (uint32_t)sysconf(_SC_PAGESIZE) &&
+		    u.rt.phys_offset < (uint32_t)sysconf(_SC_PAGESIZE),
+		    "%s... but learns same / different (%s, mapping %s) and the offsets in the "
+		    "page (DMA %u, physical %u)", s->who, u.rt.addr_same ? "same" : "different",
+		    dmacore_mapping_name(u.rt.mapping), u.rt.dma_offset, u.rt.phys_offset);
 }
 
 /*

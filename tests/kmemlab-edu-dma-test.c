@@ -249,7 +249,7 @@ static void test_methods(const char *node, int fd, int quick)
 			  sizeof(all_sizes) / sizeof(all_sizes[0]),
 		.chunk = KMEMLAB_EDU_DMA_CHUNK, .moves_are = "DMA commands",
 		.forced = expect_bounce, .translated = edu_translated(fd),
-		.method_done = sweep_method_done, .diag = sweep_diag, .ctx = &e,
+		.mask_bits = 28, .method_done = sweep_method_done, .diag = sweep_diag, .ctx = &e,
 	};
 	struct kmemlab_edu_info i0, i1;
 	struct dmacore_tally total;
@@ -270,6 +270,7 @@ static void test_methods(const char *node, int fd, int quick)
 	EXPECT_EQ(i1.dma_bounced > i0.dma_bounced, expect_bounce && !sweep.translated,
 		  "%s: the bounce counter %s", node,
 		  expect_bounce && !sweep.translated ? "grew" : "stayed");
+	dmacore_check_unprivileged(&sweep);
 }
 
 static int xfer(int fd, uint32_t dir, uint32_t buf_offset, uint32_t dev_offset, uint32_t count)

@@ -14,6 +14,10 @@
  *    dma_mapping_error() checked every time;
  *  - whether a mapping bounced (swiotlb), by dma_to_phys() of its DMA
  *    address, and why it had to (the buffer beyond the device's DMA mask);
+ *  - the DMA address the device was given next to the physical address of
+ *    the memory: "same" or "different" and their offsets within a page for
+ *    anyone, the addresses themselves for CAP_SYS_ADMIN only
+ *    (kmemlab_dmacore_reply());
  *  - every engine command checked against the device's window and mask
  *    before the device sees it, and a fatal signal honoured between two
  *    commands, never in the middle of one (the device owns the memory);
@@ -32,6 +36,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/bits.h>
+#include <linux/capability.h>
 #include <linux/device.h>
 #include <linux/dma-direct.h>
 #include <linux/dma-mapping.h>
@@ -42,6 +47,8 @@
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <linux/user_namespace.h>
+#include <linux/vmalloc.h>
 
 #include "kmemlab_compat.h"
 #include "kmemlab_dmacore.h"
@@ -104,6 +111,30 @@ static bool kmemlab_dmacore_beyond_mask(struct kmemlab_dmacore *dc, phys_addr_t 
 	u64 limit = min_not_zero(dma_get_mask(dc->dev), dc->dev->bus_dma_limit);
 
 	return phys_to_dma(dc->dev, phys) + len - 1 > limit;
+}
+
+/*
+ * The physical address of the CPU's address @cpu: in the direct map, or in
+ * memory the DMA API mapped into vmalloc space (dma_alloc_coherent() behind
+ * an IOMMU stitches single pages together there); 0 for memory there
+ * without a struct page (a platform's reserved DMA pool).
+ */
+static phys_addr_t kmemlab_dmacore_phys(void *cpu)
+{
+	struct page *page;
+
+	if (!is_vmalloc_addr(cpu))
+		return virt_to_phys(cpu);
+	page = vmalloc_to_page(cpu);
+	return page ? page_to_phys(page) + offset_in_page(cpu) : 0;
+}
+
+/* The source's first byte: where the device was sent, where the CPU put it. */
+static void kmemlab_dmacore_note_src(struct kmemlab_dmacore_req *r, dma_addr_t dma,
+				     phys_addr_t phys)
+{
+	r->src_dma = dma;
+	r->src_phys = phys;
 }
 
 /*
@@ -183,6 +214,7 @@ static int kmemlab_dmacore_coherent(struct kmemlab_dmacore *dc, struct kmemlab_d
 
 	if (WARN_ON_ONCE(!buf))
 		return -EINVAL;
+	kmemlab_dmacore_note_src(r, buf->dma, kmemlab_dmacore_phys(buf->cpu));
 	for (off = 0; off < r->len; off += n) {
 		n = min(r->len - off, chunk);
 		memcpy(buf->cpu, r->in + off, n);
@@ -208,6 +240,7 @@ static int kmemlab_dmacore_pool(struct kmemlab_dmacore *dc, struct kmemlab_dmaco
 	to = dma_pool_zalloc(dc->pool, GFP_KERNEL, &to_dma);
 	if (!to)
 		goto out_free_from;
+	kmemlab_dmacore_note_src(r, from_dma, kmemlab_dmacore_phys(from));
 	memcpy(from, r->in, r->len);
 	ret = kmemlab_dmacore_there_and_back(dc, from_dma, to_dma, r->len, &r->moves);
 	if (!ret)
@@ -239,6 +272,7 @@ static int kmemlab_dmacore_single(struct kmemlab_dmacore *dc, struct kmemlab_dma
 			 kmemlab_dmacore_beyond_mask(dc, virt_to_phys(r->out), r->len);
 	r->bounced = kmemlab_dmacore_note_bounce(dc, r->domain, virt_to_phys(r->in), in_dma) |
 		     kmemlab_dmacore_note_bounce(dc, r->domain, virt_to_phys(r->out), out_dma);
+	kmemlab_dmacore_note_src(r, in_dma, virt_to_phys(r->in));
 	ret = kmemlab_dmacore_move_chunks(dc, in_dma, out_dma, r->len, &r->moves);
 	/* Unmapping hands r->out back to the CPU (and copies out of the
 	 * bounce buffer, if there was one).
@@ -261,6 +295,7 @@ static int kmemlab_dmacore_sync(struct kmemlab_dmacore *dc, struct kmemlab_dmaco
 	int ret;
 
 	r->bounced = dc->stream_bounced;
+	kmemlab_dmacore_note_src(r, dc->stream_dma, virt_to_phys(dc->stream));
 	for (off = 0; off < r->len; off += n) {
 		n = min(r->len - off, dc->engine->chunk);
 		dma_sync_single_for_cpu(dev, dc->stream_dma, n, DMA_BIDIRECTIONAL);
@@ -458,6 +493,8 @@ static int kmemlab_dmacore_sg(struct kmemlab_dmacore *dc, struct kmemlab_dmacore
 		goto out_unmap_from;
 	}
 	r->segments = from.nents;
+	r->entries = from.orig_nents;
+	kmemlab_dmacore_note_src(r, sg_dma_address(from.sgl), sg_phys(from.sgl));
 	r->beyond_mask = kmemlab_dmacore_sg_beyond_mask(dc, &from) |
 			 kmemlab_dmacore_sg_beyond_mask(dc, &to);
 	r->bounced = kmemlab_dmacore_sg_bounced(dc, r->domain, &from) |
@@ -513,6 +550,7 @@ static int kmemlab_dmacore_noncoherent(struct kmemlab_dmacore *dc,
 	to = kmemlab_dmacore_alloc_noncoherent(dc, r->len, &to_dma, DMA_FROM_DEVICE);
 	if (!to)
 		goto out_free_from;
+	kmemlab_dmacore_note_src(r, from_dma, kmemlab_dmacore_phys(from));
 	memcpy(from, r->in, r->len);
 	dma_sync_single_for_device(dc->dev, from_dma, r->len, DMA_TO_DEVICE);
 	dma_sync_single_for_device(dc->dev, to_dma, r->len, DMA_FROM_DEVICE);
@@ -573,10 +611,20 @@ int kmemlab_dmacore_prepare(struct kmemlab_dmacore *dc, struct kmemlab_dmacore_r
 	return 0;
 }
 
-/* What a round trip that succeeded reports, and its data to rt->dst. */
+/*
+ * What a round trip that succeeded reports, and its data to rt->dst.  The
+ * DMA and physical addresses are kernel addresses (a physical address
+ * tells where the kernel's memory lies, and helps an attack aim at it):
+ * they go only to a caller with CAP_SYS_ADMIN in the initial namespace,
+ * checked here, at the call (noaudit: for anyone else the answer is
+ * simply shorter, not a denial worth logging).  Anyone learns whether
+ * they are the same number and their offsets within a page.
+ */
 int kmemlab_dmacore_reply(const struct kmemlab_dmacore_req *r,
 			  struct kmemlab_dmacore_round_trip *rt)
 {
+	bool root = ns_capable_noaudit(&init_user_ns, CAP_SYS_ADMIN);
+
 	rt->moves = r->moves;
 	rt->segments = r->segments;
 	rt->bounced = r->bounced;
@@ -587,6 +635,13 @@ int kmemlab_dmacore_reply(const struct kmemlab_dmacore_req *r,
 	else
 		rt->mapping = r->bounced ? KMEMLAB_DMACORE_MAP_BOUNCED :
 			      KMEMLAB_DMACORE_MAP_DIRECT;
+	rt->entries = r->entries;
+	rt->addr_same = (u64)r->src_dma == (u64)r->src_phys;
+	rt->dma_offset = offset_in_page(r->src_dma);
+	rt->phys_offset = offset_in_page(r->src_phys);
+	rt->addrs_shown = root;
+	rt->dma_addr = root ? r->src_dma : 0;
+	rt->phys_addr = root ? r->src_phys : 0;
 	if (copy_to_user(u64_to_user_ptr(rt->dst), r->out, r->len))
 		return -EFAULT;
 	return 0;
@@ -611,6 +666,9 @@ int kmemlab_dmacore_round_trip(struct kmemlab_dmacore *dc, struct kmemlab_dmacor
 {
 	r->moves = 0;
 	r->segments = 1;
+	r->entries = 1;
+	r->src_dma = 0;
+	r->src_phys = 0;
 	r->bounced = false;
 	r->beyond_mask = false;
 	r->domain = kmemlab_dmacore_domain(dc);
@@ -652,7 +710,7 @@ int kmemlab_dmacore_init(struct kmemlab_dmacore *dc, struct device *dev,
 	int ret;
 
 	BUILD_BUG_ON(sizeof(struct kmemlab_dmacore_round_trip) !=
-		     KMEMLAB_DMACORE_ROUND_TRIP_SIZE_VER2);
+		     KMEMLAB_DMACORE_ROUND_TRIP_SIZE_VER3);
 	dc->pool = NULL;
 	dc->stream = NULL;
 	if (WARN_ON(!engine->chunk || engine->chunk > engine->window ||

@@ -86,6 +86,9 @@ struct kmemlab_dmacore_req {
 	bool bounced;			/* a streaming mapping bounced */
 	bool beyond_mask;		/* a streaming buffer lay beyond the mask */
 	struct iommu_domain *domain;	/* the IOMMU's translation, or NULL */
+	u32 entries;			/* entries of the source's table (SG), else 1 */
+	dma_addr_t src_dma;		/* the DMA address of the source's first byte */
+	phys_addr_t src_phys;		/* and the physical address of that byte */
 };
 
 int kmemlab_dmacore_init(struct kmemlab_dmacore *dc, struct device *dev,

@@ -34,9 +34,24 @@
  * memory: mapping, enum kmemlab_dmacore_mapping (direct, bounced, through
  * an IOMMU).  Without an IOMMU a mapping bounces under swiotlb=force,
  * beyond the mask, and in a guest whose memory is encrypted; behind one
- * it does not (the IOMMU gives the device addresses under its mask).  No
- * address, physical or DMA, is ever returned.  Coherent and pool memory
- * never bounces.
+ * it does not (the IOMMU gives the device addresses under its mask).
+ * Coherent and pool memory never bounces.
+ *
+ * Since version 3, the source's mapping seen from both ends: the DMA
+ * address the device was given for the source's first byte (COHERENT: the
+ * coherent buffer's; POOL, NONCOHERENT: the first block's or allocation's;
+ * SINGLE: the caller's data mapped; SG: the first segment's; SYNC: the
+ * kept chunk's) against the physical address of that byte.  Anyone may
+ * learn whether the two are the same number (a direct mapping) or not (a
+ * bounce buffer, an I/O virtual address, a bus offset) and their offsets
+ * within a page (an IOMMU maps whole pages and keeps the offset; swiotlb
+ * need not); the addresses themselves are kernel addresses: the kernel
+ * fills dma_addr and phys_addr only for a caller with CAP_SYS_ADMIN (in
+ * the initial user namespace, checked at each call, when the reply is
+ * written), and says so in addrs_shown; for anyone else they are 0.  SG
+ * reports next to its DMA segments the table's entries (its pages): an
+ * IOMMU maps the pages at contiguous I/O virtual addresses and merges
+ * them into fewer segments.
  *
  * Memory: while a round trip runs, its buffers are charged to its module's
  * budget: the two user-data buffers (len rounded up to a power of two,
@@ -56,9 +71,10 @@
  * struct (below KMEMLAB_DMACORE_ROUND_TRIP_SIZE_VER0: EINVAL; larger than
  * the driver's: the unknown tail must be zero, else E2BIG; above 4096:
  * E2BIG).  The errors of a round trip, for every driver:
- *  - EINVAL: flags, reserved, reserved2 or reserved3 not 0; a method that is not the
- *    core's or that the driver does not offer; len 0 or above the method's
- *    limit (KMEMLAB_DMACORE_MAX; POOL: KMEMLAB_DMACORE_POOL_BLOCK);
+ *  - EINVAL: flags or a reserved field (reserved, reserved2, reserved3,
+ *    reserved4) not 0; a method that is not the core's or that the
+ *    driver does not offer; len 0 or above the method's limit
+ *    (KMEMLAB_DMACORE_MAX; POOL: KMEMLAB_DMACORE_POOL_BLOCK);
  *  - EFAULT: src not readable or dst not writable (len bytes), or the
  *    request itself not;
  *  - ENOSPC: the module's budget is used up (others' requests hold it: try
@@ -144,10 +160,35 @@ struct kmemlab_dmacore_round_trip {
 				 * device reached the request's memory
 				 */
 	__u32 reserved3;	/* in: 0 */
+	/* Since version 3: the source's mapping, seen from both ends (its
+	 * first byte: the DMA address the device was given for it, and the
+	 * physical address of the memory the CPU filled).
+	 */
+	__u32 entries;		/* out: entries of the source's table (SG: one
+				 * per page, next to segments), else 1
+				 */
+	__u32 addr_same;	/* out: 1 when the DMA address equals the
+				 * physical address (a direct mapping on a
+				 * machine without bus offsets), else 0
+				 */
+	__u32 dma_offset;	/* out: the DMA address's offset in its page */
+	__u32 phys_offset;	/* out: the physical address's offset in its page */
+	__u32 addrs_shown;	/* out: 1 when dma_addr and phys_addr are
+				 * filled: the caller has CAP_SYS_ADMIN
+				 */
+	__u32 reserved4;	/* in: 0 */
+	__u64 dma_addr;		/* out: CAP_SYS_ADMIN only (else 0): the DMA
+				 * address (an I/O virtual address behind an
+				 * IOMMU)
+				 */
+	__u64 phys_addr;	/* out: CAP_SYS_ADMIN only (else 0): the
+				 * physical address of the memory
+				 */
 };
 
 #define KMEMLAB_DMACORE_ROUND_TRIP_SIZE_VER0	48	/* up to reserved */
 #define KMEMLAB_DMACORE_ROUND_TRIP_SIZE_VER1	56
 #define KMEMLAB_DMACORE_ROUND_TRIP_SIZE_VER2	64
+#define KMEMLAB_DMACORE_ROUND_TRIP_SIZE_VER3	104
 
 #endif /* _UAPI_KMEMLAB_DMACORE_H */
