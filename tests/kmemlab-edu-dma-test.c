@@ -13,7 +13,11 @@
  * nothing crossing between two open files (coherent buffers, the device's
  * window, write() results), a process killed in the middle of a long
  * request, device removal while mapped and while busy, and unloading while
- * busy.  kmemlab-edu-mmap-test tests mmap() itself.
+ * busy; behind an IOMMU (make check's fourth boot, with
+ * kmemlab.edu_iommu_fault=1), the device sent to an address just unmapped:
+ * the IOMMU refuses it (two DMAR faults, which tests/qemu/check-kernel-log
+ * expects exactly), and the device works on.  kmemlab-edu-mmap-test tests
+ * mmap() itself.
  * Usage: kmemlab-edu-dma-test
  */
 #define _GNU_SOURCE
@@ -41,6 +45,8 @@
 #include "tap.h"
 
 #define TIMEOUT_PARAM "/sys/module/kmemlab_edu/parameters/dma_timeout_ms"
+#define FAULT_PARAM "/sys/module/kmemlab_edu/parameters/iommu_fault_demo"
+#define FAULT_DIR "/sys/kernel/debug/kmemlab_edu"
 
 /*
  * How long the parent waits for a child to report, or for the device to
@@ -189,6 +195,114 @@ static int check_round_trip(int fd, uint32_t method, uint32_t len, unsigned int 
 {
 	return dmacore_check(fd, KMEMLAB_EDU_IOC_ROUND_TRIP, method, len, seed, rt,
 			     round_trip_seen, sizeof(round_trip_seen));
+}
+
+/* Write @v to the fault demo of @path: 0, or -1 with errno set. */
+static int fault_write(const char *path, const char *v)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), err = 0;
+
+	if (fd < 0)
+		return -1;
+	if (write(fd, v, strlen(v)) != (ssize_t)strlen(v))
+		err = errno ? errno : EIO;
+	close(fd);
+	errno = err;
+	return err ? -1 : 0;
+}
+
+/* As the user nobody: may the demo of @arg be opened?  The errno. */
+static void fault_open_as_user(void *arg, void *report)
+{
+	int *err = report, fd;
+
+	if (child_become(65534)) {
+		*err = -1;
+		return;
+	}
+	fd = open(arg, O_WRONLY | O_CLOEXEC);
+	*err = fd < 0 ? errno : 0;
+	if (fd >= 0)
+		close(fd);
+}
+
+/*
+ * The IOMMU fault, debugging only (kmemlab_edu's iommu_fault_demo): off by
+ * default (EPERM), root's only (debugfs), refused without an IOMMU's
+ * translation (ENODEV: there an address the device was not given is
+ * memory).  Behind one, and only where the boot asks for it
+ * (kmemlab.edu_iommu_fault=1: the kernel-log check then expects exactly one
+ * DMAR read fault and one write fault at the address the driver names):
+ * the device reads from and writes to an I/O virtual address just
+ * unmapped, the IOMMU refuses both, the refused read gives the device
+ * zeros, the refused write never reaches the page that address mapped,
+ * and the device works on: the next command (the driver's own), a round
+ * trip, the liveness register.
+ */
+static void test_iommu_fault(const char *node, int fd)
+{
+	struct kmemlab_dmacore_round_trip rt;
+	struct kmemlab_edu_liveness live = { .argsz = sizeof(live), .value = 0x1234 };
+	struct kmemlab_edu_info i;
+	char path[96], param[8] = "", seen[200] = "";
+	const char *want = getenv("KMEMLAB_EDU_IOMMU_FAULT");
+	unsigned int nonzero = 99, total = 0, reached = 99;
+	bool translated = edu_translated(fd);
+	int err = -1, user = -1;
+
+	if (edu_info(fd, &i) || access(FAULT_PARAM, F_OK)) {
+		tap_skip("no iommu_fault_demo parameter", "%s: the IOMMU fault demo", node);
+		return;
+	}
+	snprintf(path, sizeof(path), FAULT_DIR "/%.16s", i.pci_name);
+	if (access(path, F_OK)) {
+		tap_skip("no debugfs", "%s: the IOMMU fault demo", node);
+		return;
+	}
+	if (read_file(FAULT_PARAM, param, sizeof(param)))
+		param[0] = '\0';
+	EXPECT_TRUE(param[0] == 'N', "iommu_fault_demo: off by default (%.1s)", param);
+	EXPECT_ERRNO(fault_write(path, "1"), EPERM, "%s: the fault demo while it is off",
+		     path);
+	if (child_report(fault_open_as_user, path, &user, sizeof(user)))
+		user = -1;
+	EXPECT_EQ(user, EACCES, "%s: not for a user (EACCES: debugfs is root's)", path);
+	if (!EXPECT_OK(write_file(FAULT_PARAM, "1"), "iommu_fault_demo: root switches it on"))
+		return;
+	EXPECT_ERRNO(fault_write(path, "0"), EINVAL, "%s: writing 0", path);
+	if (!translated) {
+		EXPECT_ERRNO(fault_write(path, "1"), ENODEV, "%s: refused without an "
+			     "IOMMU's translation (the address would be memory)", path);
+		goto out_off;
+	}
+	if (!want || strcmp(want, "1")) {
+		tap_skip("kmemlab.edu_iommu_fault=1 is not on the kernel command line (make check's "
+			 "IOMMU boot sets it; the kernel-log check expects the faults there)",
+			 "%s: the device sent to an unmapped I/O virtual address", node);
+		goto out_off;
+	}
+	err = fault_write(path, "1") ? errno : 0;
+	if (!EXPECT_EQ(err, 0, "%s: the device read from and wrote to an I/O virtual address just "
+		       "unmapped", node))
+		goto out_off;
+	if (read_file(path, seen, sizeof(seen)) || !strstr(seen, "read_nonzero") ||
+	    sscanf(strstr(seen, "read_nonzero"), "read_nonzero %u of %u write_reached_old_page %u",
+		   &nonzero, &total, &reached) != 3)
+		seen[0] = '\0';
+	EXPECT_TRUE(seen[0] && nonzero == 0 && total > 0 && reached == 0 &&
+		    strstr(seen, "next_command ok"),
+		    "%s: the IOMMU refused both: the read gave the device zeros (%u non-zero of %u), "
+		    "the write never reached the page (%u), the next command worked", node, nonzero,
+		    total, reached);
+	if (seen[0])
+		tap_diag("  %.*s", (int)strcspn(seen, "\n"), seen);
+	live.readback = 0;
+	EXPECT_TRUE(!ioctl(fd, KMEMLAB_EDU_IOC_LIVENESS, &live) && live.alive,
+		    "%s: after the faults the device is alive (liveness)", node);
+	EXPECT_EQ(check_round_trip(fd, KMEMLAB_DMACORE_SINGLE, 3000, 11, &rt), DMACORE_INTACT,
+		  "%s: and a round trip through it comes back intact", node);
+out_off:
+	EXPECT_OK(write_file(FAULT_PARAM, "0"), "iommu_fault_demo: off again");
 }
 
 /* The device a sweep runs on, for its diagnostics. */
@@ -1092,6 +1206,7 @@ int main(void)
 			test_xfer_mmap(nodes[i], fd);
 			test_read_write(nodes[i], fd);
 			test_timeout(nodes[i], fd);
+			test_iommu_fault(nodes[i], fd);
 		}
 		test_methods(nodes[i], fd, i > 0);
 		close(fd);

@@ -59,7 +59,7 @@
  * virtual addresses); NULL when its DMA addresses are bus addresses: no
  * IOMMU, or one in passthrough (an identity domain, iommu=pt).
  */
-static struct iommu_domain *kmemlab_dmacore_domain(struct kmemlab_dmacore *dc)
+struct iommu_domain *kmemlab_dmacore_domain(struct kmemlab_dmacore *dc)
 {
 	struct iommu_domain *domain = iommu_get_domain_for_dev(dc->dev);
 

@@ -98,6 +98,7 @@ void kmemlab_dmacore_exit(struct kmemlab_dmacore *dc);
 
 int kmemlab_dmacore_move(struct kmemlab_dmacore *dc, dma_addr_t addr, u32 offset,
 			 u32 len, enum dma_data_direction dir);
+struct iommu_domain *kmemlab_dmacore_domain(struct kmemlab_dmacore *dc);
 
 int kmemlab_dmacore_request(struct kmemlab_dmacore *dc, struct kmemlab_dmacore_req *r,
 			    const struct kmemlab_dmacore_round_trip *rt);
