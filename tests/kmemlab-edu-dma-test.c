@@ -78,6 +78,25 @@ static bool edu_translated(int fd)
 	return dmacore_translated(dev);
 }
 
+/*
+ * The device's IOMMU group's default domain ("DMA", "DMA-FQ", "identity"
+ * with iommu=pt), or "none" without a group, into @type.
+ */
+static const char *edu_group_type(int fd, char *type, size_t size)
+{
+	struct kmemlab_edu_info i;
+	char path[128];
+
+	snprintf(type, size, "none");
+	if (edu_info(fd, &i))
+		return type;
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%.16s/iommu_group/type", i.pci_name);
+	if (read_file(path, type, size))
+		snprintf(type, size, "none");
+	type[strcspn(type, "\n")] = '\0';
+	return type;
+}
+
 static int round_trip(int fd, uint32_t method, const void *src, void *dst,
 		      uint32_t len, struct kmemlab_dmacore_round_trip *rt)
 {
@@ -384,8 +403,11 @@ static void test_methods(const char *node, int fd, int quick)
 	};
 	struct kmemlab_edu_info i0, i1;
 	struct dmacore_tally total;
+	char type[32];
 
 	snprintf(who, sizeof(who), "%s: ", node);
+	tap_diag("%s: IOMMU group: %s (%s)", node, edu_group_type(fd, type, sizeof(type)),
+		 sweep.translated ? "I/O virtual addresses" : "direct: passthrough or no IOMMU");
 	edu_info(fd, &i0);
 	dmacore_sweep(&sweep, &total);
 	edu_info(fd, &i1);
