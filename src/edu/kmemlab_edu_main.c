@@ -569,7 +569,7 @@ out_unmap_seen:
 		got = page_address(seen);
 		for (i = 0; i < EDU_FAULT_LEN; i++)
 			nonzero += got[i] != 0;
-		reached = memchr_inv(page_address(old), EDU_FAULT_FILL, PAGE_SIZE) != NULL;
+		reached = !!memchr_inv(page_address(old), EDU_FAULT_FILL, PAGE_SIZE);
 		snprintf(edu->fault_seen, sizeof(edu->fault_seen),
 			 "iova %pad read_nonzero %u of %u write_reached_old_page %u next_command ok\n",
 			 &iova, nonzero, EDU_FAULT_LEN, reached);
