@@ -35,7 +35,7 @@ struct dmacore_case {
 	const char *what;	/* what is wrong */
 	uint32_t method, len;
 	enum dc_ptr src, dst;
-	uint32_t flags, reserved, reserved2;
+	uint32_t flags, reserved, reserved2, reserved3, reserved4;
 	uint32_t argsz;		/* 0: sizeof(struct kmemlab_dmacore_round_trip) */
 	unsigned long cmd;	/* 0: the driver's round-trip command */
 	int err;		/* the errno it must get */
@@ -58,6 +58,8 @@ static const struct dmacore_case dmacore_bad_requests[] = {
 	{ "flags set", DC_SINGLE, 8, .flags = 1, .err = EINVAL },
 	{ "reserved set", DC_SINGLE, 8, .reserved = 1, .err = EINVAL },
 	{ "reserved2 set", DC_SINGLE, 8, .reserved2 = 1, .err = EINVAL },
+	{ "reserved3 set", DC_SINGLE, 8, .reserved3 = 1, .err = EINVAL },
+	{ "reserved4 set", DC_SINGLE, 8, .reserved4 = 1, .err = EINVAL },
 	{ "argsz 8 (below version 0)", DC_SINGLE, 8, .argsz = 8, .err = EINVAL },
 	{ "argsz 44 (one field short of version 0)", DC_SINGLE, 8,
 	  .argsz = KMEMLAB_DMACORE_ROUND_TRIP_SIZE_VER0 - 4, .err = EINVAL },
@@ -116,6 +118,8 @@ static inline void dmacore_check_cases(int fd, unsigned long cmd, const char *wh
 		req.rt.flags = c->flags;
 		req.rt.reserved = c->reserved;
 		req.rt.reserved2 = c->reserved2;
+		req.rt.reserved3 = c->reserved3;
+		req.rt.reserved4 = c->reserved4;
 		EXPECT_ERRNO(ioctl(fd, c->cmd ? c->cmd : cmd, &req), c->err, "%s, %s: %s", who,
 			     c->what, dmacore_errno_name(c->err));
 	}

@@ -7,7 +7,12 @@
  * pattern comes back intact (dmacore_check), and one sweep of every
  * method a driver offers over a list of sizes (dmacore_sweep) asserting
  * what the core promises whatever the engine: the data intact, two moves
- * per chunk, a bounce exactly when swiotlb=force or beyond the mask.
+ * per chunk, a bounce exactly when swiotlb=force or beyond the mask (and
+ * never behind an IOMMU), the mapping reported as it was (direct, bounced,
+ * through an IOMMU: the device's IOMMU group says which, dmacore_translated),
+ * and the source's mapping seen from both ends (dmacore_view_ok: the DMA
+ * address the same number as the physical one exactly when direct, the
+ * addresses themselves for root only, dmacore_check_unprivileged).
  */
 #ifndef KMEMLAB_TESTS_DMACORE_H
 #define KMEMLAB_TESTS_DMACORE_H
@@ -19,10 +24,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <unistd.h>
 
 #include <kmemlab/dmacore.h>
 
+#include "child.h"
 #include "pattern.h"
+#include "sysfs.h"
 #include "tap.h"
 
 static const char *const dmacore_method_names[KMEMLAB_DMACORE_METHODS] = {
@@ -114,6 +122,39 @@ out:
 	return verdict;
 }
 
+/*
+ * Whether the kernel maps for the device at sysfs path @dev (e.g.
+ * /sys/bus/pci/devices/0000:00:03.0) through an IOMMU's translation: its
+ * IOMMU group's default domain is a DMA one ("DMA", "DMA-FQ"), not
+ * "identity" (passthrough, iommu=pt) or "blocked"; no group, no IOMMU.
+ * A fact of the machine, from outside the driver that reports it.
+ */
+static inline bool dmacore_translated(const char *dev)
+{
+	char path[256], type[32];
+
+	snprintf(path, sizeof(path), "%s/iommu_group/type", dev);
+	if (read_file(path, type, sizeof(type)))
+		return false;
+	return strncmp(type, "DMA", 3) == 0;
+}
+
+static inline const char *dmacore_mapping_name(uint32_t mapping)
+{
+	switch (mapping) {
+	case KMEMLAB_DMACORE_MAP_DIRECT:
+		return "direct";
+	case KMEMLAB_DMACORE_MAP_BOUNCED:
+		return "bounced";
+	case KMEMLAB_DMACORE_MAP_IOMMU:
+		return "iommu";
+	case KMEMLAB_DMACORE_MAP_IOMMU_BOUNCED:
+		return "iommu-bounced";
+	default:
+		return "?";
+	}
+}
+
 /* A streaming mapping: of the caller's buffer (SINGLE, SG) or the core's
  * kept one (SYNC).  Only those may bounce. */
 static inline bool dmacore_streaming(uint32_t method)
@@ -137,12 +178,18 @@ struct dmacore_tally {
 	unsigned int wrong_moves;		/* not two moves a chunk */
 	unsigned int bounced, beyond;		/* bounced; beyond the DMA mask */
 	unsigned int mispredicted;		/* bounced other than predicted */
+	unsigned int wrong_mapping;		/* mapping other than predicted */
+	unsigned int wrong_view;		/* addresses other than predicted */
+	unsigned int same;			/* DMA address = physical address */
+	uint64_t dma_max;			/* the highest DMA address seen (root) */
 	uint32_t largest;			/* the largest size sent */
 	uint32_t segments;			/* the most segments reported */
 	uint64_t moves, bytes;			/* for the driver's counters */
 	char seen[160];				/* the first not intact */
 	char moves_seen[96];			/* the first with wrong moves */
 	char bounce_seen[96];			/* the first mispredicted */
+	char mapping_seen[96];			/* the first wrong mapping */
+	char view_seen[160];			/* the first wrong addresses */
 };
 
 /* One driver's round trips by each method it offers, at a list of sizes. */
@@ -159,6 +206,8 @@ struct dmacore_sweep {
 	uint32_t chunk;			/* the engine's chunk: two moves each */
 	const char *moves_are;		/* what one move is ("engine jobs") */
 	bool forced;			/* booted with swiotlb=force */
+	bool translated;		/* behind an IOMMU (dmacore_translated()) */
+	unsigned int mask_bits;		/* the device's DMA mask (INFO) */
 	/* The driver's own checks of a method's tally, after the common
 	 * ones; may be NULL. */
 	void (*method_done)(const struct dmacore_sweep *s, uint32_t method,
@@ -183,6 +232,58 @@ static inline bool dmacore_moves_ok(const struct dmacore_sweep *s, uint32_t meth
 	return rt->moves == *want;
 }
 
+/*
+ * The source's mapping seen from both ends (version 3 of the round trip),
+ * for a round trip of @len bytes by @method reported as @rt, predicted
+ * from the mapping it reported (itself checked elsewhere): the table's
+ * entries one per page (SG); the DMA address the same number as the
+ * physical one exactly when the mapping is direct (an x86 guest has no bus
+ * offset and no memory encryption), an IOMMU keeping the offset within the
+ * page; for root (CAP_SYS_ADMIN: the tests run as root) the addresses
+ * themselves, agreeing with the rest, the DMA address under the device's
+ * mask; for anyone else no address at all.  0 when all holds, else what
+ * is wrong in @why.
+ */
+static inline int dmacore_view_ok(const struct dmacore_sweep *s, uint32_t method, uint32_t len,
+				  const struct kmemlab_dmacore_round_trip *rt, char *why,
+				  size_t size)
+{
+	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
+	uint32_t entries = method == KMEMLAB_DMACORE_SG ? (uint32_t)((len + page - 1) / page) : 1;
+	bool direct = rt->mapping == KMEMLAB_DMACORE_MAP_DIRECT;
+	bool iommu = rt->mapping == KMEMLAB_DMACORE_MAP_IOMMU;
+	bool root = geteuid() == 0;
+
+	if (rt->entries != entries || rt->segments > rt->entries)
+		snprintf(why, size, "%u entries, %u segments (want %u entries, no more segments)",
+			 rt->entries, rt->segments, entries);
+	else if (rt->addr_same != direct)
+		snprintf(why, size, "addr_same %u for a mapping %s", rt->addr_same,
+			 dmacore_mapping_name(rt->mapping));
+	else if (rt->dma_offset >= page || rt->phys_offset >= page ||
+		 ((direct || iommu) && rt->dma_offset != rt->phys_offset))
+		snprintf(why, size, "offsets in the page: DMA %u, physical %u (mapping %s)",
+			 rt->dma_offset, rt->phys_offset, dmacore_mapping_name(rt->mapping));
+	else if (rt->addrs_shown != root)
+		snprintf(why, size, "addrs_shown %u for %s", rt->addrs_shown,
+			 root ? "root" : "a user");
+	else if (!root && (rt->dma_addr || rt->phys_addr))
+		snprintf(why, size, "addresses given to a user");
+	else if (root && (rt->dma_addr % page != rt->dma_offset ||
+			  rt->phys_addr % page != rt->phys_offset ||
+			  (rt->dma_addr == rt->phys_addr) != !!rt->addr_same || !rt->phys_addr))
+		snprintf(why, size, "DMA 0x%llx, physical 0x%llx disagree with same %u, "
+			 "offsets %u/%u", (unsigned long long)rt->dma_addr,
+			 (unsigned long long)rt->phys_addr, rt->addr_same, rt->dma_offset,
+			 rt->phys_offset);
+	else if (root && s->mask_bits && s->mask_bits < 64 && rt->dma_addr >> s->mask_bits)
+		snprintf(why, size, "DMA address 0x%llx above the %u-bit mask",
+			 (unsigned long long)rt->dma_addr, s->mask_bits);
+	else
+		return 0;
+	return -1;
+}
+
 /* @method at each of @s's sizes, into @t. */
 static inline void dmacore_sweep_method(const struct dmacore_sweep *s, uint32_t method,
 					struct dmacore_tally *t)
@@ -192,6 +293,8 @@ static inline void dmacore_sweep_method(const struct dmacore_sweep *s, uint32_t 
 	struct kmemlab_dmacore_round_trip rt;
 	uint32_t k, len, want;
 	enum dmacore_verdict v;
+	uint32_t mapping;
+	char why[128];
 	bool bounce;
 
 	memset(t, 0, sizeof(*t));
@@ -218,12 +321,28 @@ static inline void dmacore_sweep_method(const struct dmacore_sweep *s, uint32_t 
 		t->beyond += rt.beyond_mask;
 		if (rt.segments > t->segments)
 			t->segments = rt.segments;
-		/* Predicted from the facts of the request, never the machine. */
-		bounce = dmacore_streaming(method) && (s->forced || rt.beyond_mask);
+		/* Predicted from the facts of the request and of the device
+		 * (behind an IOMMU or not), never from the machine's RAM: an
+		 * IOMMU gives the device I/O virtual addresses under its mask,
+		 * wherever the memory lies, and swiotlb=force does not apply.
+		 */
+		bounce = dmacore_streaming(method) && !s->translated &&
+			 (s->forced || rt.beyond_mask);
 		if (rt.bounced != bounce && !t->mispredicted++)
 			snprintf(t->bounce_seen, sizeof(t->bounce_seen),
 				 "%u bytes: bounced %u, beyond_mask %u", len, rt.bounced,
 				 rt.beyond_mask);
+		mapping = s->translated ? KMEMLAB_DMACORE_MAP_IOMMU : bounce ?
+			  KMEMLAB_DMACORE_MAP_BOUNCED : KMEMLAB_DMACORE_MAP_DIRECT;
+		if (rt.mapping != mapping && !t->wrong_mapping++)
+			snprintf(t->mapping_seen, sizeof(t->mapping_seen),
+				 "%u bytes: mapping %u (%s), bounced %u", len, rt.mapping,
+				 dmacore_mapping_name(rt.mapping), rt.bounced);
+		if (dmacore_view_ok(s, method, len, &rt, why, sizeof(why)) && !t->wrong_view++)
+			snprintf(t->view_seen, sizeof(t->view_seen), "%u bytes: %s", len, why);
+		t->same += rt.addr_same;
+		if (rt.dma_addr > t->dma_max)
+			t->dma_max = rt.dma_addr;
 	}
 }
 
@@ -244,7 +363,13 @@ static inline void dmacore_sweep_expect(const struct dmacore_sweep *s, uint32_t 
 		       s->who, name, s->moves_are, s->chunk, method == KMEMLAB_DMACORE_SG ?
 		       ", more where a chunk would cross a segment" : ""))
 		tap_diag("  first: %s", t->moves_seen);
-	if (dmacore_streaming(method)) {
+	if (dmacore_streaming(method) && s->translated) {
+		if (!EXPECT_EQ(t->mispredicted, 0, "%s%s: behind an IOMMU, never bounced, swiotlb=force "
+			       "(%s) or not, beyond the DMA mask (%u of %u requests) or not: "
+			       "%u bounced", s->who, name, s->forced ? "yes" : "no", t->beyond,
+			       t->tested, t->bounced))
+			tap_diag("  first: %s", t->bounce_seen);
+	} else if (dmacore_streaming(method)) {
 		if (!EXPECT_EQ(t->mispredicted, 0, "%s%s: bounced exactly when swiotlb=force (%s) "
 			       "or beyond the DMA mask (%u of %u requests): %u bounced", s->who,
 			       name, s->forced ? "yes" : "no", t->beyond, t->tested, t->bounced))
@@ -254,6 +379,70 @@ static inline void dmacore_sweep_expect(const struct dmacore_sweep *s, uint32_t 
 			    "bounces (%u bounced, %u beyond the mask)", s->who, name, t->bounced,
 			    t->beyond);
 	}
+	if (!EXPECT_EQ(t->wrong_mapping, 0, "%s%s: each mapping reported as it was (%s)", s->who,
+		       name, s->translated ? "iommu" : !dmacore_streaming(method) ? "direct" :
+		       s->forced ? "bounced" : "direct, bounced where beyond the mask"))
+		tap_diag("  first: %s", t->mapping_seen);
+	if (!EXPECT_EQ(t->wrong_view, 0, "%s%s: the DMA address next to the physical one: the same "
+		       "number %s (%u of %u), offsets in the page, %s", s->who, name,
+		       s->translated ? "never (I/O virtual addresses)" :
+		       "exactly when mapped directly", t->same, t->tested,
+		       geteuid() ? "no address for a user" :
+		       "the addresses for root, under the DMA mask"))
+		tap_diag("  first: %s", t->view_seen);
+}
+
+struct dmacore_unprivileged {
+	int ret, err;
+	struct kmemlab_dmacore_round_trip rt;
+	bool intact;
+};
+
+/* As the user nobody: one SINGLE round trip on the open file @arg. */
+static inline void dmacore_unprivileged_step(void *arg, void *report)
+{
+	const struct dmacore_sweep *s = arg;
+	struct dmacore_unprivileged *u = report;
+
+	if (child_become(65534)) {
+		u->err = errno;
+		return;
+	}
+	u->ret = dmacore_check(s->fd, s->cmd, KMEMLAB_DMACORE_SINGLE, 100, 7, &u->rt, NULL, 0) ==
+		 DMACORE_INTACT ? 0 : -1;
+	u->err = u->ret ? errno : 0;
+}
+
+/*
+ * Where the kernel keeps the addresses from a user: at the call, not at
+ * open.  A file root opened, used by a process that dropped root (the
+ * user nobody, in a child): the round trip works and says same /
+ * different and the offsets, but addrs_shown is 0 and both addresses 0.
+ */
+static inline void dmacore_check_unprivileged(const struct dmacore_sweep *s)
+{
+	struct dmacore_unprivileged u = { .ret = -1, .err = -1 };
+
+	if (geteuid() != 0) {
+		tap_skip("the test is not root", "%saddresses kept from a user", s->who);
+		return;
+	}
+	if (!EXPECT_TRUE(child_report(dmacore_unprivileged_step, (void *)s, &u, sizeof(u)) == 0 &&
+			 u.ret == 0, "%sa round trip by a process that dropped root (on root's open "
+			 "file) works", s->who)) {
+		tap_diag("  ret %d, errno %d", u.ret, u.err);
+		return;
+	}
+	EXPECT_TRUE(u.rt.addrs_shown == 0 && u.rt.dma_addr == 0 && u.rt.phys_addr == 0,
+		    "%s... and gets no address (addrs_shown %u, DMA 0x%llx, physical 0x%llx): "
+		    "CAP_SYS_ADMIN is checked at the call", s->who, u.rt.addrs_shown,
+		    (unsigned long long)u.rt.dma_addr, (unsigned long long)u.rt.phys_addr);
+	EXPECT_TRUE(u.rt.addr_same == (u.rt.mapping == KMEMLAB_DMACORE_MAP_DIRECT) &&
+		    u.rt.dma_offset < (uint32_t)sysconf(_SC_PAGESIZE) &&
+		    u.rt.phys_offset < (uint32_t)sysconf(_SC_PAGESIZE),
+		    "%s... but learns same / different (%s, mapping %s) and the offsets in the "
+		    "page (DMA %u, physical %u)", s->who, u.rt.addr_same ? "same" : "different",
+		    dmacore_mapping_name(u.rt.mapping), u.rt.dma_offset, u.rt.phys_offset);
 }
 
 /*

@@ -103,7 +103,7 @@ static void test_every_size(int fd, int forced)
 		.methods = methods, .nmethods = NMETHODS,
 		.sizes = NULL,		/* every size */
 		.chunk = 4096,		/* the engine's own 4 KiB */
-		.moves_are = "engine jobs", .forced = forced,
+		.moves_are = "engine jobs", .forced = forced, .mask_bits = 32,
 	};
 	struct kmemlab_dma_info i0, i1;
 	struct dmacore_tally total;
@@ -120,6 +120,7 @@ static void test_every_size(int fd, int forced)
 		  "and the %llu bytes (each request's twice: in, out)",
 		  (unsigned long long)total.bytes);
 	EXPECT_EQ(i1.dma_mask_bits, 32, "the platform device has a 32-bit DMA mask");
+	dmacore_check_unprivileged(&sweep);
 }
 
 static void test_scatter_gather(int fd)

@@ -13,7 +13,11 @@
  * nothing crossing between two open files (coherent buffers, the device's
  * window, write() results), a process killed in the middle of a long
  * request, device removal while mapped and while busy, and unloading while
- * busy.  kmemlab-edu-mmap-test tests mmap() itself.
+ * busy; behind an IOMMU (make check's fourth boot, with
+ * kmemlab.edu_iommu_fault=1), the device sent to an address just unmapped:
+ * the IOMMU refuses it (two DMAR faults, which tests/qemu/check-kernel-log
+ * expects exactly), and the device works on.  kmemlab-edu-mmap-test tests
+ * mmap() itself.
  * Usage: kmemlab-edu-dma-test
  */
 #define _GNU_SOURCE
@@ -25,6 +29,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -41,6 +46,8 @@
 #include "tap.h"
 
 #define TIMEOUT_PARAM "/sys/module/kmemlab_edu/parameters/dma_timeout_ms"
+#define FAULT_PARAM "/sys/module/kmemlab_edu/parameters/iommu_fault_demo"
+#define FAULT_DIR "/sys/kernel/debug/kmemlab_edu"
 
 /*
  * How long the parent waits for a child to report, or for the device to
@@ -59,6 +66,53 @@ static const uint32_t methods[] = {
 #define NMETHODS (sizeof(methods) / sizeof(methods[0]))
 
 static int expect_bounce;	/* booted with swiotlb=force */
+
+/* Whether the kernel maps for the device behind @fd through an IOMMU. */
+static bool edu_translated(int fd)
+{
+	struct kmemlab_edu_info i;
+	char dev[96];
+
+	if (edu_info(fd, &i))
+		return false;
+	snprintf(dev, sizeof(dev), "/sys/bus/pci/devices/%.16s", i.pci_name);
+	return dmacore_translated(dev);
+}
+
+/*
+ * Whether the running kernel is older than 5.11, where Intel's IOMMU
+ * driver had DMA operations of its own (since 5.11 it uses dma-iommu, the
+ * common layer, which merges a scatter-gather table's segments).  A fact
+ * of the run, read from uname(), for what the test predicts.
+ */
+static bool intel_own_dma_ops(void)
+{
+	struct utsname u;
+	unsigned int major = 0, minor = 0;
+
+	if (uname(&u) || sscanf(u.release, "%u.%u", &major, &minor) != 2)
+		return false;
+	return major < 5 || (major == 5 && minor < 11);
+}
+
+/*
+ * The device's IOMMU group's default domain ("DMA", "DMA-FQ", "identity"
+ * with iommu=pt), or "none" without a group, into @type.
+ */
+static const char *edu_group_type(int fd, char *type, size_t size)
+{
+	struct kmemlab_edu_info i;
+	char path[128];
+
+	snprintf(type, size, "none");
+	if (edu_info(fd, &i))
+		return type;
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%.16s/iommu_group/type", i.pci_name);
+	if (read_file(path, type, size))
+		snprintf(type, size, "none");
+	type[strcspn(type, "\n")] = '\0';
+	return type;
+}
 
 static int round_trip(int fd, uint32_t method, const void *src, void *dst,
 		      uint32_t len, struct kmemlab_dmacore_round_trip *rt)
@@ -179,6 +233,114 @@ static int check_round_trip(int fd, uint32_t method, uint32_t len, unsigned int 
 			     round_trip_seen, sizeof(round_trip_seen));
 }
 
+/* Write @v to the fault demo of @path: 0, or -1 with errno set. */
+static int fault_write(const char *path, const char *v)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), err = 0;
+
+	if (fd < 0)
+		return -1;
+	if (write(fd, v, strlen(v)) != (ssize_t)strlen(v))
+		err = errno ? errno : EIO;
+	close(fd);
+	errno = err;
+	return err ? -1 : 0;
+}
+
+/* As the user nobody: may the demo of @arg be opened?  The errno. */
+static void fault_open_as_user(void *arg, void *report)
+{
+	int *err = report, fd;
+
+	if (child_become(65534)) {
+		*err = -1;
+		return;
+	}
+	fd = open(arg, O_WRONLY | O_CLOEXEC);
+	*err = fd < 0 ? errno : 0;
+	if (fd >= 0)
+		close(fd);
+}
+
+/*
+ * The IOMMU fault, debugging only (kmemlab_edu's iommu_fault_demo): off by
+ * default (EPERM), root's only (debugfs), refused without an IOMMU's
+ * translation (ENODEV: there an address the device was not given is
+ * memory).  Behind one, and only where the boot asks for it
+ * (kmemlab.edu_iommu_fault=1: the kernel-log check then expects exactly one
+ * DMAR read fault and one write fault at the address the driver names):
+ * the device reads from and writes to an I/O virtual address just
+ * unmapped, the IOMMU refuses both, the refused read gives the device
+ * zeros, the refused write never reaches the page that address mapped,
+ * and the device works on: the next command (the driver's own), a round
+ * trip, the liveness register.
+ */
+static void test_iommu_fault(const char *node, int fd)
+{
+	struct kmemlab_dmacore_round_trip rt;
+	struct kmemlab_edu_liveness live = { .argsz = sizeof(live), .value = 0x1234 };
+	struct kmemlab_edu_info i;
+	char path[96], param[8] = "", seen[200] = "";
+	const char *want = getenv("KMEMLAB_EDU_IOMMU_FAULT");
+	unsigned int nonzero = 99, total = 0, reached = 99;
+	bool translated = edu_translated(fd);
+	int err = -1, user = -1;
+
+	if (edu_info(fd, &i) || access(FAULT_PARAM, F_OK)) {
+		tap_skip("no iommu_fault_demo parameter", "%s: the IOMMU fault demo", node);
+		return;
+	}
+	snprintf(path, sizeof(path), FAULT_DIR "/%.16s", i.pci_name);
+	if (access(path, F_OK)) {
+		tap_skip("no debugfs", "%s: the IOMMU fault demo", node);
+		return;
+	}
+	if (read_file(FAULT_PARAM, param, sizeof(param)))
+		param[0] = '\0';
+	EXPECT_TRUE(param[0] == 'N', "iommu_fault_demo: off by default (%.1s)", param);
+	EXPECT_ERRNO(fault_write(path, "1"), EPERM, "%s: the fault demo while it is off",
+		     path);
+	if (child_report(fault_open_as_user, path, &user, sizeof(user)))
+		user = -1;
+	EXPECT_EQ(user, EACCES, "%s: not for a user (EACCES: debugfs is root's)", path);
+	if (!EXPECT_OK(write_file(FAULT_PARAM, "1"), "iommu_fault_demo: root switches it on"))
+		return;
+	EXPECT_ERRNO(fault_write(path, "0"), EINVAL, "%s: writing 0", path);
+	if (!translated) {
+		EXPECT_ERRNO(fault_write(path, "1"), ENODEV, "%s: refused without an "
+			     "IOMMU's translation (the address would be memory)", path);
+		goto out_off;
+	}
+	if (!want || strcmp(want, "1")) {
+		tap_skip("kmemlab.edu_iommu_fault=1 is not on the kernel command line (make check's "
+			 "IOMMU boot sets it; the kernel-log check expects the faults there)",
+			 "%s: the device sent to an unmapped I/O virtual address", node);
+		goto out_off;
+	}
+	err = fault_write(path, "1") ? errno : 0;
+	if (!EXPECT_EQ(err, 0, "%s: the device read from and wrote to an I/O virtual address just "
+		       "unmapped", node))
+		goto out_off;
+	if (read_file(path, seen, sizeof(seen)) || !strstr(seen, "read_nonzero") ||
+	    sscanf(strstr(seen, "read_nonzero"), "read_nonzero %u of %u write_reached_old_page %u",
+		   &nonzero, &total, &reached) != 3)
+		seen[0] = '\0';
+	EXPECT_TRUE(seen[0] && nonzero == 0 && total > 0 && reached == 0 &&
+		    strstr(seen, "next_command ok"),
+		    "%s: the IOMMU refused both: the read gave the device zeros (%u non-zero of %u), "
+		    "the write never reached the page (%u), the next command worked", node, nonzero,
+		    total, reached);
+	if (seen[0])
+		tap_diag("  %.*s", (int)strcspn(seen, "\n"), seen);
+	live.readback = 0;
+	EXPECT_TRUE(!ioctl(fd, KMEMLAB_EDU_IOC_LIVENESS, &live) && live.alive,
+		    "%s: after the faults the device is alive (liveness)", node);
+	EXPECT_EQ(check_round_trip(fd, KMEMLAB_DMACORE_SINGLE, 3000, 11, &rt), DMACORE_INTACT,
+		  "%s: and a round trip through it comes back intact", node);
+out_off:
+	EXPECT_OK(write_file(FAULT_PARAM, "0"), "iommu_fault_demo: off again");
+}
+
 /* The device a sweep runs on, for its diagnostics. */
 struct edu_sweep {
 	const char *node;
@@ -192,13 +354,43 @@ static void sweep_diag(const struct dmacore_sweep *s)
 	diag_info(e->node, e->fd);
 }
 
-/* What only the edu device adds to a method's tally: its 28-bit mask. */
+/*
+ * What only the edu device adds to a method's tally: its 28-bit mask, met
+ * two ways.  Behind an IOMMU, by the IOMMU's address allocator: every I/O
+ * virtual address below 2^28 (root sees them), nothing bounced.  Without
+ * one, under swiotlb=force: every streaming mapping copied through a
+ * bounce buffer.  The same transfers, the one test, two boots (make
+ * check's fourth and second).
+ */
 static void sweep_method_done(const struct dmacore_sweep *s, uint32_t method,
 			      const struct dmacore_tally *t)
 {
+	const char *name = dmacore_method_name(method);
+
 	EXPECT_EQ(t->beyond, 0, "%s%s: no buffer beyond the 28-bit mask (ZONE_DMA's)", s->who,
-		  dmacore_method_name(method));
-	if (method == KMEMLAB_DMACORE_SG)
+		  name);
+	if (s->translated && dmacore_streaming(method))
+		EXPECT_TRUE(t->bounced == 0 && (geteuid() || (t->dma_max && t->dma_max < 1U << 28)),
+			    "%s%s: the 28-bit mask met by the IOMMU's allocator: every I/O virtual "
+			    "address below 2^28 (highest 0x%llx), mapping iommu, %u of %u bounced",
+			    s->who, name, (unsigned long long)t->dma_max, t->bounced, t->tested);
+	else if (s->forced && dmacore_streaming(method))
+		EXPECT_EQ(t->bounced, t->tested, "%s%s: the 28-bit mask met by swiotlb=force "
+			  "without an IOMMU: every mapping bounced (%u of %u)", s->who, name,
+			  t->bounced, t->tested);
+	if (method == KMEMLAB_DMACORE_SG && s->translated && intel_own_dma_ops())
+		EXPECT_TRUE(t->segments >= 1 && t->segments <= 5, "%ssg: the 5-page buffer mapped by "
+			    "the IOMMU as %u DMA segment(s): before 5.11 Intel's driver maps the pages "
+			    "at contiguous I/O virtual addresses without merging them", s->who,
+			    t->segments);
+	else if (method == KMEMLAB_DMACORE_SG && s->translated)
+		/* dma-iommu maps the pages at contiguous I/O virtual addresses
+		 * and merges them into one segment (the device's segment size,
+		 * 64 KiB, and boundary allow it).
+		 */
+		EXPECT_EQ(t->segments, 1, "%ssg: every table (up to 5 pages) mapped by the IOMMU "
+			  "as 1 DMA segment", s->who);
+	else if (method == KMEMLAB_DMACORE_SG)
 		EXPECT_EQ(t->segments, 5, "%ssg: the 5-page buffer mapped as 5 segments (one per page)",
 			  s->who);
 }
@@ -228,13 +420,16 @@ static void test_methods(const char *node, int fd, int quick)
 		.nsizes = quick ? sizeof(quick_sizes) / sizeof(quick_sizes[0]) :
 			  sizeof(all_sizes) / sizeof(all_sizes[0]),
 		.chunk = KMEMLAB_EDU_DMA_CHUNK, .moves_are = "DMA commands",
-		.forced = expect_bounce, .method_done = sweep_method_done, .diag = sweep_diag,
-		.ctx = &e,
+		.forced = expect_bounce, .translated = edu_translated(fd),
+		.mask_bits = 28, .method_done = sweep_method_done, .diag = sweep_diag, .ctx = &e,
 	};
 	struct kmemlab_edu_info i0, i1;
 	struct dmacore_tally total;
+	char type[32];
 
 	snprintf(who, sizeof(who), "%s: ", node);
+	tap_diag("%s: IOMMU group: %s (%s)", node, edu_group_type(fd, type, sizeof(type)),
+		 sweep.translated ? "I/O virtual addresses" : "direct: passthrough or no IOMMU");
 	edu_info(fd, &i0);
 	dmacore_sweep(&sweep, &total);
 	edu_info(fd, &i1);
@@ -247,8 +442,10 @@ static void test_methods(const char *node, int fd, int quick)
 	EXPECT_EQ(i1.dma_irqs - i0.dma_irqs, total.moves, "%s: each completed by its interrupt",
 		  node);
 	EXPECT_EQ(i1.dma_timeouts - i0.dma_timeouts, 0, "%s: none timed out", node);
-	EXPECT_EQ(i1.dma_bounced > i0.dma_bounced, expect_bounce,
-		  "%s: the bounce counter %s", node, expect_bounce ? "grew" : "stayed");
+	EXPECT_EQ(i1.dma_bounced > i0.dma_bounced, expect_bounce && !sweep.translated,
+		  "%s: the bounce counter %s", node,
+		  expect_bounce && !sweep.translated ? "grew" : "stayed");
+	dmacore_check_unprivileged(&sweep);
 }
 
 static int xfer(int fd, uint32_t dir, uint32_t buf_offset, uint32_t dev_offset, uint32_t count)
@@ -1042,7 +1239,8 @@ int main(void)
 		return 0;
 	}
 	expect_bounce = cmdline_has("swiotlb=force");
-	tap_diag("%d edu device(s); swiotlb=force: %s", n, expect_bounce ? "yes" : "no");
+	tap_diag("%d edu device(s); swiotlb=force: %s; intel_iommu=on: %s", n,
+		 expect_bounce ? "yes" : "no", cmdline_has("intel_iommu=on") ? "yes" : "no");
 	for (i = 0; i < n; i++) {
 		fd = open(nodes[i], O_RDWR | O_CLOEXEC);
 		if (!EXPECT_TRUE(fd >= 0, "open %s", nodes[i]))
@@ -1052,6 +1250,7 @@ int main(void)
 			test_xfer_mmap(nodes[i], fd);
 			test_read_write(nodes[i], fd);
 			test_timeout(nodes[i], fd);
+			test_iommu_fault(nodes[i], fd);
 		}
 		test_methods(nodes[i], fd, i > 0);
 		close(fd);

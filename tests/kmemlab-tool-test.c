@@ -40,6 +40,7 @@
 #define OUT_MAX (256 * 1024)
 #define SLAB_NODE "/dev/kmemlab/slab"
 #define MMAP_NODE "/dev/kmemlab/mmap"
+#define EDU_DRIVER "/sys/bus/pci/drivers/kmemlab_edu"
 
 static const char *tool;
 static char out[OUT_MAX], err[OUT_MAX];
@@ -294,6 +295,60 @@ static unsigned int count_of(const char *s, const char *needle)
 	return n;
 }
 
+/* Whether the kernel maps for the device at sysfs @dev through an IOMMU. */
+static bool translated(const char *dev)
+{
+	char path[320], type[32];
+
+	snprintf(path, sizeof(path), "%s/iommu_group/type", dev);
+	return !read_file(path, type, sizeof(type)) && !strncmp(type, "DMA", 3);
+}
+
+/* The first PCI device bound to kmemlab_edu, behind an IOMMU or not. */
+static int edu_translated(void)
+{
+	DIR *d = opendir(EDU_DRIVER);
+	struct dirent *e;
+	char dev[300];
+	int t = -1;
+
+	while (d && (e = readdir(d)))
+		if (!strncmp(e->d_name, "0000:", 5)) {
+			snprintf(dev, sizeof(dev), EDU_DRIVER "/%s", e->d_name);
+			t = translated(dev);
+			break;
+		}
+	if (d)
+		closedir(d);
+	return t;
+}
+
+/*
+ * The tour's 5.5-5.7 stop (kmemlab edu) explains what an IOMMU does
+ * exactly when the edu device is behind one.
+ */
+static void tour_explains_iommu(void)
+{
+	int edu = edu_translated();
+
+	EXPECT_TRUE(count_of(out, "How the device reached the memory") >= 2 &&
+		    !!strstr(out, "the device is behind an IOMMU") == (edu > 0),
+		    "kmemlab tour: the DMA stops show how the device reached the memory, and what "
+		    "an IOMMU does %s", edu > 0 ? "(the edu device is behind one)" :
+		    "only behind one (not here)");
+}
+
+/* make check's IOMMU boot: only the DMA drivers, the other stops skipped. */
+static void test_tour_dma_only(void)
+{
+	int status = RUN("tour");
+
+	EXPECT_TRUE(status == 3 && strstr(out, "Chapter 5.5-5.7:") && strstr(out, "0 with a failure"),
+		    "kmemlab tour with the DMA drivers only: their stops shown, the others skipped "
+		    "(exit %d)", status);
+	tour_explains_iommu();
+}
+
 static void test_tour(void)
 {
 	int status = RUN("tour");
@@ -313,6 +368,7 @@ static void test_tour(void)
 		    "dma %u)", count_of(out, "The constructor runs when"),
 		    count_of(out, "kvmalloc tries kmalloc"), count_of(out, "summed only when read"),
 		    count_of(out, "in one direction each"));
+	tour_explains_iommu();
 }
 
 static void test_usage(void)
@@ -445,6 +501,102 @@ restore:
 		rmdir("/etc");
 }
 
+/* Give every node of @prefix to root and the group TEST_GID, 0660 (@give); or back to root, 0600. */
+static int nodes_to_group(const char *prefix, bool give)
+{
+	DIR *d = opendir("/dev/kmemlab");
+	struct dirent *e;
+	char node[300];
+	int ret = 0;
+
+	while (d && (e = readdir(d)))
+		if (!strncmp(e->d_name, prefix, strlen(prefix))) {
+			snprintf(node, sizeof(node), "/dev/kmemlab/%s", e->d_name);
+			if (chown(node, 0, give ? TEST_GID : 0) || chmod(node, give ? 0660 : 0600))
+				ret = -1;
+		}
+	if (d)
+		closedir(d);
+	return d ? ret : -1;
+}
+
+/*
+ * kmemlab edu and kmemlab dma show how the device reached the memory
+ * (issue 18): each round trip's mapping, as the device's IOMMU group
+ * predicts (iommu behind a DMA domain, direct otherwise: this boot has no
+ * swiotlb=force), SG's segments next to its pages (fewer behind an IOMMU),
+ * the DMA and physical addresses for root only: a user of the group
+ * kmemlab gets same / different and the page offsets, never an address.
+ */
+static void test_dma_mapping_of(const char *cmd, const char *node_prefix, const char *node,
+				int iommu, const char *sg)
+{
+	const char *mapping = iommu ? "\"mapping\": \"iommu\"" : "\"mapping\": \"direct\"";
+	const char *same = iommu ? "\"dma_addr_is_phys_addr\": false" :
+			   "\"dma_addr_is_phys_addr\": true";
+	unsigned int rows;
+	int status;
+
+	if (access(node, F_OK)) {
+		tap_skip("no such node", "kmemlab %s: how the device reached the memory", cmd);
+		return;
+	}
+	status = RUN(cmd, "--json");
+	rows = count_of(out, "\"method\": ");
+	if (!EXPECT_TRUE(status == 0 && json_valid(out) && rows > 0 &&
+			 count_of(out, mapping) == rows && count_of(out, same) == rows &&
+			 count_of(out, "\"dma_addr\": ") == rows &&
+			 count_of(out, "\"phys_addr\": ") == rows && count_of(out, "\"pages\": ") > 0,
+			 "kmemlab %s --json as root: each of its %u round trips %s, the DMA address "
+			 "%s the physical one, both given (exit %d)", cmd, rows, mapping,
+			 iommu ? "not" : "the same number as", status))
+		diag_lines("stdout", out);
+	status = RUN(cmd);
+	if (!EXPECT_TRUE(status == 0 && strstr(out, "How the device reached the memory") &&
+			 strstr(out, sg) && !!strstr(out, "the device is behind an IOMMU") == !!iommu &&
+			 strstr(out, "Root sees both"),
+			 "kmemlab %s as root: the mapping table, sg \"%s\", the addresses, %s", cmd,
+			 sg, iommu ? "what an IOMMU does" : "no IOMMU paragraph"))
+		diag_lines("stdout", out);
+	if (!EXPECT_OK(nodes_to_group(node_prefix, true), "%s*: root, group kmemlab, 0660",
+		       node_prefix))
+		goto restore;
+	status = run_as_group(NOBODY, TEST_GID, (const char *const[]){ cmd, "--json", NULL });
+	rows = count_of(out, "\"method\": ");
+	if (!EXPECT_TRUE(status == 0 && json_valid(out) && rows > 0 &&
+			 count_of(out, mapping) == rows && count_of(out, same) == rows &&
+			 count_of(out, "\"dma_page_offset\": ") == rows &&
+			 !strstr(out, "\"dma_addr\"") && !strstr(out, "\"phys_addr\""),
+			 "kmemlab %s --json as a user of the group: %s, same / different and the "
+			 "page offsets, no address (exit %d)", cmd, mapping, status))
+		diag_lines("stdout", out);
+	status = run_as_group(NOBODY, TEST_GID, (const char *const[]){ cmd, NULL });
+	if (!EXPECT_TRUE(status == 0 && strstr(out, "page+0x") && strstr(out, "root sees them") &&
+			 !strstr(out, "Root sees both"),
+			 "kmemlab %s as a user: offsets in the page, \"root sees them\" (exit %d)", cmd,
+			 status))
+		diag_lines("stdout", out);
+restore:
+	EXPECT_OK(nodes_to_group(node_prefix, false), "%s*: root's again, 0600", node_prefix);
+}
+
+static void test_dma_mapping(void)
+{
+	char dev[300];
+	int edu = edu_translated();
+
+	if (edu < 0)
+		tap_skip("no edu device bound to kmemlab_edu", "kmemlab edu: the mapping");
+	else
+		test_dma_mapping_of("edu", "edu", "/dev/kmemlab/edu0", edu,
+				    edu ? "1 of 2 pages" : "2 of 2 pages");
+	/* kmemlab_dma's platform device joins no IOMMU group on x86. */
+	snprintf(dev, sizeof(dev), "/sys/bus/platform/devices/kmemlab_dma");
+	test_dma_mapping_of("dma", "dma", "/dev/kmemlab/dma", translated(dev),
+			    translated(dev) ? "1 of 16 pages" : "16 of 16 pages");
+	tap_diag("edu device behind an IOMMU: %s", edu < 0 ? "no device" : edu ? "yes" : "no");
+}
+
 /*
  * Every mmap way refused (the module's budget used up by this test's own
  * files): kmemlab mmap --json still prints one valid JSON object, with no
@@ -497,7 +649,6 @@ static void test_mmap_refused(const char *mmap_path)
 		       "reload kmemlab_mmap with its defaults");
 }
 
-#define EDU_DRIVER "/sys/bus/pci/drivers/kmemlab_edu"
 
 static int compare_names(const void *a, const void *b)
 {
@@ -610,6 +761,7 @@ static void test_errors(const char *percpu_path)
 int main(int argc, char **argv)
 {
 	char percpu_path[4096], mmap_path[4096] = "";
+	const char *only;
 	size_t len;
 
 	if (!kmodule_parse_args(argc, argv, "kmemlab_percpu", percpu_path, sizeof(percpu_path)))
@@ -625,6 +777,13 @@ int main(int argc, char **argv)
 		printf("1..0 # SKIP the kmemlab tool is not in PATH (set KMEMLAB_TOOL)\n");
 		return 0;
 	}
+	/* make check's IOMMU boot (kmemlab.tool_only=dma): the DMA drivers only. */
+	only = getenv("KMEMLAB_TOOL_ONLY");
+	if (only && !strcmp(only, "dma")) {
+		test_dma_mapping();
+		test_tour_dma_only();
+		return tap_done();
+	}
 	test_output_layer();
 	test_usage();
 	test_help();
@@ -633,6 +792,7 @@ int main(int argc, char **argv)
 	test_tour();
 	test_errors(percpu_path);
 	test_mmap_refused(mmap_path);
+	test_dma_mapping();
 	test_edu_no_device();
 	return tap_done();
 }

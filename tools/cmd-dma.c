@@ -23,6 +23,7 @@ int cmd_dma(int argc, char **argv)
 		{ "time", 9, 1 },
 	};
 	static uint8_t in[KMEMLAB_DMA_MAX], out[KMEMLAB_DMA_MAX];
+	struct kmemlab_dmacore_round_trip rts[2 * KMEMLAB_DMACORE_METHODS] = { { 0 } };
 	struct kmemlab_dma_info info = { .argsz = sizeof(info) };
 	int fd, ret = 0;
 	uint32_t m, k;
@@ -58,10 +59,13 @@ int cmd_dma(int argc, char **argv)
 			out_field_bool("bounced", c.bounced, "yes", "no");
 			out_cell("%6.2f ms", t);
 			out_double("ms", t, 3);
+			dma_mapping_json(&c);
 			out_row_end();
+			rts[2 * m + k] = c;
 		}
 	}
 	out_close();
+	dma_mapping_table(rts, 2 * KMEMLAB_DMACORE_METHODS);
 	if (ioctl(fd, KMEMLAB_DMA_IOC_INFO, &info))
 		ret = EXIT_REFUSED;
 	out_u64("dma_mask_bits", info.dma_mask_bits);

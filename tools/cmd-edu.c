@@ -55,6 +55,7 @@ static int edu_device(const char *node)
 		{ "time", 9, 1 },
 	};
 	static uint8_t in[8192], out[8192];
+	struct kmemlab_dmacore_round_trip rts[KMEMLAB_DMACORE_METHODS] = { { 0 } };
 	struct kmemlab_edu_info info = { .argsz = sizeof(info) };
 	struct kmemlab_edu_factorial f12 = { .argsz = sizeof(f12), .n = 12 };
 	struct kmemlab_edu_factorial f13 = { .argsz = sizeof(f13), .n = 13 };
@@ -100,9 +101,13 @@ static int edu_device(const char *node)
 		out_field_bool("bounced", rt.bounced, "yes", "no");
 		out_cell("%6.0f ms", t);
 		out_double("ms", t, 1);
+		out_u64("segments", rt.segments);
+		dma_mapping_json(&rt);
 		out_row_end();
+		rts[m] = rt;
 	}
 	out_close();
+	dma_mapping_table(rts, KMEMLAB_DMACORE_METHODS);
 	if (ioctl(fd, KMEMLAB_EDU_IOC_INFO, &info))
 		ret = EXIT_REFUSED;
 	edu_info_out(&info);
@@ -149,7 +154,9 @@ int cmd_edu(int argc, char **argv)
 		 "100 ms; the driver checks every one against the window first.\n"
 		 "\"bounced\": swiotlb copied the data through a buffer the device's\n"
 		 "28-bit mask can reach (boot with swiotlb=force to see it); \"beyond\n"
-		 "mask\": the buffer itself lay where the mask does not reach.\n",
+		 "mask\": the buffer itself lay where the mask does not reach. Behind an\n"
+		 "IOMMU (QEMU: -device intel-iommu, intel_iommu=on) nothing bounces: the\n"
+		 "IOMMU's allocator gives the device I/O virtual addresses under its mask.\n",
 		 KMEMLAB_EDU_DMA_CHUNK);
 	return ret;
 }

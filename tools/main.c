@@ -82,7 +82,9 @@ const struct command commands[] = {
 		.help = "Data through kmemlab_dma's software DMA engine by coherent buffer,\n"
 			"dma_pool, dma_map_single, dma_map_sgtable and dma_alloc_noncoherent:\n"
 			"intact or not, engine jobs (its moves), segments, beyond the DMA mask,\n"
-			"bounced, time.\n",
+			"bounced, time; how the device reached the memory (direct, bounced,\n"
+			"iommu), the DMA address next to the physical one (root; others: same\n"
+			"or different, and the offsets in the page).\n",
 		.node = DMA_DEV, .module = "kmemlab_dma", .tour = &dma_tour,
 	},
 	{
@@ -91,7 +93,8 @@ const struct command commands[] = {
 		.help = "For every /dev/kmemlab/eduN: factorials computed by the device and\n"
 			"signalled by interrupt, data through the device's DMA engine and back by\n"
 			"each way of mapping it (commands, beyond the DMA mask, bounced, time),\n"
-			"the device's counters.\n",
+			"how the device reached the memory, as for dma (behind an IOMMU: I/O\n"
+			"virtual addresses), the device's counters.\n",
 		.node = EDU_DEV0, .module = "kmemlab_edu", .tour = &edu_tour,
 	},
 	{

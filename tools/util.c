@@ -217,3 +217,112 @@ int transfer_row(int fd, unsigned long request, void *arg, const char *what,
 	out_field_bool("intact", intact, "yes", "NO");
 	return intact ? 0 : EXIT_REFUSED;
 }
+
+/* How the device reached the memory (kmemlab/dmacore.h's mapping). */
+const char *dma_mapping_name(uint32_t mapping)
+{
+	switch (mapping) {
+	case KMEMLAB_DMACORE_MAP_DIRECT:
+		return "direct";
+	case KMEMLAB_DMACORE_MAP_BOUNCED:
+		return "bounced";
+	case KMEMLAB_DMACORE_MAP_IOMMU:
+		return "iommu";
+	case KMEMLAB_DMACORE_MAP_IOMMU_BOUNCED:
+		return "iommu+bounced";
+	default:
+		return "?";
+	}
+}
+
+/*
+ * A round trip's mapping seen from both ends, as JSON members of the row
+ * open now (JSON only: the text has its own table, dma_mapping_table()).
+ * The addresses are there only when the kernel gave them (addrs_shown:
+ * the caller has CAP_SYS_ADMIN); anyone gets same / different and the
+ * offsets within a page.
+ */
+void dma_mapping_json(const struct kmemlab_dmacore_round_trip *rt)
+{
+	out_str("mapping", dma_mapping_name(rt->mapping));
+	if (rt->method == KMEMLAB_DMACORE_SG)
+		out_u64("pages", rt->entries);
+	out_bool("dma_addr_is_phys_addr", rt->addr_same);
+	out_u64("dma_page_offset", rt->dma_offset);
+	out_u64("phys_page_offset", rt->phys_offset);
+	if (rt->addrs_shown) {
+		out_u64("dma_addr", rt->dma_addr);
+		out_u64("phys_addr", rt->phys_addr);
+	}
+}
+
+/*
+ * The text table of @n round trips' mappings (those of @rt whose method is
+ * not 0), then what they show: how the device reached each one's memory,
+ * SG's segments next to its pages, the DMA address next to the physical
+ * address of the source's first byte (root), or whether they are the
+ * same number and their offsets within a page (anyone else).
+ */
+void dma_mapping_table(const struct kmemlab_dmacore_round_trip *rt, unsigned int n)
+{
+	static const struct out_col cols[] = {
+		{ "method", -12, 2 }, { "bytes", 6, 1 }, { "mapping", -8, 1 },
+		{ "segments", -13, 1 },
+		{ "DMA address", 13, 1 }, { "", -2, 1 }, { "physical", 13, 1 },
+	};
+	bool shown = false, iommu = false, bounced = false, direct = false;
+	unsigned int i;
+
+	if (out_json())
+		return;
+	out_text("\n  How the device reached the memory (the first byte sent):\n");
+	out_columns(cols, ARRAY_SIZE(cols), true);
+	for (i = 0; i < n; i++) {
+		if (!rt[i].method)
+			continue;
+		out_row();
+		out_cell("%s", dma_method_name(rt[i].method));
+		out_cell("%u", rt[i].len);
+		out_cell("%s", dma_mapping_name(rt[i].mapping));
+		if (rt[i].method == KMEMLAB_DMACORE_SG)
+			out_cell("%u of %u pages", rt[i].segments, rt[i].entries);
+		else
+			out_cell("%u", rt[i].segments);
+		if (rt[i].addrs_shown) {
+			out_cell("%#llx", (unsigned long long)rt[i].dma_addr);
+			out_cell("%s", rt[i].addr_same ? "=" : "!=");
+			out_cell("%#llx", (unsigned long long)rt[i].phys_addr);
+		} else {
+			out_cell("page+0x%03x", rt[i].dma_offset);
+			out_cell("%s", rt[i].addr_same ? "=" : "!=");
+			out_cell("page+0x%03x", rt[i].phys_offset);
+		}
+		out_row_end();
+		shown |= rt[i].addrs_shown;
+		iommu |= rt[i].mapping == KMEMLAB_DMACORE_MAP_IOMMU ||
+			 rt[i].mapping == KMEMLAB_DMACORE_MAP_IOMMU_BOUNCED;
+		bounced |= rt[i].bounced;
+		direct |= rt[i].mapping == KMEMLAB_DMACORE_MAP_DIRECT;
+	}
+	out_text("  The DMA address is what the device was given; \"physical\" is where\n"
+		 "  the CPU put the byte. %s\n",
+		 shown ? "(Root sees both: they are kernel addresses.)" :
+		 "Both are kernel addresses: root sees them; here the\n"
+		 "  kernel said only whether they are the same number (=, !=) and where\n"
+		 "  in its page each one lies.");
+	if (direct)
+		out_text("  \"direct\": the DMA address is the memory's own bus address (here the\n"
+			 "  same number as the physical one).\n");
+	if (bounced)
+		out_text("  \"bounced\": the DMA address is a swiotlb buffer's; the data was copied\n"
+			 "  there for the device and back.\n");
+	if (iommu)
+		out_text("  \"iommu\": the device is behind an IOMMU. Its DMA addresses are I/O\n"
+			 "  virtual addresses that the kernel allocated under the device's DMA\n"
+			 "  mask and mapped, page by page, in the IOMMU's page table: not the\n"
+			 "  memory's addresses (!=), the same offset in the page. Nothing bounces\n"
+			 "  where the memory lies beyond the mask, and the pages of a scatter-\n"
+			 "  gather table get contiguous I/O virtual addresses: fewer DMA segments\n"
+			 "  than pages. An address the device was never given is not mapped: the\n"
+			 "  IOMMU blocks it.\n");
+}

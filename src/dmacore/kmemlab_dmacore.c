@@ -14,6 +14,10 @@
  *    dma_mapping_error() checked every time;
  *  - whether a mapping bounced (swiotlb), by dma_to_phys() of its DMA
  *    address, and why it had to (the buffer beyond the device's DMA mask);
+ *  - the DMA address the device was given next to the physical address of
+ *    the memory: "same" or "different" and their offsets within a page for
+ *    anyone, the addresses themselves for CAP_SYS_ADMIN only
+ *    (kmemlab_dmacore_reply());
  *  - every engine command checked against the device's window and mask
  *    before the device sees it, and a fatal signal honoured between two
  *    commands, never in the middle of one (the device owns the memory);
@@ -32,35 +36,72 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/bits.h>
+#include <linux/capability.h>
 #include <linux/device.h>
 #include <linux/dma-direct.h>
 #include <linux/dma-mapping.h>
 #include <linux/dmapool.h>
+#include <linux/iommu.h>
 #include <linux/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <linux/user_namespace.h>
+#include <linux/vmalloc.h>
 
 #include "kmemlab_compat.h"
 #include "kmemlab_dmacore.h"
 
 /*
- * A mapping bounced when its DMA address leads somewhere else (swiotlb's
- * buffer) than the memory that was mapped.  A DMA address is not a
- * physical address: dma_to_phys() undoes what the platform adds (a bus
- * offset, a memory-encryption bit).
+ * The IOMMU domain that translates the device's DMA addresses, if the DMA
+ * API maps for it through one (a DMA-API domain: dma-iommu allocates I/O
+ * virtual addresses); NULL when its DMA addresses are bus addresses: no
+ * IOMMU, or one in passthrough (an identity domain, iommu=pt).
+ */
+struct iommu_domain *kmemlab_dmacore_domain(struct kmemlab_dmacore *dc)
+{
+	struct iommu_domain *domain = iommu_get_domain_for_dev(dc->dev);
+
+	if (domain && (domain->type & __IOMMU_DOMAIN_DMA_API))
+		return domain;
+	return NULL;
+}
+
+/*
+ * Where the device's DMA address @dma leads in memory.  A DMA address is
+ * not a physical address: behind an IOMMU it is an I/O virtual address
+ * that only the IOMMU's page table (@domain) translates; without one,
+ * dma_to_phys() undoes what the platform adds (a bus offset, a
+ * memory-encryption bit).
+ */
+static phys_addr_t kmemlab_dmacore_reached(struct kmemlab_dmacore *dc,
+					   struct iommu_domain *domain, dma_addr_t dma)
+{
+	if (domain)
+		return iommu_iova_to_phys(domain, dma);
+	return dma_to_phys(dc->dev, dma);
+}
+
+/*
+ * Whether the memory at @phys, mapped at @dma, bounced, not counted (the
+ * benchmark asks once per run): through the IOMMU's page table if the
+ * device is behind one, as kmemlab_dmacore_note_bounce() decides.
  */
 bool kmemlab_dmacore_bounced(struct kmemlab_dmacore *dc, phys_addr_t phys, dma_addr_t dma)
 {
-	return dma_to_phys(dc->dev, dma) != phys;
+	return kmemlab_dmacore_reached(dc, kmemlab_dmacore_domain(dc), dma) != phys;
 }
 
-/* The same, counted in the device's bounced (the drivers' INFO). */
-static bool kmemlab_dmacore_note_bounce(struct kmemlab_dmacore *dc, phys_addr_t phys,
-					dma_addr_t dma)
+/*
+ * A mapping bounced when its DMA address leads somewhere else (swiotlb's
+ * buffer) than the memory that was mapped, whether directly or through
+ * the IOMMU (@domain: dma-iommu bounces too, for untrusted devices).
+ */
+static bool kmemlab_dmacore_note_bounce(struct kmemlab_dmacore *dc, struct iommu_domain *domain,
+					phys_addr_t phys, dma_addr_t dma)
 {
-	if (!kmemlab_dmacore_bounced(dc, phys, dma))
+	if (kmemlab_dmacore_reached(dc, domain, dma) == phys)
 		return false;
 	atomic64_inc(&dc->bounced);
 	return true;
@@ -80,6 +121,30 @@ static bool kmemlab_dmacore_beyond_mask(struct kmemlab_dmacore *dc, phys_addr_t 
 	u64 limit = min_not_zero(dma_get_mask(dc->dev), dc->dev->bus_dma_limit);
 
 	return phys_to_dma(dc->dev, phys) + len - 1 > limit;
+}
+
+/*
+ * The physical address of the CPU's address @cpu: in the direct map, or in
+ * memory the DMA API mapped into vmalloc space (dma_alloc_coherent() behind
+ * an IOMMU stitches single pages together there); 0 for memory there
+ * without a struct page (a platform's reserved DMA pool).
+ */
+static phys_addr_t kmemlab_dmacore_phys(void *cpu)
+{
+	struct page *page;
+
+	if (!is_vmalloc_addr(cpu))
+		return virt_to_phys(cpu);
+	page = vmalloc_to_page(cpu);
+	return page ? page_to_phys(page) + offset_in_page(cpu) : 0;
+}
+
+/* The source's first byte: where the device was sent, where the CPU put it. */
+static void kmemlab_dmacore_note_src(struct kmemlab_dmacore_req *r, dma_addr_t dma,
+				     phys_addr_t phys)
+{
+	r->src_dma = dma;
+	r->src_phys = phys;
 }
 
 /*
@@ -159,6 +224,7 @@ static int kmemlab_dmacore_coherent(struct kmemlab_dmacore *dc, struct kmemlab_d
 
 	if (WARN_ON_ONCE(!buf))
 		return -EINVAL;
+	kmemlab_dmacore_note_src(r, buf->dma, kmemlab_dmacore_phys(buf->cpu));
 	for (off = 0; off < r->len; off += n) {
 		n = min(r->len - off, chunk);
 		memcpy(buf->cpu, r->in + off, n);
@@ -184,6 +250,7 @@ static int kmemlab_dmacore_pool(struct kmemlab_dmacore *dc, struct kmemlab_dmaco
 	to = dma_pool_zalloc(dc->pool, GFP_KERNEL, &to_dma);
 	if (!to)
 		goto out_free_from;
+	kmemlab_dmacore_note_src(r, from_dma, kmemlab_dmacore_phys(from));
 	memcpy(from, r->in, r->len);
 	ret = kmemlab_dmacore_there_and_back(dc, from_dma, to_dma, r->len, &r->moves);
 	if (!ret)
@@ -213,8 +280,9 @@ static int kmemlab_dmacore_single(struct kmemlab_dmacore *dc, struct kmemlab_dma
 	}
 	r->beyond_mask = kmemlab_dmacore_beyond_mask(dc, virt_to_phys(r->in), r->len) |
 			 kmemlab_dmacore_beyond_mask(dc, virt_to_phys(r->out), r->len);
-	r->bounced = kmemlab_dmacore_note_bounce(dc, virt_to_phys(r->in), in_dma) |
-		     kmemlab_dmacore_note_bounce(dc, virt_to_phys(r->out), out_dma);
+	r->bounced = kmemlab_dmacore_note_bounce(dc, r->domain, virt_to_phys(r->in), in_dma) |
+		     kmemlab_dmacore_note_bounce(dc, r->domain, virt_to_phys(r->out), out_dma);
+	kmemlab_dmacore_note_src(r, in_dma, virt_to_phys(r->in));
 	ret = kmemlab_dmacore_move_chunks(dc, in_dma, out_dma, r->len, &r->moves);
 	/* Unmapping hands r->out back to the CPU (and copies out of the
 	 * bounce buffer, if there was one).
@@ -237,6 +305,7 @@ static int kmemlab_dmacore_sync(struct kmemlab_dmacore *dc, struct kmemlab_dmaco
 	int ret;
 
 	r->bounced = dc->stream_bounced;
+	kmemlab_dmacore_note_src(r, dc->stream_dma, virt_to_phys(dc->stream));
 	for (off = 0; off < r->len; off += n) {
 		n = min(r->len - off, dc->engine->chunk);
 		dma_sync_single_for_cpu(dev, dc->stream_dma, n, DMA_BIDIRECTIONAL);
@@ -348,16 +417,47 @@ static int kmemlab_dmacore_sg_move(struct kmemlab_dmacore *dc, struct sg_table *
 	return 0;
 }
 
-/* No IOMMU: dma-direct maps entry i to entry i, each bounced or not alone. */
-static bool kmemlab_dmacore_sg_bounced(struct kmemlab_dmacore *dc, struct sg_table *sgt)
+/* @phys lies in one of the table's entries (the pages the CPU filled). */
+static bool kmemlab_dmacore_sg_holds(struct sg_table *sgt, phys_addr_t phys)
 {
 	struct scatterlist *sg;
-	bool bounced = false;
 	unsigned int i;
 
-	for_each_sgtable_dma_sg(sgt, sg, i)
-		bounced |= kmemlab_dmacore_note_bounce(dc, sg_phys(sg), sg_dma_address(sg));
-	return bounced;
+	for_each_sgtable_sg(sgt, sg, i)
+		if (phys >= sg_phys(sg) && phys - sg_phys(sg) < sg->length)
+			return true;
+	return false;
+}
+
+/*
+ * The table bounced when a page of its DMA segments leads outside its own
+ * pages.  Page by page, because the segments need not match the entries:
+ * dma-direct maps entry i to segment i, but an IOMMU maps the entries
+ * into one run of I/O virtual addresses and merges them into fewer
+ * segments (dma_map_sgtable() returns fewer).  One table, one mapping:
+ * counted once.
+ */
+static bool kmemlab_dmacore_sg_bounced(struct kmemlab_dmacore *dc, struct iommu_domain *domain,
+				       struct sg_table *sgt)
+{
+	struct scatterlist *sg;
+	dma_addr_t addr;
+	unsigned int i;
+	u32 len, off, step;
+
+	for_each_sgtable_dma_sg(sgt, sg, i) {
+		addr = sg_dma_address(sg);
+		len = sg_dma_len(sg);
+		for (off = 0; off < len; off += step) {
+			step = min_t(u32, len - off, PAGE_SIZE - offset_in_page(addr + off));
+			if (!kmemlab_dmacore_sg_holds(sgt, kmemlab_dmacore_reached(dc, domain,
+										   addr + off))) {
+				atomic64_inc(&dc->bounced);
+				return true;
+			}
+		}
+	}
+	return false;
 }
 
 static bool kmemlab_dmacore_sg_beyond_mask(struct kmemlab_dmacore *dc, struct sg_table *sgt)
@@ -403,10 +503,12 @@ static int kmemlab_dmacore_sg(struct kmemlab_dmacore *dc, struct kmemlab_dmacore
 		goto out_unmap_from;
 	}
 	r->segments = from.nents;
+	r->entries = from.orig_nents;
+	kmemlab_dmacore_note_src(r, sg_dma_address(from.sgl), sg_phys(from.sgl));
 	r->beyond_mask = kmemlab_dmacore_sg_beyond_mask(dc, &from) |
 			 kmemlab_dmacore_sg_beyond_mask(dc, &to);
-	r->bounced = kmemlab_dmacore_sg_bounced(dc, &from) |
-		     kmemlab_dmacore_sg_bounced(dc, &to);
+	r->bounced = kmemlab_dmacore_sg_bounced(dc, r->domain, &from) |
+		     kmemlab_dmacore_sg_bounced(dc, r->domain, &to);
 	ret = kmemlab_dmacore_sg_move(dc, &from, &to, r->len, &r->moves);
 	dma_unmap_sgtable(dev, &to, DMA_FROM_DEVICE, 0);
 	if (!ret)
@@ -458,6 +560,7 @@ static int kmemlab_dmacore_noncoherent(struct kmemlab_dmacore *dc,
 	to = kmemlab_dmacore_alloc_noncoherent(dc, r->len, &to_dma, DMA_FROM_DEVICE);
 	if (!to)
 		goto out_free_from;
+	kmemlab_dmacore_note_src(r, from_dma, kmemlab_dmacore_phys(from));
 	memcpy(from, r->in, r->len);
 	dma_sync_single_for_device(dc->dev, from_dma, r->len, DMA_TO_DEVICE);
 	dma_sync_single_for_device(dc->dev, to_dma, r->len, DMA_FROM_DEVICE);
@@ -518,14 +621,37 @@ int kmemlab_dmacore_prepare(struct kmemlab_dmacore *dc, struct kmemlab_dmacore_r
 	return 0;
 }
 
-/* What a round trip that succeeded reports, and its data to rt->dst. */
+/*
+ * What a round trip that succeeded reports, and its data to rt->dst.  The
+ * DMA and physical addresses are kernel addresses (a physical address
+ * tells where the kernel's memory lies, and helps an attack aim at it):
+ * they go only to a caller with CAP_SYS_ADMIN in the initial namespace,
+ * checked here, at the call (noaudit: for anyone else the answer is
+ * simply shorter, not a denial worth logging).  Anyone learns whether
+ * they are the same number and their offsets within a page.
+ */
 int kmemlab_dmacore_reply(const struct kmemlab_dmacore_req *r,
 			  struct kmemlab_dmacore_round_trip *rt)
 {
+	bool root = ns_capable_noaudit(&init_user_ns, CAP_SYS_ADMIN);
+
 	rt->moves = r->moves;
 	rt->segments = r->segments;
 	rt->bounced = r->bounced;
 	rt->beyond_mask = r->beyond_mask;
+	if (r->domain)
+		rt->mapping = r->bounced ? KMEMLAB_DMACORE_MAP_IOMMU_BOUNCED :
+			      KMEMLAB_DMACORE_MAP_IOMMU;
+	else
+		rt->mapping = r->bounced ? KMEMLAB_DMACORE_MAP_BOUNCED :
+			      KMEMLAB_DMACORE_MAP_DIRECT;
+	rt->entries = r->entries;
+	rt->addr_same = (u64)r->src_dma == (u64)r->src_phys;
+	rt->dma_offset = offset_in_page(r->src_dma);
+	rt->phys_offset = offset_in_page(r->src_phys);
+	rt->addrs_shown = root;
+	rt->dma_addr = root ? r->src_dma : 0;
+	rt->phys_addr = root ? r->src_phys : 0;
 	if (copy_to_user(u64_to_user_ptr(rt->dst), r->out, r->len))
 		return -EFAULT;
 	return 0;
@@ -550,8 +676,12 @@ int kmemlab_dmacore_round_trip(struct kmemlab_dmacore *dc, struct kmemlab_dmacor
 {
 	r->moves = 0;
 	r->segments = 1;
+	r->entries = 1;
+	r->src_dma = 0;
+	r->src_phys = 0;
 	r->bounced = false;
 	r->beyond_mask = false;
+	r->domain = kmemlab_dmacore_domain(dc);
 	if (r->method >= KMEMLAB_DMACORE_METHODS ||
 	    !(dc->engine->methods & KMEMLAB_DMACORE_BIT(r->method)))
 		return -EINVAL;
@@ -590,7 +720,7 @@ int kmemlab_dmacore_init(struct kmemlab_dmacore *dc, struct device *dev,
 	int ret;
 
 	BUILD_BUG_ON(sizeof(struct kmemlab_dmacore_round_trip) !=
-		     KMEMLAB_DMACORE_ROUND_TRIP_SIZE_VER1);
+		     KMEMLAB_DMACORE_ROUND_TRIP_SIZE_VER3);
 	dc->pool = NULL;
 	dc->stream = NULL;
 	if (WARN_ON(!engine->chunk || engine->chunk > engine->window ||
@@ -621,7 +751,8 @@ int kmemlab_dmacore_init(struct kmemlab_dmacore *dc, struct device *dev,
 	dc->stream_dma = dma_map_single(dev, dc->stream, engine->chunk, DMA_BIDIRECTIONAL);
 	if (dma_mapping_error(dev, dc->stream_dma))
 		goto err_free_stream;
-	dc->stream_bounced = kmemlab_dmacore_note_bounce(dc, virt_to_phys(dc->stream),
+	dc->stream_bounced = kmemlab_dmacore_note_bounce(dc, kmemlab_dmacore_domain(dc),
+							 virt_to_phys(dc->stream),
 							 dc->stream_dma);
 	return 0;
 

@@ -19,6 +19,7 @@
 #include <linux/bits.h>
 #include <linux/dma-mapping.h>
 #include <linux/dmapool.h>
+#include <linux/iommu.h>
 #include <linux/types.h>
 
 #include "kmemlab_budget.h"
@@ -84,6 +85,10 @@ struct kmemlab_dmacore_req {
 	u32 segments;			/* DMA segments of the source (SG), else 1 */
 	bool bounced;			/* a streaming mapping bounced */
 	bool beyond_mask;		/* a streaming buffer lay beyond the mask */
+	struct iommu_domain *domain;	/* the IOMMU's translation, or NULL */
+	u32 entries;			/* entries of the source's table (SG), else 1 */
+	dma_addr_t src_dma;		/* the DMA address of the source's first byte */
+	phys_addr_t src_phys;		/* and the physical address of that byte */
 };
 
 int kmemlab_dmacore_init(struct kmemlab_dmacore *dc, struct device *dev,
@@ -93,6 +98,7 @@ void kmemlab_dmacore_exit(struct kmemlab_dmacore *dc);
 
 int kmemlab_dmacore_move(struct kmemlab_dmacore *dc, dma_addr_t addr, u32 offset,
 			 u32 len, enum dma_data_direction dir);
+struct iommu_domain *kmemlab_dmacore_domain(struct kmemlab_dmacore *dc);
 /* Whether the memory at @phys, mapped at @dma, bounced (not counted). */
 bool kmemlab_dmacore_bounced(struct kmemlab_dmacore *dc, phys_addr_t phys, dma_addr_t dma);
 

@@ -29,6 +29,8 @@
 struct kmemlab_dmacore_case {
 	u32 method, len, flags, reserved, reserved2;
 	int ret;
+	u32 reserved3;			/* (since version 2; after ret: rows stay as written) */
+	u32 reserved4;			/* (since version 3) */
 };
 
 /*
@@ -51,6 +53,8 @@ static const struct kmemlab_dmacore_case kmemlab_dmacore_common_cases[] = {
 	{ KMEMLAB_DMACORE_SINGLE, 8, 1, 0, 0, -EINVAL },
 	{ KMEMLAB_DMACORE_SINGLE, 8, 0, 1, 0, -EINVAL },
 	{ KMEMLAB_DMACORE_SINGLE, 8, 0, 0, 1, -EINVAL },
+	{ KMEMLAB_DMACORE_SINGLE, 8, 0, 0, 0, -EINVAL, 1 },
+	{ KMEMLAB_DMACORE_SINGLE, 8, 0, 0, 0, -EINVAL, 0, 1 },
 };
 
 /*
@@ -68,13 +72,15 @@ kmemlab_dmacore_cases_failed(const struct kmemlab_dmacore_case *cases, unsigned 
 		struct kmemlab_dmacore_round_trip rt = {
 			.method = c->method, .len = c->len, .flags = c->flags,
 			.reserved = c->reserved, .reserved2 = c->reserved2,
+			.reserved3 = c->reserved3, .reserved4 = c->reserved4,
 		};
 		int ret = check(&rt);
 
 		if (ret == c->ret)
 			continue;
-		pr_info("        # row %u (method %u, len %u, flags %u, reserved %u/%u): %d, want %d\n",
-			i, c->method, c->len, c->flags, c->reserved, c->reserved2, ret, c->ret);
+		pr_info("        # row %u (method %u, len %u, flags %u, reserved %u/%u/%u/%u): %d, want %d\n",
+			i, c->method, c->len, c->flags, c->reserved, c->reserved2, c->reserved3,
+			c->reserved4, ret, c->ret);
 		failed++;
 	}
 	return failed;

@@ -50,7 +50,7 @@ static inline int kmemlab_dmacore_check(u32 method, u32 len)
 static inline int kmemlab_dmacore_check_request(const struct kmemlab_dmacore_round_trip *rt,
 						u32 offered)
 {
-	if (rt->flags || rt->reserved || rt->reserved2)
+	if (rt->flags || rt->reserved || rt->reserved2 || rt->reserved3 || rt->reserved4)
 		return -EINVAL;
 	if (rt->method >= KMEMLAB_DMACORE_METHODS ||
 	    !(offered & KMEMLAB_DMACORE_BIT(rt->method)))

@@ -42,6 +42,10 @@
  *  - bounded memory: what user requests make the driver hold is charged to
  *    a module-wide budget (max_total_percent of RAM; ENOSPC past it), and
  *    kmalloc'd request buffers to the caller's memory cgroup (__GFP_ACCOUNT);
+ *  - behind an IOMMU, for debugging only (iommu_fault_demo, off by
+ *    default; root only, in debugfs): the device sent to an I/O virtual
+ *    address just unmapped, the IOMMU refusing it (a DMAR fault in the
+ *    kernel log) and the device working on (edu_iommu_fault());
  *  - one character device per edu device, and safe removal: a file open on
  *    a device that is removed gets -ENODEV from then on, its mappings of
  *    the coherent buffer are torn down (a later touch is SIGBUS), and the
@@ -62,10 +66,12 @@
 
 #include <linux/bitfield.h>
 #include <linux/bits.h>
+#include <linux/debugfs.h>
 #include <linux/dma-mapping.h>
 #include <linux/idr.h>
 #include <linux/interrupt.h>
 #include <linux/io.h>
+#include <linux/iommu.h>
 #include <linux/iopoll.h>
 #include <linux/kref.h>
 #include <linux/list.h>
@@ -153,6 +159,19 @@ module_param(max_dma_zone_kib, uint, 0444);
 MODULE_PARM_DESC(max_dma_zone_kib,
 		 "Most KiB below the device's 28-bit reach (ZONE_DMA) all open files together may make the driver hold (at least 64, default 2048)");
 
+/*
+ * Debugging only: /sys/kernel/debug/kmemlab_edu/<PCI address> (root only)
+ * makes the device DMA to an address it no longer has, when the device is
+ * behind an IOMMU (edu_iommu_fault()).  Off by default, so that no fault
+ * is provoked by accident; root may switch it on at run time.
+ */
+static bool iommu_fault_demo;
+module_param(iommu_fault_demo, bool, 0644);
+MODULE_PARM_DESC(iommu_fault_demo,
+		 "Debugging only: let root make a device behind an IOMMU DMA to an I/O virtual address just unmapped, through /sys/kernel/debug/kmemlab_edu/<PCI address> (default off)");
+
+static struct dentry *kmemlab_edu_debugfs;
+
 /* Coherent buffers, write() results and round trips in progress: the
  * smaller of max_total_percent of RAM and max_dma_zone_kib.
  */
@@ -219,6 +238,9 @@ struct kmemlab_edu {
 
 	struct mutex files_lock;	/* the open files, for remove() */
 	struct list_head files;
+
+	struct dentry *fault_file;	/* debugfs: edu_iommu_fault() */
+	char fault_seen[192];		/* what the last one saw (under dma_lock) */
 };
 
 /* A process (address space) that mapped an open file's coherent buffer. */
@@ -464,6 +486,148 @@ static int edu_window_make_readable(struct kmemlab_edu *edu, u64 id)
 	atomic64_inc(&edu->window_scrubs);
 	return 0;
 }
+
+/* --- an IOMMU fault, for debugging (iommu_fault_demo) ------------------------ */
+
+#define EDU_FAULT_LEN	64	/* bytes each faulting command moves */
+#define EDU_FAULT_FILL	0xa5	/* what the pages hold before */
+
+/*
+ * What an IOMMU does with a device that reaches for an address it no
+ * longer has.  A page is mapped for the device and unmapped again, the
+ * IOTLB flushed (nothing cached still translates it, strict mode or
+ * lazy); under map_lock and dma_lock no other mapping of this device can
+ * be given its I/O virtual address meanwhile, and the IOMMU's page table
+ * is asked that it leads nowhere.  Then one command reads from it and one
+ * writes to it: VT-d refuses both (a DMAR fault each in the kernel log,
+ * between the two lines this says), and the edu device, which ignores
+ * what its DMA returns, completes both.  A third command, to a page that
+ * is mapped, shows what the device got from the refused read, and that it
+ * still works; the old page shows that the refused write never reached
+ * it.  Without an IOMMU's translation (none, or passthrough) an address
+ * the device was not given is memory: refused, -ENODEV.
+ */
+static int edu_iommu_fault(struct kmemlab_edu *edu)
+{
+	struct device *dev = &edu->pdev->dev;
+	dma_addr_t iova, seen_dma;
+	struct iommu_domain *domain;
+	struct page *old, *seen;
+	unsigned int nonzero = 0, i;
+	bool reached;
+	u8 *got;
+	int ret;
+
+	if (down_read_killable(&edu->remove_lock))
+		return -EINTR;
+	domain = kmemlab_dmacore_domain(&edu->dc);
+	if (edu->gone || !domain) {
+		ret = -ENODEV;
+		goto out_unlock_remove;
+	}
+	ret = -ENOMEM;
+	old = alloc_page(GFP_KERNEL);
+	if (!old)
+		goto out_unlock_remove;
+	seen = alloc_page(GFP_KERNEL);
+	if (!seen)
+		goto out_free_old;
+	memset(page_address(old), EDU_FAULT_FILL, PAGE_SIZE);
+	memset(page_address(seen), EDU_FAULT_FILL, PAGE_SIZE);
+	ret = mutex_lock_killable(&edu->map_lock);
+	if (ret)
+		goto out_free_seen;
+	ret = mutex_lock_killable(&edu->dma_lock);
+	if (ret)
+		goto out_unlock_map;
+	ret = -ENOMEM;
+	seen_dma = dma_map_page(dev, seen, 0, PAGE_SIZE, DMA_FROM_DEVICE);
+	if (dma_mapping_error(dev, seen_dma))
+		goto out_unlock_dma;
+	iova = dma_map_page(dev, old, 0, PAGE_SIZE, DMA_BIDIRECTIONAL);
+	if (dma_mapping_error(dev, iova))
+		goto out_unmap_seen;
+	dma_unmap_page(dev, iova, PAGE_SIZE, DMA_BIDIRECTIONAL);
+	iommu_flush_iotlb_all(domain);
+	if (iommu_iova_to_phys(domain, iova)) {
+		ret = -EBUSY;
+		goto out_unmap_seen;
+	}
+	dev_info(dev, "IOMMU fault demo: DMA read and write at I/O virtual address %pad, unmapped: expect one DMAR read fault and one write fault there\n",
+		 &iova);
+	ret = kmemlab_dmacore_move(&edu->dc, iova, 0, EDU_FAULT_LEN, DMA_TO_DEVICE);
+	if (!ret)
+		ret = kmemlab_dmacore_move(&edu->dc, iova, 0, EDU_FAULT_LEN, DMA_FROM_DEVICE);
+	if (!ret)
+		ret = kmemlab_dmacore_move(&edu->dc, seen_dma, 0, EDU_FAULT_LEN,
+					   DMA_FROM_DEVICE);
+	/* What the window holds now is nobody's: scrubbed before it is read. */
+	edu->window = KMEMLAB_EDU_WINDOW_MIXED;
+out_unmap_seen:
+	dma_unmap_page(dev, seen_dma, PAGE_SIZE, DMA_FROM_DEVICE);
+	if (!ret) {
+		got = page_address(seen);
+		for (i = 0; i < EDU_FAULT_LEN; i++)
+			nonzero += got[i] != 0;
+		reached = !!memchr_inv(page_address(old), EDU_FAULT_FILL, PAGE_SIZE);
+		snprintf(edu->fault_seen, sizeof(edu->fault_seen),
+			 "iova %pad read_nonzero %u of %u write_reached_old_page %u next_command ok\n",
+			 &iova, nonzero, EDU_FAULT_LEN, reached);
+		dev_info(dev, "IOMMU fault demo: done: the refused read gave the device %u non-zero bytes of %u, the refused write %s the page that address used to map, the next command worked\n",
+			 nonzero, EDU_FAULT_LEN, reached ? "reached" : "never reached");
+	}
+out_unlock_dma:
+	mutex_unlock(&edu->dma_lock);
+out_unlock_map:
+	mutex_unlock(&edu->map_lock);
+out_free_seen:
+	__free_page(seen);
+out_free_old:
+	__free_page(old);
+out_unlock_remove:
+	up_read(&edu->remove_lock);
+	return ret;
+}
+
+/* Writing 1 runs the demo (root: debugfs; iommu_fault_demo must be on). */
+static ssize_t edu_fault_write(struct file *file, const char __user *buf, size_t count,
+			       loff_t *ppos)
+{
+	struct kmemlab_edu *edu = file->private_data;
+	bool go;
+	int ret;
+
+	ret = kstrtobool_from_user(buf, count, &go);
+	if (ret)
+		return ret;
+	if (!go)
+		return -EINVAL;
+	if (!READ_ONCE(iommu_fault_demo))
+		return -EPERM;
+	ret = edu_iommu_fault(edu);
+	return ret ? ret : count;
+}
+
+/* Reading says what the last demo saw ("" before the first). */
+static ssize_t edu_fault_read(struct file *file, char __user *buf, size_t count, loff_t *ppos)
+{
+	struct kmemlab_edu *edu = file->private_data;
+	char seen[sizeof(edu->fault_seen)];
+
+	if (mutex_lock_killable(&edu->dma_lock))
+		return -EINTR;
+	memcpy(seen, edu->fault_seen, sizeof(seen));
+	mutex_unlock(&edu->dma_lock);
+	return simple_read_from_buffer(buf, count, ppos, seen, strnlen(seen, sizeof(seen)));
+}
+
+static const struct file_operations edu_fault_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.read = edu_fault_read,
+	.write = edu_fault_write,
+	.llseek = default_llseek,
+};
 
 /* --- per-file coherent buffers (5.5) ---------------------------------------- */
 
@@ -1076,6 +1240,9 @@ static int kmemlab_edu_probe(struct pci_dev *pdev, const struct pci_device_id *i
 		goto err_teardown_irq;
 	}
 	pci_set_drvdata(pdev, edu);
+	/* Debugging only: a failure is no reason to fail the probe. */
+	edu->fault_file = debugfs_create_file(pci_name(pdev), 0600, kmemlab_edu_debugfs, edu,
+					      &edu_fault_fops);
 	dev_info(dev, "edu %lu.%lu, %s interrupt, %d-bit DMA: /dev/%s\n",
 		 FIELD_GET(EDU_ID_MAJOR_MASK, ident), FIELD_GET(EDU_ID_MINOR_MASK, ident),
 		 edu->irq_kind == KMEMLAB_EDU_IRQ_MSI ? "MSI" : "INTx",
@@ -1100,6 +1267,7 @@ static void kmemlab_edu_remove(struct pci_dev *pdev)
 {
 	struct kmemlab_edu *edu = pci_get_drvdata(pdev);
 
+	debugfs_remove(edu->fault_file);	/* waits for a demo running */
 	misc_deregister(&edu->misc);		/* no new opens */
 	/*
 	 * Zap the mappings before any caller is told ENODEV, which is when
@@ -1136,6 +1304,8 @@ static struct pci_driver kmemlab_edu_driver = {
 
 static int __init kmemlab_edu_init(void)
 {
+	int ret;
+
 	BUILD_BUG_ON(sizeof(struct kmemlab_edu_info) != KMEMLAB_EDU_INFO_SIZE_VER1);
 	BUILD_BUG_ON(KMEMLAB_EDU_COHERENT_SIZE % PAGE_SIZE);
 	if (kmemlab_budget_init(&kmemlab_edu_budget, max_total_percent)) {
@@ -1148,13 +1318,18 @@ static int __init kmemlab_edu_init(void)
 	}
 	kmemlab_edu_budget.limit = min_t(u64, kmemlab_edu_budget.limit,
 					 (u64)max_dma_zone_kib << 10);
-	return pci_register_driver(&kmemlab_edu_driver);
+	kmemlab_edu_debugfs = debugfs_create_dir(KBUILD_MODNAME, NULL);
+	ret = pci_register_driver(&kmemlab_edu_driver);
+	if (ret)
+		debugfs_remove(kmemlab_edu_debugfs);
+	return ret;
 }
 module_init(kmemlab_edu_init);
 
 static void __exit kmemlab_edu_exit(void)
 {
 	pci_unregister_driver(&kmemlab_edu_driver);
+	debugfs_remove(kmemlab_edu_debugfs);
 }
 module_exit(kmemlab_edu_exit);
 

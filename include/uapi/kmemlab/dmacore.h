@@ -24,14 +24,34 @@
  *    (dma_sync_single_for_cpu()/_for_device()), cleared after each use.
  *
  * What a round trip reports: the engine's moves (each one device command or
- * software job), the DMA segments of the source (SG; else 1), whether a
- * streaming mapping bounced through swiotlb (its DMA address does not lead,
- * by dma_to_phys(), to the memory mapped), and whether a streaming buffer
- * lay beyond the device's DMA mask (the reason a mapping must bounce on a
- * machine with RAM above the mask).  Without an IOMMU a mapping bounces
- * under swiotlb=force, beyond the mask, and in a guest whose memory is
- * encrypted.  No address, physical or DMA, is ever returned.  Coherent and
- * pool memory never bounces.
+ * software job), the DMA segments of the source (SG; else 1: behind an
+ * IOMMU fewer than the pages, often 1, as it maps them contiguously),
+ * whether a streaming mapping bounced through swiotlb (its DMA address
+ * does not lead, by dma_to_phys() or the IOMMU's page table, to the memory
+ * mapped), whether a streaming buffer lay beyond the device's DMA mask
+ * (the reason a mapping must bounce on a machine with RAM above the mask,
+ * without an IOMMU), and (since version 2) how the device reached the
+ * memory: mapping, enum kmemlab_dmacore_mapping (direct, bounced, through
+ * an IOMMU).  Without an IOMMU a mapping bounces under swiotlb=force,
+ * beyond the mask, and in a guest whose memory is encrypted; behind one
+ * it does not (the IOMMU gives the device addresses under its mask).
+ * Coherent and pool memory never bounces.
+ *
+ * Since version 3, the source's mapping seen from both ends: the DMA
+ * address the device was given for the source's first byte (COHERENT: the
+ * coherent buffer's; POOL, NONCOHERENT: the first block's or allocation's;
+ * SINGLE: the caller's data mapped; SG: the first segment's; SYNC: the
+ * kept chunk's) against the physical address of that byte.  Anyone may
+ * learn whether the two are the same number (a direct mapping) or not (a
+ * bounce buffer, an I/O virtual address, a bus offset) and their offsets
+ * within a page (an IOMMU maps whole pages and keeps the offset; swiotlb
+ * need not); the addresses themselves are kernel addresses: the kernel
+ * fills dma_addr and phys_addr only for a caller with CAP_SYS_ADMIN (in
+ * the initial user namespace, checked at each call, when the reply is
+ * written), and says so in addrs_shown; for anyone else they are 0.  SG
+ * reports next to its DMA segments the table's entries (its pages): an
+ * IOMMU maps the pages at contiguous I/O virtual addresses and merges
+ * them into fewer segments.
  *
  * Memory: while a round trip runs, its buffers are charged to its module's
  * budget: the two user-data buffers (len rounded up to a power of two,
@@ -51,9 +71,10 @@
  * struct (below KMEMLAB_DMACORE_ROUND_TRIP_SIZE_VER0: EINVAL; larger than
  * the driver's: the unknown tail must be zero, else E2BIG; above 4096:
  * E2BIG).  The errors of a round trip, for every driver:
- *  - EINVAL: flags, reserved or reserved2 not 0; a method that is not the
- *    core's or that the driver does not offer; len 0 or above the method's
- *    limit (KMEMLAB_DMACORE_MAX; POOL: KMEMLAB_DMACORE_POOL_BLOCK);
+ *  - EINVAL: flags or a reserved field (reserved, reserved2, reserved3,
+ *    reserved4) not 0; a method that is not the core's or that the
+ *    driver does not offer; len 0 or above the method's limit
+ *    (KMEMLAB_DMACORE_MAX; POOL: KMEMLAB_DMACORE_POOL_BLOCK);
  *  - EFAULT: src not readable or dst not writable (len bytes), or the
  *    request itself not;
  *  - ENOSPC: the module's budget is used up (others' requests hold it: try
@@ -85,6 +106,31 @@ enum kmemlab_dmacore_method {
 	KMEMLAB_DMACORE_METHODS		/* (first unknown method) */
 };
 
+/*
+ * How the device reached a round trip's memory (mapping): by the DMA
+ * addresses the kernel gave it, as the DMA core found them when it
+ * translated each one back (a DMA address is not a physical address):
+ *  - DIRECT: a bus address of the memory itself (no IOMMU, or one in
+ *    passthrough, iommu=pt): dma_to_phys() leads back to the buffer;
+ *  - BOUNCED: a bus address of a swiotlb bounce buffer, not of the memory
+ *    (swiotlb=force, a buffer beyond the mask, an encrypted guest): the
+ *    data was copied there and back (bounced is 1);
+ *  - IOMMU: an I/O virtual address that the IOMMU translates (its page
+ *    table leads back to the buffer); the device's mask limits the I/O
+ *    virtual addresses, not where the memory lies, so nothing bounces, and
+ *    a scatter-gather table may become fewer, contiguous DMA segments;
+ *  - IOMMU_BOUNCED: an I/O virtual address of a bounce buffer (the IOMMU
+ *    layer bounces for untrusted devices; bounced is 1).
+ * Coherent and pool memory report DIRECT or IOMMU.  For a request with
+ * several mappings, BOUNCED or IOMMU_BOUNCED when any of them bounced.
+ */
+enum kmemlab_dmacore_mapping {
+	KMEMLAB_DMACORE_MAP_DIRECT = 1,
+	KMEMLAB_DMACORE_MAP_BOUNCED,
+	KMEMLAB_DMACORE_MAP_IOMMU,
+	KMEMLAB_DMACORE_MAP_IOMMU_BOUNCED,
+};
+
 /* A method's bit in a driver's KMEMLAB_*_METHODS_OFFERED. */
 #define KMEMLAB_DMACORE_BIT(method)	(1U << (method))
 
@@ -109,9 +155,40 @@ struct kmemlab_dmacore_round_trip {
 				 * lay, in part, beyond the device's DMA mask
 				 */
 	__u32 reserved2;	/* in: 0 */
+	/* Since version 2: */
+	__u32 mapping;		/* out: enum kmemlab_dmacore_mapping: how the
+				 * device reached the request's memory
+				 */
+	__u32 reserved3;	/* in: 0 */
+	/* Since version 3: the source's mapping, seen from both ends (its
+	 * first byte: the DMA address the device was given for it, and the
+	 * physical address of the memory the CPU filled).
+	 */
+	__u32 entries;		/* out: entries of the source's table (SG: one
+				 * per page, next to segments), else 1
+				 */
+	__u32 addr_same;	/* out: 1 when the DMA address equals the
+				 * physical address (a direct mapping on a
+				 * machine without bus offsets), else 0
+				 */
+	__u32 dma_offset;	/* out: the DMA address's offset in its page */
+	__u32 phys_offset;	/* out: the physical address's offset in its page */
+	__u32 addrs_shown;	/* out: 1 when dma_addr and phys_addr are
+				 * filled: the caller has CAP_SYS_ADMIN
+				 */
+	__u32 reserved4;	/* in: 0 */
+	__u64 dma_addr;		/* out: CAP_SYS_ADMIN only (else 0): the DMA
+				 * address (an I/O virtual address behind an
+				 * IOMMU)
+				 */
+	__u64 phys_addr;	/* out: CAP_SYS_ADMIN only (else 0): the
+				 * physical address of the memory
+				 */
 };
 
 #define KMEMLAB_DMACORE_ROUND_TRIP_SIZE_VER0	48	/* up to reserved */
 #define KMEMLAB_DMACORE_ROUND_TRIP_SIZE_VER1	56
+#define KMEMLAB_DMACORE_ROUND_TRIP_SIZE_VER2	64
+#define KMEMLAB_DMACORE_ROUND_TRIP_SIZE_VER3	104
 
 #endif /* _UAPI_KMEMLAB_DMACORE_H */
