@@ -367,8 +367,10 @@ int cmd_bench(int argc, char **argv)
 		out_str("module", skipped[k]->module);
 		out_str("node", skipped[k]->node);
 		out_close();
-		out_text("Skipped: %s does not exist; load its driver with:  %smodprobe %s\n",
-			 skipped[k]->node, geteuid() ? "sudo " : "", skipped[k]->module);
+		/* An error too: exit 3 says why, in "errors" and on stderr. */
+		out_error("bench: %s does not exist: the %s module is not loaded, so its\n"
+			  "chapters were skipped. Load it with:  %smodprobe %s", skipped[k]->node,
+			  skipped[k]->module, geteuid() ? "sudo " : "", skipped[k]->module);
 	}
 	out_close();
 	out_text("The minimum is the figure to compare: the spread shows what interrupts\n"
