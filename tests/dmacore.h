@@ -182,6 +182,9 @@ struct dmacore_tally {
 	unsigned int wrong_view;		/* addresses other than predicted */
 	unsigned int same;			/* DMA address = physical address */
 	uint64_t dma_max;			/* the highest DMA address seen (root) */
+	uint64_t merge_boundary;		/* the last one reported (version 4) */
+	unsigned int merge_changed;		/* reports unlike the first one */
+	bool merge_known;			/* merge_boundary holds one */
 	uint32_t largest;			/* the largest size sent */
 	uint32_t segments;			/* the most segments reported */
 	uint64_t moves, bytes;			/* for the driver's counters */
@@ -271,7 +274,8 @@ static inline int dmacore_view_ok(const struct dmacore_sweep *s, uint32_t method
 		snprintf(why, size, "addresses given to a user");
 	else if (root && (rt->dma_addr % page != rt->dma_offset ||
 			  rt->phys_addr % page != rt->phys_offset ||
-			  (rt->dma_addr == rt->phys_addr) != !!rt->addr_same || !rt->phys_addr))
+			  (rt->dma_addr == rt->phys_addr) != !!rt->addr_same || !rt->phys_addr ||
+			  !rt->dma_addr))
 		snprintf(why, size, "DMA 0x%llx, physical 0x%llx disagree with same %u, "
 			 "offsets %u/%u", (unsigned long long)rt->dma_addr,
 			 (unsigned long long)rt->phys_addr, rt->addr_same, rt->dma_offset,
@@ -341,6 +345,10 @@ static inline void dmacore_sweep_method(const struct dmacore_sweep *s, uint32_t 
 		if (dmacore_view_ok(s, method, len, &rt, why, sizeof(why)) && !t->wrong_view++)
 			snprintf(t->view_seen, sizeof(t->view_seen), "%u bytes: %s", len, why);
 		t->same += rt.addr_same;
+		if (t->merge_known && rt.merge_boundary != t->merge_boundary)
+			t->merge_changed++;
+		t->merge_boundary = rt.merge_boundary;
+		t->merge_known = true;
 		if (rt.dma_addr > t->dma_max)
 			t->dma_max = rt.dma_addr;
 	}
@@ -390,6 +398,14 @@ static inline void dmacore_sweep_expect(const struct dmacore_sweep *s, uint32_t 
 		       geteuid() ? "no address for a user" :
 		       "the addresses for root, under the DMA mask"))
 		tap_diag("  first: %s", t->view_seen);
+	/* A fact of the device's DMA layer, the same in every reply; only
+	 * dma-iommu merges, and only behind an IOMMU's DMA domain.
+	 */
+	EXPECT_TRUE(t->merge_changed == 0 && (!t->merge_boundary || s->translated),
+		    "%s%s: merge_boundary 0x%llx in every reply (%u unlike the first), 0 unless "
+		    "behind an IOMMU's DMA domain (%s)", s->who, name,
+		    (unsigned long long)t->merge_boundary, t->merge_changed,
+		    s->translated ? "it is" : "it is not");
 }
 
 struct dmacore_unprivileged {

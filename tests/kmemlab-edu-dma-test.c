@@ -29,7 +29,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/mman.h>
-#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -77,22 +76,6 @@ static bool edu_translated(int fd)
 		return false;
 	snprintf(dev, sizeof(dev), "/sys/bus/pci/devices/%.16s", i.pci_name);
 	return dmacore_translated(dev);
-}
-
-/*
- * Whether the running kernel is older than 5.11, where Intel's IOMMU
- * driver had DMA operations of its own (since 5.11 it uses dma-iommu, the
- * common layer, which merges a scatter-gather table's segments).  A fact
- * of the run, read from uname(), for what the test predicts.
- */
-static bool intel_own_dma_ops(void)
-{
-	struct utsname u;
-	unsigned int major = 0, minor = 0;
-
-	if (uname(&u) || sscanf(u.release, "%u.%u", &major, &minor) != 2)
-		return false;
-	return major < 5 || (major == 5 && minor < 11);
 }
 
 /*
@@ -378,21 +361,22 @@ static void sweep_method_done(const struct dmacore_sweep *s, uint32_t method,
 		EXPECT_EQ(t->bounced, t->tested, "%s%s: the 28-bit mask met by swiotlb=force "
 			  "without an IOMMU: every mapping bounced (%u of %u)", s->who, name,
 			  t->bounced, t->tested);
-	if (method == KMEMLAB_DMACORE_SG && s->translated && intel_own_dma_ops())
-		EXPECT_TRUE(t->segments >= 1 && t->segments <= 5, "%ssg: the 5-page buffer mapped by "
-			    "the IOMMU as %u DMA segment(s): before 5.11 Intel's driver maps the pages "
-			    "at contiguous I/O virtual addresses without merging them", s->who,
-			    t->segments);
-	else if (method == KMEMLAB_DMACORE_SG && s->translated)
-		/* dma-iommu maps the pages at contiguous I/O virtual addresses
-		 * and merges them into one segment (the device's segment size,
-		 * 64 KiB, and boundary allow it).
-		 */
-		EXPECT_EQ(t->segments, 1, "%ssg: every table (up to 5 pages) mapped by the IOMMU "
-			  "as 1 DMA segment", s->who);
+	/*
+	 * Predicted from a fact the kernel states, not its version: whether
+	 * the device's DMA layer merges (merge_boundary, version 4).
+	 * dma-iommu maps a table's pages at contiguous I/O virtual addresses
+	 * and merges them into one segment (the device's segment size,
+	 * 64 KiB, and boundary allow it); a direct mapping, and Intel's own
+	 * DMA operations before 5.11, give one segment per page.
+	 */
+	if (method == KMEMLAB_DMACORE_SG && t->merge_boundary)
+		EXPECT_EQ(t->segments, 1, "%ssg: every table (up to 5 pages) mapped as 1 DMA segment: "
+			  "the DMA layer merges (merge_boundary 0x%llx, dma-iommu)", s->who,
+			  (unsigned long long)t->merge_boundary);
 	else if (method == KMEMLAB_DMACORE_SG)
-		EXPECT_EQ(t->segments, 5, "%ssg: the 5-page buffer mapped as 5 segments (one per page)",
-			  s->who);
+		EXPECT_EQ(t->segments, 5, "%ssg: the 5-page buffer mapped as 5 segments (one per page: "
+			  "merge_boundary 0, %s)", s->who, s->translated ?
+			  "the IOMMU driver's own DMA operations" : "a direct mapping");
 }
 
 /*

@@ -231,7 +231,7 @@ const char *dma_mapping_name(uint32_t mapping)
 	case KMEMLAB_DMACORE_MAP_IOMMU_BOUNCED:
 		return "iommu+bounced";
 	default:
-		return "?";
+		return "unknown";	/* 0: a module older than version 2 */
 	}
 }
 
@@ -245,15 +245,26 @@ const char *dma_mapping_name(uint32_t mapping)
 void dma_mapping_json(const struct kmemlab_dmacore_round_trip *rt)
 {
 	out_str("mapping", dma_mapping_name(rt->mapping));
-	if (rt->method == KMEMLAB_DMACORE_SG)
+	if (rt->method == KMEMLAB_DMACORE_SG) {
 		out_u64("pages", rt->entries);
-	out_bool("dma_addr_is_phys_addr", rt->addr_same);
+		out_u64("merge_boundary", rt->merge_boundary);
+	}
+	if (rt->addr_same == KMEMLAB_DMACORE_ADDR_UNKNOWN)
+		out_str("dma_addr_is_phys_addr", "unknown");
+	else
+		out_bool("dma_addr_is_phys_addr", rt->addr_same);
 	out_u64("dma_page_offset", rt->dma_offset);
 	out_u64("phys_page_offset", rt->phys_offset);
 	if (rt->addrs_shown) {
 		out_u64("dma_addr", rt->dma_addr);
 		out_u64("phys_addr", rt->phys_addr);
 	}
+}
+
+/* =, != or ? (the physical address unknown) for addr_same. */
+static const char *dma_same_mark(uint32_t addr_same)
+{
+	return addr_same == KMEMLAB_DMACORE_ADDR_UNKNOWN ? "?" : addr_same ? "=" : "!=";
 }
 
 /*
@@ -270,7 +281,7 @@ void dma_mapping_table(const struct kmemlab_dmacore_round_trip *rt, unsigned int
 		{ "segments", -13, 1 },
 		{ "DMA address", 13, 1 }, { "", -2, 1 }, { "physical", 13, 1 },
 	};
-	bool shown = false, iommu = false, bounced = false, direct = false;
+	bool shown = false, iommu = false, bounced = false, direct = false, merges = false;
 	unsigned int i;
 
 	if (out_json())
@@ -290,11 +301,11 @@ void dma_mapping_table(const struct kmemlab_dmacore_round_trip *rt, unsigned int
 			out_cell("%u", rt[i].segments);
 		if (rt[i].addrs_shown) {
 			out_cell("%#llx", (unsigned long long)rt[i].dma_addr);
-			out_cell("%s", rt[i].addr_same ? "=" : "!=");
+			out_cell("%s", dma_same_mark(rt[i].addr_same));
 			out_cell("%#llx", (unsigned long long)rt[i].phys_addr);
 		} else {
 			out_cell("page+0x%03x", rt[i].dma_offset);
-			out_cell("%s", rt[i].addr_same ? "=" : "!=");
+			out_cell("%s", dma_same_mark(rt[i].addr_same));
 			out_cell("page+0x%03x", rt[i].phys_offset);
 		}
 		out_row_end();
@@ -303,6 +314,7 @@ void dma_mapping_table(const struct kmemlab_dmacore_round_trip *rt, unsigned int
 			 rt[i].mapping == KMEMLAB_DMACORE_MAP_IOMMU_BOUNCED;
 		bounced |= rt[i].bounced;
 		direct |= rt[i].mapping == KMEMLAB_DMACORE_MAP_DIRECT;
+		merges |= rt[i].merge_boundary != 0;
 	}
 	out_text("  The DMA address is what the device was given; \"physical\" is where\n"
 		 "  the CPU put the byte. %s\n",
@@ -321,8 +333,12 @@ void dma_mapping_table(const struct kmemlab_dmacore_round_trip *rt, unsigned int
 			 "  virtual addresses that the kernel allocated under the device's DMA\n"
 			 "  mask and mapped, page by page, in the IOMMU's page table: not the\n"
 			 "  memory's addresses (!=), the same offset in the page. Nothing bounces\n"
-			 "  where the memory lies beyond the mask, and the pages of a scatter-\n"
-			 "  gather table get contiguous I/O virtual addresses: fewer DMA segments\n"
-			 "  than pages. An address the device was never given is not mapped: the\n"
-			 "  IOMMU blocks it.\n");
+			 "  where the memory lies beyond the mask. %s An address the device was\n"
+			 "  never given is not mapped: the IOMMU blocks it.\n",
+			 merges ? "The pages of a scatter-gather\n"
+			 "  table get contiguous I/O virtual addresses: fewer DMA segments than\n"
+			 "  pages (dma-iommu merges them)." :
+			 "This kernel's IOMMU driver has DMA\n"
+			 "  operations of its own and maps a scatter-gather table one segment per\n"
+			 "  page (dma-iommu, Intel's since Linux 5.11, merges them).");
 }

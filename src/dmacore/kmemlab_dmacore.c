@@ -646,12 +646,19 @@ int kmemlab_dmacore_reply(const struct kmemlab_dmacore_req *r,
 		rt->mapping = r->bounced ? KMEMLAB_DMACORE_MAP_BOUNCED :
 			      KMEMLAB_DMACORE_MAP_DIRECT;
 	rt->entries = r->entries;
-	rt->addr_same = (u64)r->src_dma == (u64)r->src_phys;
+	/* No struct page (a platform's reserved pool): the physical address
+	 * is unknown, not 0: nothing to compare.
+	 */
+	if (!r->src_phys)
+		rt->addr_same = KMEMLAB_DMACORE_ADDR_UNKNOWN;
+	else
+		rt->addr_same = (u64)r->src_dma == (u64)r->src_phys;
 	rt->dma_offset = offset_in_page(r->src_dma);
 	rt->phys_offset = offset_in_page(r->src_phys);
 	rt->addrs_shown = root;
 	rt->dma_addr = root ? r->src_dma : 0;
 	rt->phys_addr = root ? r->src_phys : 0;
+	rt->merge_boundary = r->merge_boundary;
 	if (copy_to_user(u64_to_user_ptr(rt->dst), r->out, r->len))
 		return -EFAULT;
 	return 0;
@@ -682,6 +689,8 @@ int kmemlab_dmacore_round_trip(struct kmemlab_dmacore *dc, struct kmemlab_dmacor
 	r->bounced = false;
 	r->beyond_mask = false;
 	r->domain = kmemlab_dmacore_domain(dc);
+	/* 0 unless the DMA layer merges (dma-iommu): a fact, not a result. */
+	r->merge_boundary = dma_get_merge_boundary(dc->dev);
 	if (r->method >= KMEMLAB_DMACORE_METHODS ||
 	    !(dc->engine->methods & KMEMLAB_DMACORE_BIT(r->method)))
 		return -EINVAL;
@@ -720,7 +729,7 @@ int kmemlab_dmacore_init(struct kmemlab_dmacore *dc, struct device *dev,
 	int ret;
 
 	BUILD_BUG_ON(sizeof(struct kmemlab_dmacore_round_trip) !=
-		     KMEMLAB_DMACORE_ROUND_TRIP_SIZE_VER3);
+		     KMEMLAB_DMACORE_ROUND_TRIP_SIZE_VER4);
 	dc->pool = NULL;
 	dc->stream = NULL;
 	if (WARN_ON(!engine->chunk || engine->chunk > engine->window ||

@@ -89,6 +89,7 @@ struct kmemlab_dmacore_req {
 	u32 entries;			/* entries of the source's table (SG), else 1 */
 	dma_addr_t src_dma;		/* the DMA address of the source's first byte */
 	phys_addr_t src_phys;		/* and the physical address of that byte */
+	unsigned long merge_boundary;	/* dma_get_merge_boundary(): 0, no merging */
 };
 
 int kmemlab_dmacore_init(struct kmemlab_dmacore *dc, struct device *dev,

@@ -53,6 +53,17 @@
  * IOMMU maps the pages at contiguous I/O virtual addresses and merges
  * them into fewer segments.
  *
+ * Since version 4, whether the kernel's DMA layer for the device merges:
+ * merge_boundary, dma_get_merge_boundary() (not an address: a mask).  Not
+ * 0 (the IOMMU's page mask, 0xfff with 4 KiB pages) behind dma-iommu, the
+ * common IOMMU layer, which maps a table's pages at contiguous I/O virtual
+ * addresses and merges them into one segment as far as the device's
+ * segment size and boundary allow; 0 where nothing merges scattered pages:
+ * a direct mapping (no IOMMU, passthrough, swiotlb), or an IOMMU driver
+ * with DMA operations of its own (Intel's before Linux 5.11: one segment
+ * per page).  The same DMA layer builds mmap()'s mapping of coherent
+ * memory (kmemlab/edu.h).
+ *
  * Memory: while a round trip runs, its buffers are charged to its module's
  * budget: the two user-data buffers (len rounded up to a power of two,
  * each, at least the smallest kmalloc size) and the method's own memory
@@ -169,7 +180,11 @@ struct kmemlab_dmacore_round_trip {
 				 */
 	__u32 addr_same;	/* out: 1 when the DMA address equals the
 				 * physical address (a direct mapping on a
-				 * machine without bus offsets), else 0
+				 * machine without bus offsets), else 0;
+				 * KMEMLAB_DMACORE_ADDR_UNKNOWN when the
+				 * physical address is not known (memory
+				 * without a struct page: phys_addr and
+				 * phys_offset 0)
 				 */
 	__u32 dma_offset;	/* out: the DMA address's offset in its page */
 	__u32 phys_offset;	/* out: the physical address's offset in its page */
@@ -184,11 +199,20 @@ struct kmemlab_dmacore_round_trip {
 	__u64 phys_addr;	/* out: CAP_SYS_ADMIN only (else 0): the
 				 * physical address of the memory
 				 */
+	/* Since version 4: */
+	__u64 merge_boundary;	/* out: dma_get_merge_boundary() of the
+				 * device: not 0 when the DMA layer merges
+				 * a table's pages (dma-iommu), else 0
+				 */
 };
+
+/* addr_same when the physical address is not known. */
+#define KMEMLAB_DMACORE_ADDR_UNKNOWN	2
 
 #define KMEMLAB_DMACORE_ROUND_TRIP_SIZE_VER0	48	/* up to reserved */
 #define KMEMLAB_DMACORE_ROUND_TRIP_SIZE_VER1	56
 #define KMEMLAB_DMACORE_ROUND_TRIP_SIZE_VER2	64
 #define KMEMLAB_DMACORE_ROUND_TRIP_SIZE_VER3	104
+#define KMEMLAB_DMACORE_ROUND_TRIP_SIZE_VER4	112
 
 #endif /* _UAPI_KMEMLAB_DMACORE_H */
