@@ -2,14 +2,20 @@
 /*
  * kmemlab-edu-mmap-test - TAP tests of mmap() on /dev/kmemlab/eduN
  * (kmemlab_edu): each open file's coherent buffer mapped the way the
- * kernel's own drivers map DMA memory (dma_mmap_coherent(), a VM_PFNMAP
- * mapping), against everything a user can try: every open mode with every
- * PROT combination (PROT_EXEC aside), MAP_PRIVATE, offsets inside and past
- * the buffer, partial munmap, mremap (grow and shrink), MADV_DONTNEED then
- * touch, a child that inherited the file mapping it too, fork with the
- * mapping then exit in either order, unbinding the device while mapped,
- * and unloading the module while mapped.  Each case gets the errno or the
- * data include/uapi/kmemlab/edu.h documents.
+ * kernel's own drivers map DMA memory (dma_mmap_coherent(): VM_PFNMAP,
+ * remap_pfn_range() of a contiguous buffer, where DMA addresses are bus
+ * addresses; VM_MIXEDMAP, vm_map_pages() of single pages, behind
+ * dma-iommu), against everything a user can try: every open mode with
+ * every PROT combination (PROT_EXEC aside), MAP_PRIVATE, offsets inside
+ * and past the buffer, partial munmap, mremap (grow and shrink),
+ * MADV_DONTNEED then touch, a child that inherited the file mapping it
+ * too, fork with the mapping then exit in either order, unbinding the
+ * device while mapped, and unloading the module while mapped.  Each case
+ * gets the errno or the data include/uapi/kmemlab/edu.h documents; where
+ * the two kinds differ (MADV_DONTNEED), the kind is predicted from facts
+ * the test sees (the device's IOMMU group type in sysfs, and whether its
+ * DMA layer merges: a round trip's merge_boundary) and checked against
+ * what the kernel built (/proc/self/smaps' VmFlags).
  * Usage: kmemlab-edu-mmap-test [--module-dir DIR]
  */
 #define _GNU_SOURCE
@@ -18,7 +24,10 @@
 #include <setjmp.h>
 #include <signal.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -93,6 +102,78 @@ static uint64_t held(int fd)
 	struct kmemlab_edu_info i;
 
 	return edu_info(fd, &i) ? 0 : i.global_held;
+}
+
+/*
+ * The kind of mapping dma_mmap_coherent() builds for @node's device,
+ * predicted from facts: behind an IOMMU's DMA domain (the group's type in
+ * sysfs: "DMA", "DMA-FQ") whose DMA layer is dma-iommu (it merges: a
+ * round trip's merge_boundary is not 0), the buffer is single pages in
+ * vmalloc space, mapped by vm_map_pages(): VM_MIXEDMAP.  Anywhere else
+ * (no IOMMU, passthrough, swiotlb, Intel's own DMA operations before
+ * 5.11) a contiguous buffer mapped by remap_pfn_range(): VM_PFNMAP.  1 for
+ * VM_MIXEDMAP, 0 for VM_PFNMAP; what it saw in @why.
+ */
+static int predict_mixedmap(const char *node, char *why, size_t size)
+{
+	static uint8_t in[2 * PAGE], out[2 * PAGE];
+	struct kmemlab_dmacore_round_trip rt = {
+		.argsz = sizeof(rt), .method = KMEMLAB_DMACORE_SG, .len = sizeof(in),
+		.src = (uintptr_t)in, .dst = (uintptr_t)out,
+	};
+	struct kmemlab_edu_info i;
+	char path[128], type[32] = "none";
+	int fd = open(node, O_RDWR | O_CLOEXEC), merges = 0;
+
+	if (fd >= 0 && !edu_info(fd, &i)) {
+		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%.16s/iommu_group/type",
+			 i.pci_name);
+		if (read_file(path, type, sizeof(type)))
+			snprintf(type, sizeof(type), "none");
+		type[strcspn(type, "\n")] = '\0';
+		merges = !ioctl(fd, KMEMLAB_EDU_IOC_ROUND_TRIP, &rt) && rt.merge_boundary;
+	}
+	if (fd >= 0)
+		close(fd);
+	snprintf(why, size, "IOMMU group type %s, merge_boundary %s", type,
+		 merges ? "set (dma-iommu)" : "0");
+	return !strncmp(type, "DMA", 3) && merges;
+}
+
+/*
+ * The VmFlags of the mapping that starts at @addr (/proc/self/smaps), into
+ * @flags: 0, or -1 when there is none.
+ */
+static int vm_flags_of(const volatile void *addr, char *flags, size_t size)
+{
+	char line[512], start[32];
+	bool found = false;
+	FILE *f = fopen("/proc/self/smaps", "re");
+
+	if (!f)
+		return -1;
+	snprintf(start, sizeof(start), "%lx-", (unsigned long)(uintptr_t)addr);
+	while (fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, start, strlen(start)))
+			found = true;
+		else if (found && !strncmp(line, "VmFlags:", 8)) {
+			snprintf(flags, size, "%s", line + 8);
+			flags[strcspn(flags, "\n")] = '\0';
+			fclose(f);
+			return 0;
+		}
+	}
+	fclose(f);
+	return -1;
+}
+
+/* Whether the VmFlags string @flags has the two-letter flag @f. */
+static bool has_flag(const char *flags, const char *f)
+{
+	char word[8];
+
+	snprintf(word, sizeof(word), " %s ", f);
+	return strstr(flags, word) != NULL;
 }
 
 /* Every open mode with every PROT combination (MAP_SHARED). */
@@ -195,9 +276,11 @@ static void test_shapes(const char *node, const uint8_t *pattern)
 {
 	int fd = open(node, O_RDWR | O_CLOEXEC), ro = open(node, O_RDONLY | O_CLOEXEC), sig;
 	volatile uint8_t *v, *w;
+	char flags[520], why[96];
 	uint8_t page2[PAGE];
-	size_t i;
+	size_t i, len;
 	void *r;
+	int mixed;
 
 	ASSERT_TRUE(fd >= 0 && ro >= 0, "open %s read-write and read-only", node);
 	fill_pattern(page2, sizeof(page2), 77);
@@ -221,11 +304,44 @@ static void test_shapes(const char *node, const uint8_t *pattern)
 		munmap((void *)w, PAGE);
 	}
 
-	/* MADV_DONTNEED: refused on a VM_PFNMAP mapping; the data stays. */
-	EXPECT_ERRNO(madvise((void *)v, SIZE, MADV_DONTNEED), EINVAL,
-		     "madvise(MADV_DONTNEED): EINVAL (a VM_PFNMAP mapping)");
-	expect_same(v, pattern, CHUNK, "then a touch reads the same data (first page)");
-	expect_same(v + PAGE, page2, PAGE, "and the second page");
+	/*
+	 * The kind of mapping, predicted, against what the kernel built; the
+	 * driver's VM_DONTEXPAND and VM_DONTDUMP on either kind.
+	 */
+	mixed = predict_mixedmap(node, why, sizeof(why));
+	if (vm_flags_of(v, flags, sizeof(flags)))
+		snprintf(flags, sizeof(flags), "(no smaps entry)");
+	len = strlen(flags);
+	if (len + 2 < sizeof(flags))
+		memcpy(flags + len, " ", 2);	/* every flag followed by a space */
+	EXPECT_TRUE(has_flag(flags, mixed ? "mm" : "pf") && !has_flag(flags, mixed ? "pf" : "mm"),
+		    "the mapping is %s, as predicted (%s): VmFlags%s", mixed ? "VM_MIXEDMAP (mm)" :
+		    "VM_PFNMAP (pf)", why, flags);
+	EXPECT_TRUE(has_flag(flags, "de") && has_flag(flags, "dd"),
+		    "VM_DONTEXPAND (de) and VM_DONTDUMP (dd) on it: VmFlags%s", flags);
+
+	/* MADV_DONTNEED: the data stays.  Refused on VM_PFNMAP; allowed on
+	 * VM_MIXEDMAP, where the next touch faults the same page back in.
+	 */
+	if (mixed)
+		EXPECT_OK(madvise((void *)v, SIZE, MADV_DONTNEED),
+			  "madvise(MADV_DONTNEED): allowed (a VM_MIXEDMAP mapping)");
+	else
+		EXPECT_ERRNO(madvise((void *)v, SIZE, MADV_DONTNEED), EINVAL,
+			     "madvise(MADV_DONTNEED): EINVAL (a VM_PFNMAP mapping)");
+	sig = touch(v, false, 0);
+	EXPECT_EQ(sig, 0, "then a touch is no signal (%s)", signame(sig));
+	if (!sig) {
+		expect_same(v, pattern, CHUNK, "then a touch reads the same data (first page)");
+		expect_same(v + PAGE, page2, PAGE, "and the second page");
+		v[PAGE + 1] = 0x5a;
+		w = mmap(NULL, SIZE, PROT_READ, MAP_SHARED, fd, 0);
+		if (EXPECT_TRUE(w != MAP_FAILED, "a second mapping of the file")) {
+			EXPECT_EQ(w[PAGE + 1], 0x5a, "sees a write made after MADV_DONTNEED: one buffer");
+			munmap((void *)w, SIZE);
+		}
+		v[PAGE + 1] = page2[1];
+	}
 
 	/* mremap: no growth, shrinking is fine. */
 	r = mremap((void *)v, SIZE, SIZE + PAGE, 0);

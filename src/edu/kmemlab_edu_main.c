@@ -87,6 +87,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
+#include <linux/vmalloc.h>
 #include <linux/wait.h>
 
 #include <kmemlab/edu.h>
@@ -984,7 +985,10 @@ static int edu_note_mapper(struct kmemlab_edu_file *ef, struct mm_struct *mm)
  * not VM_SHARED: the kernel clears VM_SHARED in a read-only shared mapping
  * of a file opened O_RDONLY, and that mapping is welcome.  Any process
  * holding the file may map it (a child that inherited it too); remove()
- * zaps every mapping.
+ * zaps every mapping.  One set of rules whatever the DMA layer builds
+ * (kmemlab_edu_vm_fault()): VM_DONTEXPAND (mremap() cannot grow it: the
+ * buffer ends there) and VM_DONTDUMP (device memory stays out of core
+ * dumps), which remap_pfn_range() sets and vm_map_pages() does not.
  */
 static int kmemlab_edu_mmap(struct file *file, struct vm_area_struct *vma)
 {
@@ -995,6 +999,8 @@ static int kmemlab_edu_mmap(struct file *file, struct vm_area_struct *vma)
 	if (!(vma->vm_flags & VM_MAYSHARE) || vma->vm_pgoff >= EDU_COHERENT_PAGES ||
 	    vma_pages(vma) > EDU_COHERENT_PAGES - vma->vm_pgoff)
 		return -EINVAL;
+	kmemlab_vm_flags_set(vma, VM_DONTEXPAND | VM_DONTDUMP);
+	vma->vm_ops = &kmemlab_edu_vm_ops;
 	mutex_lock(&edu->map_lock);
 	ret = edu_file_coherent_locked(ef);
 	if (!ret)
@@ -1066,6 +1072,44 @@ static const struct file_operations kmemlab_edu_fops = {
 	.unlocked_ioctl = kmemlab_edu_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
 	.llseek = kmemlab_no_llseek,
+};
+
+/*
+ * A fault in a mapping of the file's coherent buffer.  What
+ * dma_mmap_coherent() built decides whether one can happen:
+ *  - without an IOMMU's translation (dma-direct: none, passthrough,
+ *    swiotlb; and Intel's own DMA operations before 5.11) the buffer is
+ *    contiguous and mapped by remap_pfn_range(): VM_PFNMAP, every page
+ *    mapped up front, madvise(MADV_DONTNEED) refused (EINVAL): no fault,
+ *    but after remove() zapped the mapping;
+ *  - behind dma-iommu the buffer is single pages stitched together in
+ *    vmalloc space, mapped by vm_map_pages(): VM_MIXEDMAP, and
+ *    madvise(MADV_DONTNEED) is allowed: it drops the page table entries.
+ *    A touch after it faults here, and gets back the same page of the
+ *    same buffer (vmf_insert_page()), so the process and the device go on
+ *    sharing it: the data stays, as in the other case.
+ * After remove() started (mmap_closed, under map_lock, before it zaps the
+ * mappings and long before it frees the buffers), SIGBUS.
+ */
+static vm_fault_t kmemlab_edu_vm_fault(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct kmemlab_edu_file *ef = vma->vm_file->private_data;
+	struct kmemlab_edu *edu = ef->edu;
+	vm_fault_t ret = VM_FAULT_SIGBUS;
+
+	if (!(vma->vm_flags & VM_MIXEDMAP) || vmf->pgoff >= EDU_COHERENT_PAGES)
+		return VM_FAULT_SIGBUS;
+	mutex_lock(&edu->map_lock);
+	if (!edu->mmap_closed && ef->coherent && is_vmalloc_addr(ef->coherent))
+		ret = vmf_insert_page(vma, vmf->address,
+				      vmalloc_to_page(ef->coherent + (vmf->pgoff << PAGE_SHIFT)));
+	mutex_unlock(&edu->map_lock);
+	return ret;
+}
+
+static const struct vm_operations_struct kmemlab_edu_vm_ops = {
+	.fault = kmemlab_edu_vm_fault,
 };
 
 /*

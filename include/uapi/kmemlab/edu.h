@@ -31,10 +31,18 @@
  * range reaching past its end, is EINVAL).  The kernel's own rules apply
  * before the driver's: a file opened O_WRONLY cannot be mapped (EACCES), a
  * file opened O_RDONLY can be mapped PROT_READ (and PROT_NONE), not
- * PROT_WRITE (EACCES, and mprotect() cannot add it).  The mapping is a
- * VM_PFNMAP one (dma_mmap_coherent()): mremap() may shrink it but not grow
- * it (EFAULT), madvise(MADV_DONTNEED) is refused (EINVAL) and the data
- * stays; a partial munmap() leaves the rest mapped; a child inherits the
+ * PROT_WRITE (EACCES, and mprotect() cannot add it).  The mapping is
+ * dma_mmap_coherent()'s, whose kind depends on the DMA layer: VM_PFNMAP
+ * (remap_pfn_range() of a contiguous buffer) where the device's DMA
+ * addresses are bus addresses (no IOMMU, passthrough, swiotlb; and Intel's
+ * IOMMU before 5.11), VM_MIXEDMAP (vm_map_pages() of the single pages of a
+ * buffer stitched together in vmalloc space) behind dma-iommu.  The rules
+ * are the same on both but one: mremap() may shrink it but not grow it
+ * (EFAULT: the driver sets VM_DONTEXPAND, and VM_DONTDUMP, itself); the
+ * data stays through madvise(MADV_DONTNEED), which the kernel refuses on
+ * VM_PFNMAP (EINVAL) and allows on VM_MIXEDMAP (0: the next touch faults
+ * the same page of the buffer back in); a partial munmap() leaves the rest
+ * mapped; a child inherits the
  * mapping across fork() and sees the same bytes, whichever exits first.
  * Any process holding the file may map it.  When the device is removed or
  * unbound, every mapping is revoked (a later touch is SIGBUS); the module
