@@ -21,6 +21,7 @@
  * Usage: kmemlab-edu-dma-test
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -216,6 +217,25 @@ static int check_round_trip(int fd, uint32_t method, uint32_t len, unsigned int 
 			     round_trip_seen, sizeof(round_trip_seen));
 }
 
+/* How many devices share the IOMMU group of the device @i names (0: none). */
+static int group_devices(const struct kmemlab_edu_info *i)
+{
+	char path[128];
+	struct dirent *e;
+	DIR *d;
+	int n = 0;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%.16s/iommu_group/devices",
+		 i->pci_name);
+	d = opendir(path);
+	if (!d)
+		return 0;
+	while ((e = readdir(d)))
+		n += e->d_name[0] != '.';
+	closedir(d);
+	return n;
+}
+
 /* Write @v to the fault demo of @path: 0, or -1 with errno set. */
 static int fault_write(const char *path, const char *v)
 {
@@ -251,12 +271,14 @@ static void fault_open_as_user(void *arg, void *report)
  * translation (ENODEV: there an address the device was not given is
  * memory).  Behind one, and only where the boot asks for it
  * (kmemlab.edu_iommu_fault=1: the kernel-log check then expects exactly one
- * DMAR read fault and one write fault at the address the driver names):
- * the device reads from and writes to an I/O virtual address just
- * unmapped, the IOMMU refuses both, the refused read gives the device
- * zeros, the refused write never reaches the page that address mapped,
- * and the device works on: the next command (the driver's own), a round
- * trip, the liveness register.
+ * DMAR read fault and one write fault at the addresses the driver names,
+ * before its "done" line), and alone in its IOMMU group (else EBUSY: the
+ * group's devices share I/O virtual addresses): the device reads from an
+ * I/O virtual address just unmapped and writes to a page mapped for
+ * reading only, the IOMMU refuses both, the refused read gives the device
+ * zeros, the refused write never reaches the page, and the device works
+ * on: the next command (the driver's own), a round trip, the liveness
+ * register.
  */
 static void test_iommu_fault(const char *node, int fd)
 {
@@ -294,6 +316,12 @@ static void test_iommu_fault(const char *node, int fd)
 			     "IOMMU's translation (the address would be memory)", path);
 		goto out_off;
 	}
+	if (group_devices(&i) != 1) {
+		EXPECT_ERRNO(fault_write(path, "1"), EBUSY, "%s: refused when not alone in its IOMMU "
+			     "group (%d devices: I/O virtual addresses are the group's)", path,
+			     group_devices(&i));
+		goto out_off;
+	}
 	if (!want || strcmp(want, "1")) {
 		tap_skip("kmemlab.edu_iommu_fault=1 is not on the kernel command line (make check's "
 			 "IOMMU boot sets it; the kernel-log check expects the faults there)",
@@ -301,17 +329,18 @@ static void test_iommu_fault(const char *node, int fd)
 		goto out_off;
 	}
 	err = fault_write(path, "1") ? errno : 0;
-	if (!EXPECT_EQ(err, 0, "%s: the device read from and wrote to an I/O virtual address just "
-		       "unmapped", node))
+	if (!EXPECT_EQ(err, 0, "%s: the device read from an I/O virtual address just unmapped and "
+		       "wrote to a page mapped for reading only", node))
 		goto out_off;
 	if (read_file(path, seen, sizeof(seen)) || !strstr(seen, "read_nonzero") ||
-	    sscanf(strstr(seen, "read_nonzero"), "read_nonzero %u of %u write_reached_old_page %u",
+	    sscanf(strstr(seen, "read_nonzero"), "read_nonzero %u of %u write_reached_page %u",
 		   &nonzero, &total, &reached) != 3)
 		seen[0] = '\0';
 	EXPECT_TRUE(seen[0] && nonzero == 0 && total > 0 && reached == 0 &&
 		    strstr(seen, "next_command ok"),
 		    "%s: the IOMMU refused both: the read gave the device zeros (%u non-zero of %u), "
-		    "the write never reached the page (%u), the next command worked", node, nonzero,
+		    "the write never reached the read-only page (%u), the next command worked", node,
+		    nonzero,
 		    total, reached);
 	if (seen[0])
 		tap_diag("  %.*s", (int)strcspn(seen, "\n"), seen);

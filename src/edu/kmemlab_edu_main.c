@@ -43,9 +43,10 @@
  *    a module-wide budget (max_total_percent of RAM; ENOSPC past it), and
  *    kmalloc'd request buffers to the caller's memory cgroup (__GFP_ACCOUNT);
  *  - behind an IOMMU, for debugging only (iommu_fault_demo, off by
- *    default; root only, in debugfs): the device sent to an I/O virtual
- *    address just unmapped, the IOMMU refusing it (a DMAR fault in the
- *    kernel log) and the device working on (edu_iommu_fault());
+ *    default; root only, in debugfs): the device sent to read from an I/O
+ *    virtual address just unmapped and to write to a page mapped for
+ *    reading only, the IOMMU refusing both (DMAR faults in the kernel log)
+ *    and the device working on (edu_iommu_fault());
  *  - one character device per edu device, and safe removal: a file open on
  *    a device that is removed gets -ENODEV from then on, its mappings of
  *    the coherent buffer are torn down (a later touch is SIGBUS), and the
@@ -162,14 +163,15 @@ MODULE_PARM_DESC(max_dma_zone_kib,
 
 /*
  * Debugging only: /sys/kernel/debug/kmemlab_edu/<PCI address> (root only)
- * makes the device DMA to an address it no longer has, when the device is
- * behind an IOMMU (edu_iommu_fault()).  Off by default, so that no fault
+ * makes the device read from an address it no longer has and write to a
+ * page it may only read, when the device is behind an IOMMU, alone in its
+ * group (edu_iommu_fault()).  Off by default, so that no fault
  * is provoked by accident; root may switch it on at run time.
  */
 static bool iommu_fault_demo;
 module_param(iommu_fault_demo, bool, 0644);
 MODULE_PARM_DESC(iommu_fault_demo,
-		 "Debugging only: let root make a device behind an IOMMU DMA to an I/O virtual address just unmapped, through /sys/kernel/debug/kmemlab_edu/<PCI address> (default off)");
+		 "Debugging only: let root make a device behind an IOMMU (alone in its group) read from an I/O virtual address just unmapped and write to a page mapped for reading only, through /sys/kernel/debug/kmemlab_edu/<PCI address> (default off)");
 
 static struct dentry *kmemlab_edu_debugfs;
 
@@ -493,27 +495,62 @@ static int edu_window_make_readable(struct kmemlab_edu *edu, u64 id)
 #define EDU_FAULT_LEN	64	/* bytes each faulting command moves */
 #define EDU_FAULT_FILL	0xa5	/* what the pages hold before */
 
+/* For iommu_group_for_each_dev(): count the group's devices. */
+static int edu_count_device(struct device *dev, void *data)
+{
+	(*(unsigned int *)data)++;
+	return 0;
+}
+
 /*
- * What an IOMMU does with a device that reaches for an address it no
- * longer has.  A page is mapped for the device and unmapped again, the
- * IOTLB flushed (nothing cached still translates it, strict mode or
- * lazy); under map_lock and dma_lock no other mapping of this device can
- * be given its I/O virtual address meanwhile, and the IOMMU's page table
- * is asked that it leads nowhere.  Then one command reads from it and one
- * writes to it: VT-d refuses both (a DMAR fault each in the kernel log,
- * between the two lines this says), and the edu device, which ignores
- * what its DMA returns, completes both.  A third command, to a page that
- * is mapped, shows what the device got from the refused read, and that it
- * still works; the old page shows that the refused write never reached
+ * Whether @dev is the only device of its IOMMU group.  I/O virtual
+ * addresses are per domain, and a group's devices share one: an address
+ * this device gives back may go to another device of the group at once.
+ */
+static bool edu_alone_in_group(struct device *dev)
+{
+	struct iommu_group *group = iommu_group_get(dev);
+	unsigned int n = 0;
+
+	if (!group)
+		return false;
+	iommu_group_for_each_dev(group, &n, edu_count_device);
+	iommu_group_put(group);
+	return n == 1;
+}
+
+/*
+ * What an IOMMU does with a device that reaches where it may not, two
+ * ways, neither of which can touch anybody's memory:
+ *  - a write to a page mapped for the device to read only (DMA_TO_DEVICE:
+ *    the IOMMU's page table grants reading): a permission fault, at an
+ *    I/O virtual address that stays mapped, and so stays ours, throughout;
+ *  - a read from an I/O virtual address just unmapped.  The unmap clears
+ *    the page-table entry at once in every mode; what the lazy mode
+ *    (iommu.strict=0, the default) defers is the IOTLB flush, and what
+ *    Intel's own DMA operations before 5.11 ignore is iommu.strict=1 (and
+ *    iommu_flush_iotlb_all(), which does nothing there).  Neither matters
+ *    here: the device never used the address while it was mapped, so no
+ *    IOTLB entry holds it, and the IOMMU's page table is asked that it
+ *    leads nowhere.  Nobody may be given the address meanwhile: lazily
+ *    freed ones wait for the flush, and a strictly freed one could go to
+ *    the domain's next mapping: not this device's (map_lock and dma_lock,
+ *    held, are where each one is made), nor another device's, as the
+ *    device must be alone in its IOMMU group (else EBUSY).
+ * VT-d refuses both (a DMAR fault each in the kernel log, between the two
+ * lines this says), and the edu device, which ignores what its DMA
+ * returns, completes both.  A third command, to a page that is mapped,
+ * shows what the device got from the refused read, and that it still
+ * works; the read-only page shows that the refused write never reached
  * it.  Without an IOMMU's translation (none, or passthrough) an address
  * the device was not given is memory: refused, -ENODEV.
  */
 static int edu_iommu_fault(struct kmemlab_edu *edu)
 {
 	struct device *dev = &edu->pdev->dev;
-	dma_addr_t iova, seen_dma;
+	dma_addr_t iova, ro_dma, seen_dma;
+	struct page *old, *ro, *seen;
 	struct iommu_domain *domain;
-	struct page *old, *seen;
 	unsigned int nonzero = 0, i;
 	bool reached;
 	u8 *got;
@@ -526,14 +563,22 @@ static int edu_iommu_fault(struct kmemlab_edu *edu)
 		ret = -ENODEV;
 		goto out_unlock_remove;
 	}
+	if (!edu_alone_in_group(dev)) {
+		ret = -EBUSY;
+		goto out_unlock_remove;
+	}
 	ret = -ENOMEM;
 	old = alloc_page(GFP_KERNEL);
 	if (!old)
 		goto out_unlock_remove;
+	ro = alloc_page(GFP_KERNEL);
+	if (!ro)
+		goto out_free_old;
 	seen = alloc_page(GFP_KERNEL);
 	if (!seen)
-		goto out_free_old;
+		goto out_free_ro;
 	memset(page_address(old), EDU_FAULT_FILL, PAGE_SIZE);
+	memset(page_address(ro), EDU_FAULT_FILL, PAGE_SIZE);
 	memset(page_address(seen), EDU_FAULT_FILL, PAGE_SIZE);
 	ret = mutex_lock_killable(&edu->map_lock);
 	if (ret)
@@ -545,36 +590,42 @@ static int edu_iommu_fault(struct kmemlab_edu *edu)
 	seen_dma = dma_map_page(dev, seen, 0, PAGE_SIZE, DMA_FROM_DEVICE);
 	if (dma_mapping_error(dev, seen_dma))
 		goto out_unlock_dma;
+	ro_dma = dma_map_page(dev, ro, 0, PAGE_SIZE, DMA_TO_DEVICE);
+	if (dma_mapping_error(dev, ro_dma))
+		goto out_unmap_seen;
 	iova = dma_map_page(dev, old, 0, PAGE_SIZE, DMA_BIDIRECTIONAL);
 	if (dma_mapping_error(dev, iova))
-		goto out_unmap_seen;
+		goto out_unmap_ro;
 	dma_unmap_page(dev, iova, PAGE_SIZE, DMA_BIDIRECTIONAL);
+	/* Belt and braces: no IOTLB entry can hold it (see above). */
 	iommu_flush_iotlb_all(domain);
 	if (iommu_iova_to_phys(domain, iova)) {
 		ret = -EBUSY;
-		goto out_unmap_seen;
+		goto out_unmap_ro;
 	}
-	dev_info(dev, "IOMMU fault demo: DMA read and write at I/O virtual address %pad, unmapped: expect one DMAR read fault and one write fault there\n",
-		 &iova);
+	dev_info(dev, "IOMMU fault demo: DMA read at I/O virtual address %pad (unmapped), DMA write at I/O virtual address %pad (mapped for reading only): expect one DMAR read fault and one write fault there\n",
+		 &iova, &ro_dma);
 	ret = kmemlab_dmacore_move(&edu->dc, iova, 0, EDU_FAULT_LEN, DMA_TO_DEVICE);
 	if (!ret)
-		ret = kmemlab_dmacore_move(&edu->dc, iova, 0, EDU_FAULT_LEN, DMA_FROM_DEVICE);
+		ret = kmemlab_dmacore_move(&edu->dc, ro_dma, 0, EDU_FAULT_LEN, DMA_FROM_DEVICE);
 	if (!ret)
 		ret = kmemlab_dmacore_move(&edu->dc, seen_dma, 0, EDU_FAULT_LEN,
 					   DMA_FROM_DEVICE);
 	/* What the window holds now is nobody's: scrubbed before it is read. */
 	edu->window = KMEMLAB_EDU_WINDOW_MIXED;
+out_unmap_ro:
+	dma_unmap_page(dev, ro_dma, PAGE_SIZE, DMA_TO_DEVICE);
 out_unmap_seen:
 	dma_unmap_page(dev, seen_dma, PAGE_SIZE, DMA_FROM_DEVICE);
 	if (!ret) {
 		got = page_address(seen);
 		for (i = 0; i < EDU_FAULT_LEN; i++)
 			nonzero += got[i] != 0;
-		reached = !!memchr_inv(page_address(old), EDU_FAULT_FILL, PAGE_SIZE);
+		reached = !!memchr_inv(page_address(ro), EDU_FAULT_FILL, PAGE_SIZE);
 		snprintf(edu->fault_seen, sizeof(edu->fault_seen),
-			 "iova %pad read_nonzero %u of %u write_reached_old_page %u next_command ok\n",
+			 "iova %pad read_nonzero %u of %u write_reached_page %u next_command ok\n",
 			 &iova, nonzero, EDU_FAULT_LEN, reached);
-		dev_info(dev, "IOMMU fault demo: done: the refused read gave the device %u non-zero bytes of %u, the refused write %s the page that address used to map, the next command worked\n",
+		dev_info(dev, "IOMMU fault demo: done: the refused read gave the device %u non-zero bytes of %u, the refused write %s the read-only page, the next command worked\n",
 			 nonzero, EDU_FAULT_LEN, reached ? "reached" : "never reached");
 	}
 out_unlock_dma:
@@ -583,6 +634,8 @@ out_unlock_map:
 	mutex_unlock(&edu->map_lock);
 out_free_seen:
 	__free_page(seen);
+out_free_ro:
+	__free_page(ro);
 out_free_old:
 	__free_page(old);
 out_unlock_remove:
@@ -980,6 +1033,44 @@ static int edu_note_mapper(struct kmemlab_edu_file *ef, struct mm_struct *mm)
 }
 
 /*
+ * A fault in a mapping of the file's coherent buffer.  What
+ * dma_mmap_coherent() built decides whether one can happen:
+ *  - without an IOMMU's translation (dma-direct: none, passthrough,
+ *    swiotlb; and Intel's own DMA operations before 5.11) the buffer is
+ *    contiguous and mapped by remap_pfn_range(): VM_PFNMAP, every page
+ *    mapped up front, madvise(MADV_DONTNEED) refused (EINVAL): no fault,
+ *    but after remove() zapped the mapping;
+ *  - behind dma-iommu the buffer is single pages stitched together in
+ *    vmalloc space, mapped by vm_map_pages(): VM_MIXEDMAP, and
+ *    madvise(MADV_DONTNEED) is allowed: it drops the page table entries.
+ *    A touch after it faults here, and gets back the same page of the
+ *    same buffer (vmf_insert_page()), so the process and the device go on
+ *    sharing it: the data stays, as in the other case.
+ * After remove() started (mmap_closed, under map_lock, before it zaps the
+ * mappings and long before it frees the buffers), SIGBUS.
+ */
+static vm_fault_t kmemlab_edu_vm_fault(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct kmemlab_edu_file *ef = vma->vm_file->private_data;
+	struct kmemlab_edu *edu = ef->edu;
+	vm_fault_t ret = VM_FAULT_SIGBUS;
+
+	if (!(vma->vm_flags & VM_MIXEDMAP) || vmf->pgoff >= EDU_COHERENT_PAGES)
+		return VM_FAULT_SIGBUS;
+	mutex_lock(&edu->map_lock);
+	if (!edu->mmap_closed && ef->coherent && is_vmalloc_addr(ef->coherent))
+		ret = vmf_insert_page(vma, vmf->address,
+				      vmalloc_to_page(ef->coherent + (vmf->pgoff << PAGE_SHIFT)));
+	mutex_unlock(&edu->map_lock);
+	return ret;
+}
+
+static const struct vm_operations_struct kmemlab_edu_vm_ops = {
+	.fault = kmemlab_edu_vm_fault,
+};
+
+/*
  * 5.5: the file's coherent buffer in user space, allocated on first use.
  * Shared mappings only, any page range inside the buffer.  VM_MAYSHARE,
  * not VM_SHARED: the kernel clears VM_SHARED in a read-only shared mapping
@@ -1072,44 +1163,6 @@ static const struct file_operations kmemlab_edu_fops = {
 	.unlocked_ioctl = kmemlab_edu_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
 	.llseek = kmemlab_no_llseek,
-};
-
-/*
- * A fault in a mapping of the file's coherent buffer.  What
- * dma_mmap_coherent() built decides whether one can happen:
- *  - without an IOMMU's translation (dma-direct: none, passthrough,
- *    swiotlb; and Intel's own DMA operations before 5.11) the buffer is
- *    contiguous and mapped by remap_pfn_range(): VM_PFNMAP, every page
- *    mapped up front, madvise(MADV_DONTNEED) refused (EINVAL): no fault,
- *    but after remove() zapped the mapping;
- *  - behind dma-iommu the buffer is single pages stitched together in
- *    vmalloc space, mapped by vm_map_pages(): VM_MIXEDMAP, and
- *    madvise(MADV_DONTNEED) is allowed: it drops the page table entries.
- *    A touch after it faults here, and gets back the same page of the
- *    same buffer (vmf_insert_page()), so the process and the device go on
- *    sharing it: the data stays, as in the other case.
- * After remove() started (mmap_closed, under map_lock, before it zaps the
- * mappings and long before it frees the buffers), SIGBUS.
- */
-static vm_fault_t kmemlab_edu_vm_fault(struct vm_fault *vmf)
-{
-	struct vm_area_struct *vma = vmf->vma;
-	struct kmemlab_edu_file *ef = vma->vm_file->private_data;
-	struct kmemlab_edu *edu = ef->edu;
-	vm_fault_t ret = VM_FAULT_SIGBUS;
-
-	if (!(vma->vm_flags & VM_MIXEDMAP) || vmf->pgoff >= EDU_COHERENT_PAGES)
-		return VM_FAULT_SIGBUS;
-	mutex_lock(&edu->map_lock);
-	if (!edu->mmap_closed && ef->coherent && is_vmalloc_addr(ef->coherent))
-		ret = vmf_insert_page(vma, vmf->address,
-				      vmalloc_to_page(ef->coherent + (vmf->pgoff << PAGE_SHIFT)));
-	mutex_unlock(&edu->map_lock);
-	return ret;
-}
-
-static const struct vm_operations_struct kmemlab_edu_vm_ops = {
-	.fault = kmemlab_edu_vm_fault,
 };
 
 /*
