@@ -15,7 +15,8 @@
  * the two kinds differ (MADV_DONTNEED), the kind is predicted from facts
  * the test sees (the device's IOMMU group type in sysfs, and whether its
  * DMA layer merges: a round trip's merge_boundary) and checked against
- * what the kernel built (/proc/self/smaps' VmFlags).
+ * what the kernel built (/proc/self/smaps' VmFlags).  Either kind is VM_IO:
+ * /proc/self/mem and process_vm_readv() cannot pin its pages.
  * Usage: kmemlab-edu-mmap-test [--module-dir DIR]
  */
 #define _GNU_SOURCE
@@ -30,6 +31,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -176,6 +178,31 @@ static bool has_flag(const char *flags, const char *f)
 	return strstr(flags, word) != NULL;
 }
 
+/*
+ * VM_IO on either kind: get_user_pages() refuses the mapping, so no access
+ * that pins its pages works: /proc/self/mem (EIO: the driver gives no
+ * .access) and process_vm_readv() (EFAULT).  Without VM_IO a VM_MIXEDMAP
+ * mapping's pages could be pinned and kept past the device's removal.
+ */
+static void test_no_gup(volatile uint8_t *v)
+{
+	uint8_t buf[64];
+	struct iovec local = { .iov_base = buf, .iov_len = sizeof(buf) };
+	struct iovec remote = { .iov_base = (void *)v, .iov_len = sizeof(buf) };
+	int mem = open("/proc/self/mem", O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (EXPECT_TRUE(mem >= 0, "open /proc/self/mem")) {
+		n = pread(mem, buf, sizeof(buf), (off_t)(uintptr_t)v);
+		EXPECT_ERRNO(n < 0 ? -1 : 0, EIO,
+			     "pread() of /proc/self/mem at the mapping: EIO (VM_IO: no pin)");
+		close(mem);
+	}
+	n = process_vm_readv(getpid(), &local, 1, &remote, 1, 0);
+	EXPECT_ERRNO(n < 0 ? -1 : 0, EFAULT,
+		     "process_vm_readv() of the mapping: EFAULT (VM_IO: no pin)");
+}
+
 /* Every open mode with every PROT combination (MAP_SHARED). */
 static void test_modes(const char *node, const uint8_t *pattern)
 {
@@ -317,8 +344,9 @@ static void test_shapes(const char *node, const uint8_t *pattern)
 	EXPECT_TRUE(has_flag(flags, mixed ? "mm" : "pf") && !has_flag(flags, mixed ? "pf" : "mm"),
 		    "the mapping is %s, as predicted (%s): VmFlags%s", mixed ? "VM_MIXEDMAP (mm)" :
 		    "VM_PFNMAP (pf)", why, flags);
-	EXPECT_TRUE(has_flag(flags, "de") && has_flag(flags, "dd"),
-		    "VM_DONTEXPAND (de) and VM_DONTDUMP (dd) on it: VmFlags%s", flags);
+	EXPECT_TRUE(has_flag(flags, "de") && has_flag(flags, "dd") && has_flag(flags, "io"),
+		    "VM_DONTEXPAND (de), VM_DONTDUMP (dd) and VM_IO (io) on it: VmFlags%s", flags);
+	test_no_gup(v);
 
 	/* MADV_DONTNEED: the data stays.  Refused on VM_PFNMAP; allowed on
 	 * VM_MIXEDMAP, where the next touch faults the same page back in.
