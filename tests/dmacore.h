@@ -181,6 +181,7 @@ struct dmacore_tally {
 	unsigned int wrong_mapping;		/* mapping other than predicted */
 	unsigned int wrong_view;		/* addresses other than predicted */
 	unsigned int same;			/* DMA address = physical address */
+	unsigned int unknown;			/* the physical address not known */
 	uint64_t dma_max;			/* the highest DMA address seen (root) */
 	uint64_t merge_boundary;		/* the last one reported (version 4) */
 	unsigned int merge_changed;		/* reports unlike the first one */
@@ -244,8 +245,10 @@ static inline bool dmacore_moves_ok(const struct dmacore_sweep *s, uint32_t meth
  * offset and no memory encryption), an IOMMU keeping the offset within the
  * page; for root (CAP_SYS_ADMIN: the tests run as root) the addresses
  * themselves, agreeing with the rest, the DMA address under the device's
- * mask; for anyone else no address at all.  0 when all holds, else what
- * is wrong in @why.
+ * mask; for anyone else no address at all.  addr_same may also be
+ * KMEMLAB_DMACORE_ADDR_UNKNOWN (memory without a struct page): no same /
+ * different claim then, and the physical side 0 (phys_offset, and
+ * phys_addr for root too).  0 when all holds, else what is wrong in @why.
  */
 static inline int dmacore_view_ok(const struct dmacore_sweep *s, uint32_t method, uint32_t len,
 				  const struct kmemlab_dmacore_round_trip *rt, char *why,
@@ -256,15 +259,16 @@ static inline int dmacore_view_ok(const struct dmacore_sweep *s, uint32_t method
 	bool direct = rt->mapping == KMEMLAB_DMACORE_MAP_DIRECT;
 	bool iommu = rt->mapping == KMEMLAB_DMACORE_MAP_IOMMU;
 	bool root = geteuid() == 0;
+	bool unknown = rt->addr_same == KMEMLAB_DMACORE_ADDR_UNKNOWN;
 
 	if (rt->entries != entries || rt->segments > rt->entries)
 		snprintf(why, size, "%u entries, %u segments (want %u entries, no more segments)",
 			 rt->entries, rt->segments, entries);
-	else if (rt->addr_same != direct)
-		snprintf(why, size, "addr_same %u for a mapping %s", rt->addr_same,
-			 dmacore_mapping_name(rt->mapping));
+	else if (unknown ? rt->phys_offset != 0 : rt->addr_same != direct)
+		snprintf(why, size, "addr_same %u for a mapping %s, physical offset %u",
+			 rt->addr_same, dmacore_mapping_name(rt->mapping), rt->phys_offset);
 	else if (rt->dma_offset >= page || rt->phys_offset >= page ||
-		 ((direct || iommu) && rt->dma_offset != rt->phys_offset))
+		 (!unknown && (direct || iommu) && rt->dma_offset != rt->phys_offset))
 		snprintf(why, size, "offsets in the page: DMA %u, physical %u (mapping %s)",
 			 rt->dma_offset, rt->phys_offset, dmacore_mapping_name(rt->mapping));
 	else if (rt->addrs_shown != root)
@@ -272,10 +276,10 @@ static inline int dmacore_view_ok(const struct dmacore_sweep *s, uint32_t method
 			 root ? "root" : "a user");
 	else if (!root && (rt->dma_addr || rt->phys_addr))
 		snprintf(why, size, "addresses given to a user");
-	else if (root && (rt->dma_addr % page != rt->dma_offset ||
-			  rt->phys_addr % page != rt->phys_offset ||
-			  (rt->dma_addr == rt->phys_addr) != !!rt->addr_same || !rt->phys_addr ||
-			  !rt->dma_addr))
+	else if (root && (rt->dma_addr % page != rt->dma_offset || !rt->dma_addr ||
+			  (unknown ? rt->phys_addr != 0 :
+			   rt->phys_addr % page != rt->phys_offset ||
+			   (rt->dma_addr == rt->phys_addr) != !!rt->addr_same || !rt->phys_addr)))
 		snprintf(why, size, "DMA 0x%llx, physical 0x%llx disagree with same %u, "
 			 "offsets %u/%u", (unsigned long long)rt->dma_addr,
 			 (unsigned long long)rt->phys_addr, rt->addr_same, rt->dma_offset,
@@ -344,7 +348,8 @@ static inline void dmacore_sweep_method(const struct dmacore_sweep *s, uint32_t 
 				 dmacore_mapping_name(rt.mapping), rt.bounced);
 		if (dmacore_view_ok(s, method, len, &rt, why, sizeof(why)) && !t->wrong_view++)
 			snprintf(t->view_seen, sizeof(t->view_seen), "%u bytes: %s", len, why);
-		t->same += rt.addr_same;
+		t->same += rt.addr_same == 1;
+		t->unknown += rt.addr_same == KMEMLAB_DMACORE_ADDR_UNKNOWN;
 		if (t->merge_known && rt.merge_boundary != t->merge_boundary)
 			t->merge_changed++;
 		t->merge_boundary = rt.merge_boundary;
@@ -392,9 +397,9 @@ static inline void dmacore_sweep_expect(const struct dmacore_sweep *s, uint32_t 
 		       s->forced ? "bounced" : "direct, bounced where beyond the mask"))
 		tap_diag("  first: %s", t->mapping_seen);
 	if (!EXPECT_EQ(t->wrong_view, 0, "%s%s: the DMA address next to the physical one: the same "
-		       "number %s (%u of %u), offsets in the page, %s", s->who, name,
+		       "number %s (%u of %u, %u unknown), offsets in the page, %s", s->who, name,
 		       s->translated ? "never (I/O virtual addresses)" :
-		       "exactly when mapped directly", t->same, t->tested,
+		       "exactly when mapped directly", t->same, t->tested, t->unknown,
 		       geteuid() ? "no address for a user" :
 		       "the addresses for root, under the DMA mask"))
 		tap_diag("  first: %s", t->view_seen);
@@ -453,12 +458,51 @@ static inline void dmacore_check_unprivileged(const struct dmacore_sweep *s)
 		    "%s... and gets no address (addrs_shown %u, DMA 0x%llx, physical 0x%llx): "
 		    "CAP_SYS_ADMIN is checked at the call", s->who, u.rt.addrs_shown,
 		    (unsigned long long)u.rt.dma_addr, (unsigned long long)u.rt.phys_addr);
-	EXPECT_TRUE(u.rt.addr_same == (u.rt.mapping == KMEMLAB_DMACORE_MAP_DIRECT) &&
+	EXPECT_TRUE((u.rt.addr_same == KMEMLAB_DMACORE_ADDR_UNKNOWN ? !u.rt.phys_offset :
+		     u.rt.addr_same == (u.rt.mapping == KMEMLAB_DMACORE_MAP_DIRECT)) &&
 		    u.rt.dma_offset < (uint32_t)sysconf(_SC_PAGESIZE) &&
 		    u.rt.phys_offset < (uint32_t)sysconf(_SC_PAGESIZE),
 		    "%s... but learns same / different (%s, mapping %s) and the offsets in the "
-		    "page (DMA %u, physical %u)", s->who, u.rt.addr_same ? "same" : "different",
+		    "page (DMA %u, physical %u)", s->who,
+		    u.rt.addr_same == KMEMLAB_DMACORE_ADDR_UNKNOWN ? "unknown" :
+		    u.rt.addr_same ? "same" : "different",
 		    dmacore_mapping_name(u.rt.mapping), u.rt.dma_offset, u.rt.phys_offset);
+}
+
+/*
+ * addr_same KMEMLAB_DMACORE_ADDR_UNKNOWN (version 3; these guests never
+ * report it: all their memory has a struct page) checked the way
+ * dmacore_view_ok() checks every reply, on a reply made by hand (no round
+ * trip: the drivers' counters stay as the sweep predicts): a direct
+ * 100-byte SINGLE with its physical side unknown (0) is accepted; the same
+ * with a physical address (root), or addr_same 3, is not.
+ */
+static inline void dmacore_check_unknown_view(const struct dmacore_sweep *s)
+{
+	bool root = geteuid() == 0;
+	struct kmemlab_dmacore_round_trip u = {
+		.argsz = sizeof(u), .method = KMEMLAB_DMACORE_SINGLE, .len = 100,
+		.segments = 1, .entries = 1, .mapping = KMEMLAB_DMACORE_MAP_DIRECT,
+		.addr_same = KMEMLAB_DMACORE_ADDR_UNKNOWN, .dma_offset = 0x64,
+		.addrs_shown = root, .dma_addr = root ? 0x100064 : 0,
+	};
+	char why[128] = "", bad[128];
+	int ok, kept = 1, three;
+
+	ok = dmacore_view_ok(s, KMEMLAB_DMACORE_SINGLE, 100, &u, why, sizeof(why));
+	if (root) {
+		u.phys_addr = u.dma_addr;
+		kept = dmacore_view_ok(s, KMEMLAB_DMACORE_SINGLE, 100, &u, bad, sizeof(bad));
+		u.phys_addr = 0;
+	}
+	u.addr_same = KMEMLAB_DMACORE_ADDR_UNKNOWN + 1;
+	three = dmacore_view_ok(s, KMEMLAB_DMACORE_SINGLE, 100, &u, bad, sizeof(bad));
+	if (!EXPECT_TRUE(!ok && kept && three,
+			 "%saddr_same unknown (2): accepted with the physical side 0 (%s), "
+			 "refused with a physical address (%s), addr_same 3 refused (%s)", s->who,
+			 ok ? "no" : "yes", !root ? "not root" : kept ? "yes" : "no",
+			 three ? "yes" : "no"))
+		tap_diag("  %s", why);
 }
 
 /*
@@ -473,6 +517,7 @@ static inline void dmacore_sweep(const struct dmacore_sweep *s, struct dmacore_t
 
 	if (total)
 		memset(total, 0, sizeof(*total));
+	dmacore_check_unknown_view(s);
 	for (m = 0; m < s->nmethods; m++) {
 		dmacore_sweep_method(s, s->methods[m], &t);
 		dmacore_sweep_expect(s, s->methods[m], &t);

@@ -15,7 +15,8 @@
  * the two kinds differ (MADV_DONTNEED), the kind is predicted from facts
  * the test sees (the device's IOMMU group type in sysfs, and whether its
  * DMA layer merges: a round trip's merge_boundary) and checked against
- * what the kernel built (/proc/self/smaps' VmFlags).
+ * what the kernel built (/proc/self/smaps' VmFlags).  Either kind is VM_IO:
+ * /proc/self/mem and process_vm_readv() cannot pin its pages.
  * Usage: kmemlab-edu-mmap-test [--module-dir DIR]
  */
 #define _GNU_SOURCE
@@ -30,6 +31,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -112,7 +114,8 @@ static uint64_t held(int fd)
  * vmalloc space, mapped by vm_map_pages(): VM_MIXEDMAP.  Anywhere else
  * (no IOMMU, passthrough, swiotlb, Intel's own DMA operations before
  * 5.11) a contiguous buffer mapped by remap_pfn_range(): VM_PFNMAP.  1 for
- * VM_MIXEDMAP, 0 for VM_PFNMAP; what it saw in @why.
+ * VM_MIXEDMAP, 0 for VM_PFNMAP; what it saw in @why.  -1 (a failed test)
+ * if the probe failed: a failed round trip is not "no merging".
  */
 static int predict_mixedmap(const char *node, char *why, size_t size)
 {
@@ -123,18 +126,22 @@ static int predict_mixedmap(const char *node, char *why, size_t size)
 	};
 	struct kmemlab_edu_info i;
 	char path[128], type[32] = "none";
-	int fd = open(node, O_RDWR | O_CLOEXEC), merges = 0;
+	int fd = open(node, O_RDWR | O_CLOEXEC), merges;
 
-	if (fd >= 0 && !edu_info(fd, &i)) {
-		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%.16s/iommu_group/type",
-			 i.pci_name);
-		if (read_file(path, type, sizeof(type)))
-			snprintf(type, sizeof(type), "none");
-		type[strcspn(type, "\n")] = '\0';
-		merges = !ioctl(fd, KMEMLAB_EDU_IOC_ROUND_TRIP, &rt) && rt.merge_boundary;
-	}
-	if (fd >= 0)
+	if (!EXPECT_TRUE(fd >= 0, "the prediction: open %s", node))
+		return -1;
+	if (!EXPECT_OK(edu_info(fd, &i), "the prediction: INFO (the PCI name)") ||
+	    !EXPECT_OK(ioctl(fd, KMEMLAB_EDU_IOC_ROUND_TRIP, &rt),
+		       "the prediction: an SG round trip (merge_boundary) succeeds")) {
 		close(fd);
+		return -1;
+	}
+	close(fd);
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%.16s/iommu_group/type", i.pci_name);
+	if (read_file(path, type, sizeof(type)))
+		snprintf(type, sizeof(type), "none");
+	type[strcspn(type, "\n")] = '\0';
+	merges = rt.merge_boundary != 0;
 	snprintf(why, size, "IOMMU group type %s, merge_boundary %s", type,
 		 merges ? "set (dma-iommu)" : "0");
 	return !strncmp(type, "DMA", 3) && merges;
@@ -174,6 +181,31 @@ static bool has_flag(const char *flags, const char *f)
 
 	snprintf(word, sizeof(word), " %s ", f);
 	return strstr(flags, word) != NULL;
+}
+
+/*
+ * VM_IO on either kind: get_user_pages() refuses the mapping, so no access
+ * that pins its pages works: /proc/self/mem (EIO: the driver gives no
+ * .access) and process_vm_readv() (EFAULT).  Without VM_IO a VM_MIXEDMAP
+ * mapping's pages could be pinned and kept past the device's removal.
+ */
+static void test_no_gup(volatile uint8_t *v)
+{
+	uint8_t buf[64];
+	struct iovec local = { .iov_base = buf, .iov_len = sizeof(buf) };
+	struct iovec remote = { .iov_base = (void *)v, .iov_len = sizeof(buf) };
+	int mem = open("/proc/self/mem", O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (EXPECT_TRUE(mem >= 0, "open /proc/self/mem")) {
+		n = pread(mem, buf, sizeof(buf), (off_t)(uintptr_t)v);
+		EXPECT_ERRNO(n < 0 ? -1 : 0, EIO,
+			     "pread() of /proc/self/mem at the mapping: EIO (VM_IO: no pin)");
+		close(mem);
+	}
+	n = process_vm_readv(getpid(), &local, 1, &remote, 1, 0);
+	EXPECT_ERRNO(n < 0 ? -1 : 0, EFAULT,
+		     "process_vm_readv() of the mapping: EFAULT (VM_IO: no pin)");
 }
 
 /* Every open mode with every PROT combination (MAP_SHARED). */
@@ -309,6 +341,12 @@ static void test_shapes(const char *node, const uint8_t *pattern)
 	 * driver's VM_DONTEXPAND and VM_DONTDUMP on either kind.
 	 */
 	mixed = predict_mixedmap(node, why, sizeof(why));
+	if (mixed < 0) {
+		munmap((void *)v, SIZE);
+		close(fd);
+		close(ro);
+		return;
+	}
 	if (vm_flags_of(v, flags, sizeof(flags)))
 		snprintf(flags, sizeof(flags), "(no smaps entry)");
 	len = strlen(flags);
@@ -317,8 +355,9 @@ static void test_shapes(const char *node, const uint8_t *pattern)
 	EXPECT_TRUE(has_flag(flags, mixed ? "mm" : "pf") && !has_flag(flags, mixed ? "pf" : "mm"),
 		    "the mapping is %s, as predicted (%s): VmFlags%s", mixed ? "VM_MIXEDMAP (mm)" :
 		    "VM_PFNMAP (pf)", why, flags);
-	EXPECT_TRUE(has_flag(flags, "de") && has_flag(flags, "dd"),
-		    "VM_DONTEXPAND (de) and VM_DONTDUMP (dd) on it: VmFlags%s", flags);
+	EXPECT_TRUE(has_flag(flags, "de") && has_flag(flags, "dd") && has_flag(flags, "io"),
+		    "VM_DONTEXPAND (de), VM_DONTDUMP (dd) and VM_IO (io) on it: VmFlags%s", flags);
+	test_no_gup(v);
 
 	/* MADV_DONTNEED: the data stays.  Refused on VM_PFNMAP; allowed on
 	 * VM_MIXEDMAP, where the next touch faults the same page back in.

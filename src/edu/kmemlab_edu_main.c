@@ -1078,8 +1078,12 @@ static const struct vm_operations_struct kmemlab_edu_vm_ops = {
  * holding the file may map it (a child that inherited it too); remove()
  * zaps every mapping.  One set of rules whatever the DMA layer builds
  * (kmemlab_edu_vm_fault()): VM_DONTEXPAND (mremap() cannot grow it: the
- * buffer ends there) and VM_DONTDUMP (device memory stays out of core
- * dumps), which remap_pfn_range() sets and vm_map_pages() does not.
+ * buffer ends there), VM_DONTDUMP (device memory stays out of core dumps)
+ * and VM_IO (get_user_pages() refuses it: no /proc/PID/mem,
+ * process_vm_readv(), O_DIRECT or vmsplice() through it, and no pin that
+ * keeps a page past remove()), which remap_pfn_range() sets and
+ * vm_map_pages() does not.  VM_IO stops neither vm_insert_page() nor
+ * MADV_DONTNEED (only VM_PFNMAP does).
  */
 static int kmemlab_edu_mmap(struct file *file, struct vm_area_struct *vma)
 {
@@ -1090,7 +1094,7 @@ static int kmemlab_edu_mmap(struct file *file, struct vm_area_struct *vma)
 	if (!(vma->vm_flags & VM_MAYSHARE) || vma->vm_pgoff >= EDU_COHERENT_PAGES ||
 	    vma_pages(vma) > EDU_COHERENT_PAGES - vma->vm_pgoff)
 		return -EINVAL;
-	kmemlab_vm_flags_set(vma, VM_DONTEXPAND | VM_DONTDUMP);
+	kmemlab_vm_flags_set(vma, VM_IO | VM_DONTEXPAND | VM_DONTDUMP);
 	vma->vm_ops = &kmemlab_edu_vm_ops;
 	mutex_lock(&edu->map_lock);
 	ret = edu_file_coherent_locked(ef);

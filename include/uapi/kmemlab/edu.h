@@ -38,8 +38,11 @@
  * IOMMU before 5.11), VM_MIXEDMAP (vm_map_pages() of the single pages of a
  * buffer stitched together in vmalloc space) behind dma-iommu.  The rules
  * are the same on both but one: mremap() may shrink it but not grow it
- * (EFAULT: the driver sets VM_DONTEXPAND, and VM_DONTDUMP, itself); the
- * data stays through madvise(MADV_DONTNEED), which the kernel refuses on
+ * (EFAULT: the driver sets VM_DONTEXPAND, VM_DONTDUMP and VM_IO itself);
+ * its pages cannot be pinned (VM_IO): reading it through /proc/PID/mem is
+ * EIO, through process_vm_readv() EFAULT, and O_DIRECT or vmsplice() from
+ * it fail too; the data stays through madvise(MADV_DONTNEED), which the
+ * kernel refuses on
  * VM_PFNMAP (EINVAL) and allows on VM_MIXEDMAP (0: the next touch faults
  * the same page of the buffer back in); a partial munmap() leaves the rest
  * mapped; a child inherits the
