@@ -28,6 +28,7 @@
 
 #include <kmemlab/dmacore.h>
 
+#include "../tools/dma-mapping-name.h"
 #include "child.h"
 #include "pattern.h"
 #include "sysfs.h"
@@ -137,22 +138,6 @@ static inline bool dmacore_translated(const char *dev)
 	if (read_file(path, type, sizeof(type)))
 		return false;
 	return strncmp(type, "DMA", 3) == 0;
-}
-
-static inline const char *dmacore_mapping_name(uint32_t mapping)
-{
-	switch (mapping) {
-	case KMEMLAB_DMACORE_MAP_DIRECT:
-		return "direct";
-	case KMEMLAB_DMACORE_MAP_BOUNCED:
-		return "bounced";
-	case KMEMLAB_DMACORE_MAP_IOMMU:
-		return "iommu";
-	case KMEMLAB_DMACORE_MAP_IOMMU_BOUNCED:
-		return "iommu-bounced";
-	default:
-		return "?";
-	}
 }
 
 /* A streaming mapping: of the caller's buffer (SINGLE, SG) or the core's
@@ -266,11 +251,11 @@ static inline int dmacore_view_ok(const struct dmacore_sweep *s, uint32_t method
 			 rt->entries, rt->segments, entries);
 	else if (unknown ? rt->phys_offset != 0 : rt->addr_same != direct)
 		snprintf(why, size, "addr_same %u for a mapping %s, physical offset %u",
-			 rt->addr_same, dmacore_mapping_name(rt->mapping), rt->phys_offset);
+			 rt->addr_same, dma_mapping_name(rt->mapping), rt->phys_offset);
 	else if (rt->dma_offset >= page || rt->phys_offset >= page ||
 		 (!unknown && (direct || iommu) && rt->dma_offset != rt->phys_offset))
 		snprintf(why, size, "offsets in the page: DMA %u, physical %u (mapping %s)",
-			 rt->dma_offset, rt->phys_offset, dmacore_mapping_name(rt->mapping));
+			 rt->dma_offset, rt->phys_offset, dma_mapping_name(rt->mapping));
 	else if (rt->addrs_shown != root)
 		snprintf(why, size, "addrs_shown %u for %s", rt->addrs_shown,
 			 root ? "root" : "a user");
@@ -345,7 +330,7 @@ static inline void dmacore_sweep_method(const struct dmacore_sweep *s, uint32_t 
 		if (rt.mapping != mapping && !t->wrong_mapping++)
 			snprintf(t->mapping_seen, sizeof(t->mapping_seen),
 				 "%u bytes: mapping %u (%s), bounced %u", len, rt.mapping,
-				 dmacore_mapping_name(rt.mapping), rt.bounced);
+				 dma_mapping_name(rt.mapping), rt.bounced);
 		if (dmacore_view_ok(s, method, len, &rt, why, sizeof(why)) && !t->wrong_view++)
 			snprintf(t->view_seen, sizeof(t->view_seen), "%u bytes: %s", len, why);
 		t->same += rt.addr_same == 1;
@@ -466,7 +451,7 @@ static inline void dmacore_check_unprivileged(const struct dmacore_sweep *s)
 		    "page (DMA %u, physical %u)", s->who,
 		    u.rt.addr_same == KMEMLAB_DMACORE_ADDR_UNKNOWN ? "unknown" :
 		    u.rt.addr_same ? "same" : "different",
-		    dmacore_mapping_name(u.rt.mapping), u.rt.dma_offset, u.rt.phys_offset);
+		    dma_mapping_name(u.rt.mapping), u.rt.dma_offset, u.rt.phys_offset);
 }
 
 /*

@@ -73,7 +73,6 @@ const char *dma_method_name(uint32_t method);
 int transfer_row(int fd, unsigned long request, void *arg, const char *what,
 		 const char *method, const uint8_t *in, uint8_t *out, uint32_t len, double *ms);
 struct kmemlab_dmacore_round_trip;
-const char *dma_mapping_name(uint32_t mapping);
 void dma_mapping_json(const struct kmemlab_dmacore_round_trip *rt);
 void dma_mapping_table(const struct kmemlab_dmacore_round_trip *rt, unsigned int n);
 

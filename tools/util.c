@@ -19,6 +19,7 @@
 
 #include <kmemlab/dmacore.h>
 
+#include "dma-mapping-name.h"
 #include "kmemlab.h"
 #include "output.h"
 
@@ -216,23 +217,6 @@ int transfer_row(int fd, unsigned long request, void *arg, const char *what,
 	out_field_u64("bytes", len);
 	out_field_bool("intact", intact, "yes", "NO");
 	return intact ? 0 : EXIT_REFUSED;
-}
-
-/* How the device reached the memory (kmemlab/dmacore.h's mapping). */
-const char *dma_mapping_name(uint32_t mapping)
-{
-	switch (mapping) {
-	case KMEMLAB_DMACORE_MAP_DIRECT:
-		return "direct";
-	case KMEMLAB_DMACORE_MAP_BOUNCED:
-		return "bounced";
-	case KMEMLAB_DMACORE_MAP_IOMMU:
-		return "iommu";
-	case KMEMLAB_DMACORE_MAP_IOMMU_BOUNCED:
-		return "iommu+bounced";
-	default:
-		return "unknown";	/* 0: a module older than version 2 */
-	}
 }
 
 /*
