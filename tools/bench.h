@@ -80,7 +80,6 @@ extern const struct bench_chapter bench_dma_chapter;	/* bench-dma.c: 5.6 */
 extern const struct bench_chapter bench_mmap_chapter;	/* bench-mmap.c: 5.8 */
 
 /* cmd-bench.c */
-const char *bench_errno_name(int err);
 /*
  * The RUN of kmemlab/bench.h, for a back end whose driver takes it: @s's
  * id at @x, @loops loops, @repeats repeats, sent through ioctl @cmd

@@ -49,7 +49,7 @@ static const struct bench_chapter *const chapters[] = {
 	&bench_mmap_chapter,
 };
 
-const char *bench_errno_name(int err)
+static const char *bench_errno_name(int err)
 {
 	static char buf[16];
 
